@@ -1,0 +1,11 @@
+/** One `krate-policy` subcommand. */
+export interface Command {
+  /** Word(s) after `krate-policy`, e.g. 'validate' or 'rollout check'. */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /** Usage line(s) shown by `krate-policy <command> --help` and on bad arguments. */
+  readonly usage: string;
+  /** Runs with the arguments after the command name; returns the exit code. */
+  run(args: readonly string[]): Promise<number>;
+}

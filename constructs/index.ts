@@ -1,0 +1,5 @@
+export * from './app-chart';
+export * from './argo-application';
+export * from './krate-environment';
+export * from './krate-kyverno';
+export * from './helm-release';

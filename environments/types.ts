@@ -1,0 +1,117 @@
+/**
+ * The typed shape of one environment. Each file in environments/ exports one of these; differences
+ * between environments are values here, never branches in constructs/ or apps/.
+ */
+
+/** How Kyverno reaches the cluster. */
+export const KYVERNO_MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
+export type KyvernoMode = (typeof KYVERNO_MODES)[number];
+
+export interface ArgoCdConfig {
+  /** Git URL Argo CD clones this repository from. */
+  readonly repoURL: string;
+  /**
+   * Git revision Argo CD tracks for this environment.
+   * @default 'main'
+   */
+  readonly targetRevision?: string;
+  /**
+   * Namespace Argo CD runs in (where Application and AppProject objects live).
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+  /**
+   * The restricted AppProject every child Application of this environment names.
+   * @default 'krate-<environment name>'
+   */
+  readonly project?: string;
+}
+
+export interface ClusterConfig {
+  /** Cluster name as registered in Argo CD (a DNS label). */
+  readonly name: string;
+  /**
+   * API server URL as registered in Argo CD.
+   * @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in)
+   */
+  readonly server?: string;
+  /**
+   * Labels on the Argo CD cluster secret, used by fleet ApplicationSets to select clusters.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ManagedKyvernoConfig {
+  /**
+   * Upstream Kyverno chart version (pinned; chart 3.N ships Kyverno v1.(10+N)).
+   * @default '3.9.0'
+   */
+  readonly chartVersion?: string;
+  /**
+   * Admission controller replicas (3 for HA).
+   * @default 3
+   */
+  readonly admissionReplicas?: number;
+  /**
+   * Replicas of the background, cleanup and reports controllers.
+   * @default 2
+   */
+  readonly controllerReplicas?: number;
+}
+
+export interface KyvernoConfig {
+  /** disabled: nothing installed; byo: discover and read an existing Kyverno; managed: install the
+   * upstream chart through Argo CD; auto: discover at runtime, read-only until found. */
+  readonly mode: KyvernoMode;
+  /**
+   * Namespace Kyverno runs in (ours when managed, the existing one for byo/auto).
+   * @default 'kyverno'
+   */
+  readonly namespace?: string;
+  /**
+   * Namespace where Kyverno honours PolicyExceptions and Krate writes them.
+   * @default the Krate namespace
+   */
+  readonly policyNamespace?: string;
+  /**
+   * Settings for `managed` mode; ignored in other modes.
+   * @default {} (every field at its default)
+   */
+  readonly managed?: ManagedKyvernoConfig;
+}
+
+export interface KrateConfig {
+  /**
+   * Namespace Krate's API and controllers run in.
+   * @default 'krate-system'
+   */
+  readonly namespace?: string;
+}
+
+/** One environment: everything that differs between dev, staging, prod and fleets. */
+export interface EnvironmentConfig {
+  /** Environment name: a DNS label, also the folder under dist/. */
+  readonly name: string;
+  /** Krate organisation this environment serves (a DNS label); part of every policy name. */
+  readonly org: string;
+  readonly argocd: ArgoCdConfig;
+  /** Clusters this environment deploys to (at least one). */
+  readonly clusters: readonly ClusterConfig[];
+  readonly kyverno: KyvernoConfig;
+  /**
+   * Krate's own installation.
+   * @default {} (every field at its default)
+   */
+  readonly krate?: KrateConfig;
+}
+
+/** An environment with every default applied: what constructs consume. */
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly org: string;
+  readonly argocd: Required<ArgoCdConfig>;
+  readonly clusters: readonly Required<ClusterConfig>[];
+  readonly kyverno: Required<Omit<KyvernoConfig, 'managed'>> & { readonly managed: Required<ManagedKyvernoConfig> };
+  readonly krate: Required<KrateConfig>;
+}

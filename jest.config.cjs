@@ -1,0 +1,16 @@
+// Sources are TypeScript and several dependencies are ESM-only: swc turns both into CommonJS for
+// jest, and test/support/resolver.cjs resolves the import-only packages.
+const esmOnly = ['kubernetes-models', '@kubernetes-models', '@marcbachmann', 'ajv-i18n', 'is-cidr', 'cidr-regex'];
+
+module.exports = {
+  testEnvironment: 'node',
+  resolver: '<rootDir>/test/support/resolver.cjs',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testTimeout: 60000,
+};

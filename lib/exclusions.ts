@@ -1,0 +1,13 @@
+import type { ResolvedEnvironment } from '../environments/types';
+
+/** Namespaces no configuration can remove from exclusions: policy there can lock out the cluster. */
+export const PROTECTED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/**
+ * Every namespace policies must not touch in this environment, sorted: the protected system
+ * namespaces plus the platform's own (Argo CD's, Kyverno's, Krate's).
+ */
+export function excludedNamespaces(env: ResolvedEnvironment): string[] {
+  const set = new Set<string>([...PROTECTED_NAMESPACES, env.argocd.namespace, env.kyverno.namespace, env.krate.namespace]);
+  return [...set].sort();
+}

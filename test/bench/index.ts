@@ -1,0 +1,12 @@
+// `npm run bench`: the project's own performance figures, printed for the closing notes and PRs.
+import { synthBench } from './synth';
+import type { Bench } from './harness';
+
+const BENCHES: readonly Bench[] = [synthBench];
+
+for (const bench of BENCHES) {
+  const figures = await bench.run();
+  console.log(`\n${bench.name}`);
+  const width = Math.max(...figures.map((f) => f.label.length));
+  for (const f of figures) console.log(`  ${f.label.padEnd(width)}  ${f.value}`);
+}

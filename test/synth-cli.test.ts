@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../lib/paths';
+import { readTree } from '../lib/tree';
+
+/** A throwaway copy of the repository sources (node_modules and tools linked, not copied). */
+function copyRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'krate-synth-'));
+  for (const entry of ['package.json', 'tsconfig.json', 'main.ts', 'environments', 'constructs', 'apps', 'lib', 'cli', 'charts', 'scripts', 'bin', 'test/bench', 'dist']) {
+    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(join(REPO_ROOT, '.tools'), join(dir, '.tools'));
+  return dir;
+}
+
+describe('npm run synth (end to end)', () => {
+  let dir: string;
+  beforeAll(() => (dir = copyRepo()));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reproduces the committed dist/ and removes stale files', () => {
+    writeFileSync(join(dir, 'dist', 'dev', 'stale.yaml'), 'stale: true\n');
+    const r = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readTree(join(dir, 'dist'))).toEqual(readTree(join(REPO_ROOT, 'dist')));
+  });
+
+  it('fails when an environment value is invalid, naming the path, and leaves dist/ untouched', () => {
+    const file = join(dir, 'environments', 'prod.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("mode: 'managed'", "mode: 'managd'"));
+    const before = readTree(join(dir, 'dist'));
+    const r = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: environments.prod.kyverno.mode: 'managd' is not one of disabled|byo|managed|auto (edit environments/prod.ts)");
+    expect(r.stderr).toContain('nothing was written');
+    expect(readTree(join(dir, 'dist'))).toEqual(before);
+  });
+});
