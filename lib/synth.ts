@@ -22,8 +22,7 @@ export function renderEnvironments(configs: readonly EnvironmentConfig[]): Rende
 
   const files = new Map<string, string>();
   const owners = new Map<string, string>();
-  for (const chart of app.charts) {
-    if (!(chart instanceof AppChart)) throw new Error(`chart ${chart.node.path} is not an AppChart; it has no dist/ folder`);
+  for (const chart of app.charts.map(asAppChart)) {
     for (const manifest of chart.toJson() as Manifest[]) {
       const path = `${chart.distPath}/${manifestFileName(manifest)}`;
       const who = `${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
@@ -35,6 +34,12 @@ export function renderEnvironments(configs: readonly EnvironmentConfig[]): Rende
     }
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function asAppChart(chart: unknown): AppChart {
+  // cdk8s gives Chart a Symbol.hasInstance that narrows to Chart, hence the cast.
+  if (chart instanceof AppChart) return chart as AppChart;
+  throw new Error(`chart ${(chart as { node: { path: string } }).node.path} is not an AppChart; it has no dist/ folder`);
 }
 
 /**

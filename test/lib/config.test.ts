@@ -4,12 +4,15 @@ import { ConfigError } from '../../lib/errors';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
-/** Resolves prod with one change and returns the error message (or fails the test). */
-function errorFor(patch: (e: EnvironmentConfig) => unknown): string {
-  const bad = JSON.parse(JSON.stringify(prod)) as EnvironmentConfig;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mutable = Record<string, any>;
+
+/** Resolves a JSON copy of prod with one change (as untyped data, like a bad edit) and returns the error. */
+function errorFor(patch: (e: Mutable) => unknown): string {
+  const bad = JSON.parse(JSON.stringify(prod)) as Mutable;
   patch(bad);
   try {
-    resolveEnvironments([bad]);
+    resolveEnvironments([bad as EnvironmentConfig]);
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as Error).message;
@@ -28,55 +31,55 @@ describe('resolveEnvironments', () => {
   });
 
   it('fails when the kyverno mode is misspelled', () => {
-    expect(errorFor((e) => ((e.kyverno as { mode: string }).mode = 'managd'))).toContain(
+    expect(errorFor((e) => (e.kyverno.mode = 'managd'))).toContain(
       "environments.prod.kyverno.mode: 'managd' is not one of disabled|byo|managed|auto (edit environments/prod.ts)",
     );
   });
 
   it('fails when an environment has an unknown field', () => {
-    expect(errorFor((e) => ((e as unknown as Record<string, unknown>).kyvern = {}))).toContain(
+    expect(errorFor((e) => (e.kyvern = {}))).toContain(
       'environments.prod.kyvern: unknown field; expected one of name|org|argocd|clusters|kyverno|krate',
     );
   });
 
   it('fails when the org is not a DNS label', () => {
-    expect(errorFor((e) => ((e as { org: string }).org = 'A5C_AI'))).toContain("environments.prod.org: 'A5C_AI' is not a DNS label");
+    expect(errorFor((e) => (e.org = 'A5C_AI'))).toContain("environments.prod.org: 'A5C_AI' is not a DNS label");
   });
 
   it('fails when the repo URL is not a URL', () => {
-    expect(errorFor((e) => ((e.argocd as { repoURL: string }).repoURL = 'not a url'))).toContain("environments.prod.argocd.repoURL: 'not a url' is not a URL");
+    expect(errorFor((e) => (e.argocd.repoURL = 'not a url'))).toContain("environments.prod.argocd.repoURL: 'not a url' is not a URL");
   });
 
   it('fails when no cluster is listed', () => {
-    expect(errorFor((e) => ((e as { clusters: unknown[] }).clusters = []))).toContain('environments.prod.clusters: must list at least one cluster');
+    expect(errorFor((e) => (e.clusters = []))).toContain('environments.prod.clusters: must list at least one cluster');
   });
 
   it('fails when a cluster is listed twice', () => {
-    expect(errorFor((e) => ((e as { clusters: unknown[] }).clusters = [{ name: 'a' }, { name: 'a' }]))).toContain(
+    expect(errorFor((e) => (e.clusters = [{ name: 'a' }, { name: 'a' }]))).toContain(
       "environments.prod.clusters[1].name: 'a' is listed twice",
     );
   });
 
   it('fails when a cluster server is not https', () => {
-    expect(errorFor((e) => ((e as { clusters: unknown[] }).clusters = [{ name: 'a', server: 'http://x' }]))).toContain(
+    expect(errorFor((e) => (e.clusters = [{ name: 'a', server: 'http://x' }]))).toContain(
       "environments.prod.clusters[0].server: 'http://x' is not a URL (https:)",
     );
   });
 
   it('fails when a cluster label value is invalid', () => {
-    expect(errorFor((e) => ((e as { clusters: unknown[] }).clusters = [{ name: 'a', labels: { env: 'no spaces' } }]))).toContain(
+    expect(errorFor((e) => (e.clusters = [{ name: 'a', labels: { env: 'no spaces' } }]))).toContain(
       "environments.prod.clusters[0].labels.env: 'no spaces' is not a valid label value",
     );
   });
 
   it('fails when the Kyverno chart version is a range', () => {
-    expect(errorFor((e) => ((e.kyverno as { managed: unknown }).managed = { chartVersion: '^3.9.0' }))).toContain(
+    expect(errorFor((e) => (e.kyverno.managed = { chartVersion: '^3.9.0' }))).toContain(
       "environments.prod.kyverno.managed.chartVersion: '^3.9.0' is not an exact version like 3.9.0 (ranges are not allowed: pin it)",
     );
   });
 
   it('fails when replicas are out of range', () => {
-    expect(errorFor((e) => ((e.kyverno as { managed: unknown }).managed = { admissionReplicas: 0 }))).toContain(
+    expect(errorFor((e) => (e.kyverno.managed = { admissionReplicas: 0 }))).toContain(
       'environments.prod.kyverno.managed.admissionReplicas: 0 must be a whole number from 1 to 15',
     );
   });
@@ -87,8 +90,8 @@ describe('resolveEnvironments', () => {
 
   it('reports every problem at once', () => {
     const msg = errorFor((e) => {
-      (e as { org: string }).org = '';
-      (e.kyverno as { mode: string }).mode = 'x';
+      e.org = '';
+      e.kyverno.mode = 'x';
     });
     expect(msg.split('\n')).toHaveLength(2);
   });
