@@ -1,5 +1,6 @@
-// Sources are TypeScript and several dependencies are ESM-only: swc turns both into CommonJS for
-// jest, and test/support/resolver.cjs resolves the import-only packages.
+// Sources are TypeScript and several dependencies are ESM-only: esbuild turns both into CommonJS
+// for jest (test/support/esbuild-transform.cjs), and test/support/resolver.cjs resolves the
+// import-only packages.
 const esmOnly = ['kubernetes-models', '@kubernetes-models', '@marcbachmann', 'ajv-i18n', 'is-cidr', 'cidr-regex'];
 
 module.exports = {
@@ -8,7 +9,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    '^.+\\.(t|j|mj)s$': '<rootDir>/test/support/esbuild-transform.cjs',
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
