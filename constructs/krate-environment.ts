@@ -4,13 +4,12 @@ import { CATALOG } from '../apps/catalog';
 import type { ResolvedEnvironment } from '../environments/types';
 import { AppChart } from './app-chart';
 import { ArgoApplication } from './argo-application';
-import { KrateKyverno } from './krate-kyverno';
 
 export interface KrateEnvironmentProps {
   readonly env: ResolvedEnvironment;
 }
 
-/** Everything one environment gets: the App-of-Apps folder and one chart per child application. */
+/** Everything one environment gets: the App-of-Apps folder and one chart per catalog application. */
 export class KrateEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: KrateEnvironmentProps) {
     super(scope, id);
@@ -27,6 +26,7 @@ export class KrateEnvironment extends Construct {
       },
     });
     for (const entry of CATALOG) {
+      if (!entry.build(this, env)) continue;
       new ArgoApplication(root, entry.name, {
         env,
         name: entry.name,
@@ -34,6 +34,5 @@ export class KrateEnvironment extends Construct {
         destinationNamespace: entry.destinationNamespace(env),
       });
     }
-    new KrateKyverno(this, 'krate-kyverno', { env });
   }
 }

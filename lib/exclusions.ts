@@ -11,3 +11,12 @@ export function excludedNamespaces(env: ResolvedEnvironment): string[] {
   const set = new Set<string>([...PROTECTED_NAMESPACES, env.argocd.namespace, env.kyverno.namespace, env.krate.namespace]);
   return [...set].sort();
 }
+
+/**
+ * Namespaces one template must not touch in this environment: the environment's exclusions plus
+ * the template's own extra exclusions. Policies, scan and the Kyverno webhook all read this.
+ */
+export function templateExcludedNamespaces(env: ResolvedEnvironment, template: string): string[] {
+  void template; // per-template extra exclusions arrive with the rollout configuration
+  return excludedNamespaces(env);
+}
