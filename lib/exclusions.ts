@@ -20,3 +20,19 @@ export function templateExcludedNamespaces(env: ResolvedEnvironment, template: s
   void template; // per-template extra exclusions arrive with the rollout configuration
   return excludedNamespaces(env);
 }
+
+/** A Kubernetes LabelSelector, as policies' matchConstraints.namespaceSelector takes it. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }>;
+}
+
+/**
+ * The namespaceSelector a template's policies render with in this environment: never the excluded
+ * namespaces (matched by the `kubernetes.io/metadata.name` label every namespace carries).
+ */
+export function policyNamespaceSelector(env: ResolvedEnvironment, template: string): LabelSelector {
+  return {
+    matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: templateExcludedNamespaces(env, template) }],
+  };
+}
