@@ -29,6 +29,13 @@ describe('npm run synth (end to end)', () => {
     expect(readTree(join(dir, 'dist'))).toEqual(readTree(join(REPO_ROOT, 'dist')));
   });
 
+  it('`cdk8s synth` (cdk8s.yaml) renders the same dist/', () => {
+    cpSync(join(REPO_ROOT, 'cdk8s.yaml'), join(dir, 'cdk8s.yaml'));
+    const r = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readTree(join(dir, 'dist'))).toEqual(readTree(join(REPO_ROOT, 'dist')));
+  });
+
   it('fails when an environment value is invalid, naming the path, and leaves dist/ untouched', () => {
     const file = join(dir, 'environments', 'prod.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace("mode: 'managed'", "mode: 'managd'"));

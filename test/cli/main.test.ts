@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../lib/paths';
+
+/** Runs the built CLI the way users do (`npx krate-policy …` resolves to bin/krate-policy.mjs). */
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), ...args], { encoding: 'utf8' });
+}
+
+describe('krate-policy', () => {
+  it('--help lists the commands', () => {
+    const r = cli('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('usage: krate-policy <command> [options]');
+    for (const c of ['synth', 'validate', 'tools']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+
+  it('tools prints the project-local helm and kubectl versions', () => {
+    const r = cli('tools');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^helm\s+v4\.\d+\.\d+/m);
+    expect(r.stdout).toMatch(/^kubectl\s+v1\.35\.\d+/m);
+  });
+
+  it('fails when the command is unknown, with exit code 2 and the command list', () => {
+    const r = cli('synthesize');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: 'synthesize' is not a krate-policy command");
+    expect(r.stderr).toContain('commands:');
+  });
+
+  it('fails when an option is unknown, naming it and the usage', () => {
+    const r = cli('synth', '--outdir', '/tmp/x');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --outdir: unknown option');
+    expect(r.stderr).toContain('usage: krate-policy synth [--out <dir>]');
+  });
+
+  it('validate exits 1 and names file, object and field on a schema finding', () => {
+    const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-configmap.yaml'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('bad-configmap.yaml: ConfigMap/shop/settings: data.retries: must be string');
+  });
+});
