@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { AppChart } from '../constructs/app-chart';
+import { KYVERNO_DRIFT, type ArgoAppOptions } from '../constructs/argo-application';
 import { KrateKyverno } from '../constructs/krate-kyverno';
 import type { ResolvedEnvironment } from '../environments/types';
 
@@ -13,6 +14,12 @@ export interface CatalogEntry {
   readonly destinationNamespace: (env: ResolvedEnvironment) => string;
   /** Builds the app's chart, or returns undefined when this environment does not get the app. */
   readonly build: (scope: Construct, env: ResolvedEnvironment) => AppChart | undefined;
+  /**
+   * Argo CD options for the app's Application (sync options, ignoreDifferences, finalizer).
+   * @default derived from what the app renders (ServerSideApply when it has CRDs,
+   * SkipDryRunOnMissingResource when its CRDs come from another app), no finalizer
+   */
+  readonly argocd?: ArgoAppOptions;
 }
 
 /** The application catalog, in wave order. Each environment gets the entries whose build returns a chart. */
@@ -22,5 +29,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     syncWave: 0,
     destinationNamespace: (env) => env.krate.namespace,
     build: (scope, env) => new KrateKyverno(scope, 'krate-kyverno', { env }),
+    // No finalizer: deleting the Application must never cascade to CRDs (every policy, exception
+    // and report goes with them) or to the Kyverno engine (webhooks left failing closed lock out the cluster).
+    argocd: { ignoreDifferences: KYVERNO_DRIFT, finalizer: 'none' },
   },
 ];

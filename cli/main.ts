@@ -10,6 +10,7 @@ type Loader = () => Promise<Command>;
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
   { name: 'synth', summary: 'render every environment into dist/', load: async () => (await import('./commands/synth')).synth },
   { name: 'validate', summary: 'schema-validate manifests (default: dist/)', load: async () => (await import('./commands/validate')).validate },
+  { name: 'diff', summary: 'render --base <git-ref> and the working tree; report rendered changes for review', load: async () => (await import('./commands/diff')).diff },
   { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
 ];
 

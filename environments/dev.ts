@@ -3,7 +3,11 @@ import type { EnvironmentConfig } from './types';
 export const dev: EnvironmentConfig = {
   name: 'dev',
   org: 'a5c',
-  argocd: { repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git' },
+  argocd: {
+    repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git',
+    // dev follows git exactly: removed objects are pruned, hand edits reverted.
+    syncPolicy: { automated: true, prune: true, selfHeal: true },
+  },
   clusters: [{ name: 'dev', labels: { 'krate.a5c.ai/environment': 'development' } }],
   // dev installs and owns its Kyverno: it is where new chart versions are tried first.
   kyverno: { mode: 'managed', managed: { admissionReplicas: 1, controllerReplicas: 1 } },

@@ -7,6 +7,11 @@
 export const KYVERNO_MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
 export type KyvernoMode = (typeof KYVERNO_MODES)[number];
 
+/** Argo CD cluster-secret label that puts a cluster in an environment's fleet (ApplicationSet selector). */
+export const FLEET_ENVIRONMENT_LABEL = 'krate.a5c.ai/policy-environment';
+/** Argo CD cluster-secret label naming the cluster, so per-cluster overrides can select it. */
+export const FLEET_CLUSTER_LABEL = 'krate.a5c.ai/cluster';
+
 export interface ArgoCdConfig {
   /** Git URL Argo CD clones this repository from. */
   readonly repoURL: string;
@@ -25,6 +30,74 @@ export interface ArgoCdConfig {
    * @default 'krate-<environment name>'
    */
   readonly project?: string;
+  /**
+   * How Argo CD syncs this environment's child apps (every cluster, unless a cluster overrides it).
+   * @default { automated: true, prune: false, selfHeal: false } with retry at its default
+   */
+  readonly syncPolicy?: SyncPolicyConfig;
+}
+
+/** Retry of a failed sync, with exponential backoff (Argo CD's `syncPolicy.retry`). */
+export interface RetryConfig {
+  /**
+   * Attempts before the sync is reported failed.
+   * @default 5
+   */
+  readonly limit?: number;
+  /**
+   * First wait, as an Argo CD duration ('10s', '1m').
+   * @default '10s'
+   */
+  readonly duration?: string;
+  /**
+   * Each wait is the previous one times this factor.
+   * @default 2
+   */
+  readonly factor?: number;
+  /**
+   * Longest wait between attempts.
+   * @default '5m'
+   */
+  readonly maxDuration?: string;
+}
+
+/** Argo CD's sync policy for an environment's child apps, as data (never a branch on the name). */
+export interface SyncPolicyConfig {
+  /**
+   * Sync every commit automatically; false means a person presses Sync (manual).
+   * @default true
+   */
+  readonly automated?: boolean;
+  /**
+   * Delete objects that disappeared from git (automated only): without it, removed policies stay
+   * until someone syncs with prune.
+   * @default false
+   */
+  readonly prune?: boolean;
+  /**
+   * Revert changes made directly in the cluster (automated only).
+   * @default false
+   */
+  readonly selfHeal?: boolean;
+  /**
+   * Retry failed syncs with exponential backoff.
+   * @default { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' }
+   */
+  readonly retry?: RetryConfig;
+}
+
+/** What one cluster of a fleet does differently from its environment. */
+export interface ClusterOverrides {
+  /**
+   * Git revision this cluster tracks instead of the environment's (a canary or a frozen cluster).
+   * @default the environment's argocd.targetRevision
+   */
+  readonly targetRevision?: string;
+  /**
+   * Sync policy for this cluster instead of the environment's (e.g. manual on a sensitive cluster).
+   * @default the environment's argocd.syncPolicy
+   */
+  readonly syncPolicy?: SyncPolicyConfig;
 }
 
 export interface ClusterConfig {
@@ -37,9 +110,16 @@ export interface ClusterConfig {
   readonly server?: string;
   /**
    * Labels on the Argo CD cluster secret, used by fleet ApplicationSets to select clusters.
+   * `krate.a5c.ai/policy-environment: <env>` and `krate.a5c.ai/cluster: <name>` are always added:
+   * the cluster secret must carry them (see the README's "onboard a cluster").
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * What this cluster does differently from the rest of its environment.
+   * @default {} (nothing)
+   */
+  readonly overrides?: ClusterOverrides;
 }
 
 export interface ManagedKyvernoConfig {
@@ -110,8 +190,27 @@ export interface EnvironmentConfig {
 export interface ResolvedEnvironment {
   readonly name: string;
   readonly org: string;
-  readonly argocd: Required<ArgoCdConfig>;
-  readonly clusters: readonly Required<ClusterConfig>[];
+  readonly argocd: Required<Omit<ArgoCdConfig, 'syncPolicy'>> & { readonly syncPolicy: ResolvedSyncPolicy };
+  readonly clusters: readonly ResolvedCluster[];
   readonly kyverno: Required<Omit<KyvernoConfig, 'managed'>> & { readonly managed: Required<ManagedKyvernoConfig> };
   readonly krate: Required<KrateConfig>;
+}
+
+/** A sync policy with every default applied. */
+export interface ResolvedSyncPolicy {
+  readonly automated: boolean;
+  readonly prune: boolean;
+  readonly selfHeal: boolean;
+  readonly retry: Required<RetryConfig>;
+}
+
+/** A cluster with its labels completed and its overrides applied over the environment's values. */
+export interface ResolvedCluster {
+  readonly name: string;
+  readonly server: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Git revision this cluster tracks (the override, or the environment's). */
+  readonly targetRevision: string;
+  /** Sync policy for this cluster (the override, or the environment's). */
+  readonly syncPolicy: ResolvedSyncPolicy;
 }

@@ -1,4 +1,12 @@
-import { KYVERNO_MODES, type EnvironmentConfig, type ResolvedEnvironment } from '../environments/types';
+import {
+  FLEET_CLUSTER_LABEL,
+  FLEET_ENVIRONMENT_LABEL,
+  KYVERNO_MODES,
+  type EnvironmentConfig,
+  type ResolvedEnvironment,
+  type ResolvedSyncPolicy,
+  type SyncPolicyConfig,
+} from '../environments/types';
 import { Problems } from './errors';
 import { Check } from './validators';
 
@@ -33,26 +41,45 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
   check.dnsLabel(`${path}.org`, config.org);
 
   const argocd = config.argocd ?? ({} as EnvironmentConfig['argocd']);
-  if (check.knownKeys(`${path}.argocd`, argocd, ['repoURL', 'targetRevision', 'namespace', 'project'])) {
+  if (check.knownKeys(`${path}.argocd`, argocd, ['repoURL', 'targetRevision', 'namespace', 'project', 'syncPolicy'])) {
     check.url(`${path}.argocd.repoURL`, argocd.repoURL);
     if (argocd.targetRevision !== undefined) check.nonEmptyString(`${path}.argocd.targetRevision`, argocd.targetRevision);
     if (argocd.namespace !== undefined) check.dnsLabel(`${path}.argocd.namespace`, argocd.namespace);
     if (argocd.project !== undefined) check.dnsLabel(`${path}.argocd.project`, argocd.project);
+    if (argocd.syncPolicy !== undefined) checkSyncPolicy(check, `${path}.argocd.syncPolicy`, argocd.syncPolicy, config.name);
   }
 
   if (!Array.isArray(config.clusters) || config.clusters.length === 0) {
     check.problems.add(`${path}.clusters`, `must list at least one cluster (edit environments/${config.name}.ts)`);
   } else {
     const names = new Set<string>();
+    const servers = new Map<string, string>();
     config.clusters.forEach((cluster, i) => {
       const cpath = `${path}.clusters[${i}]`;
-      if (!check.knownKeys(cpath, cluster, ['name', 'server', 'labels'])) return;
+      if (!check.knownKeys(cpath, cluster, ['name', 'server', 'labels', 'overrides'])) return;
       if (check.dnsLabel(`${cpath}.name`, cluster.name)) {
         if (names.has(cluster.name)) check.problems.add(`${cpath}.name`, `'${cluster.name}' is listed twice; cluster names must be unique`);
         names.add(cluster.name);
       }
       if (cluster.server !== undefined) check.url(`${cpath}.server`, cluster.server, ['https:']);
-      if (cluster.labels !== undefined) check.labelMap(`${cpath}.labels`, cluster.labels);
+      const server = cluster.server ?? DEFAULT_SERVER;
+      if (servers.has(server)) check.problems.add(`${cpath}.server`, `'${server}' is already cluster '${servers.get(server)}'; each cluster needs its own API server URL (edit environments/${config.name}.ts)`);
+      servers.set(server, cluster.name);
+      if (cluster.labels !== undefined && check.labelMap(`${cpath}.labels`, cluster.labels)) {
+        // The fleet selector labels are derived; a different value would silently drop the cluster.
+        const fixed: Record<string, string> = { [FLEET_ENVIRONMENT_LABEL]: config.name, [FLEET_CLUSTER_LABEL]: cluster.name };
+        for (const [k, want] of Object.entries(fixed)) {
+          const got = cluster.labels[k];
+          if (got !== undefined && got !== want) {
+            check.problems.add(`${cpath}.labels.${k}`, `'${got}' must be '${want}' (it is derived; remove the label from environments/${config.name}.ts)`);
+          }
+        }
+      }
+      const overrides = cluster.overrides ?? {};
+      if (check.knownKeys(`${cpath}.overrides`, overrides, ['targetRevision', 'syncPolicy'])) {
+        if (overrides.targetRevision !== undefined) check.nonEmptyString(`${cpath}.overrides.targetRevision`, overrides.targetRevision);
+        if (overrides.syncPolicy !== undefined) checkSyncPolicy(check, `${cpath}.overrides.syncPolicy`, overrides.syncPolicy, config.name);
+      }
     });
   }
 
@@ -76,16 +103,25 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
 
   if (check.problems.count > before) return undefined;
   const krateNamespace = krate.namespace ?? 'krate-system';
+  const targetRevision = argocd.targetRevision ?? 'main';
+  const syncPolicy = resolveSyncPolicy(argocd.syncPolicy ?? {});
   return {
     name: config.name,
     org: config.org,
     argocd: {
       repoURL: argocd.repoURL,
-      targetRevision: argocd.targetRevision ?? 'main',
+      targetRevision,
       namespace: argocd.namespace ?? 'argocd',
       project: argocd.project ?? `krate-${config.name}`,
+      syncPolicy,
     },
-    clusters: config.clusters.map((c) => ({ name: c.name, server: c.server ?? DEFAULT_SERVER, labels: { ...(c.labels ?? {}) } })),
+    clusters: config.clusters.map((c) => ({
+      name: c.name,
+      server: c.server ?? DEFAULT_SERVER,
+      labels: { ...(c.labels ?? {}), [FLEET_ENVIRONMENT_LABEL]: config.name, [FLEET_CLUSTER_LABEL]: c.name },
+      targetRevision: c.overrides?.targetRevision ?? targetRevision,
+      syncPolicy: c.overrides?.syncPolicy ? resolveSyncPolicy(c.overrides.syncPolicy) : syncPolicy,
+    })),
     kyverno: {
       mode: kyverno.mode,
       namespace: kyverno.namespace ?? 'kyverno',
@@ -97,5 +133,47 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
       },
     },
     krate: { namespace: krateNamespace },
+  };
+}
+
+const DURATION = /^\d+(s|m|h)$/;
+
+function checkSyncPolicy(check: Check, path: string, policy: SyncPolicyConfig, envName: string): void {
+  const fix = `(edit environments/${envName}.ts)`;
+  if (!check.knownKeys(path, policy, ['automated', 'prune', 'selfHeal', 'retry'])) return;
+  for (const key of ['automated', 'prune', 'selfHeal'] as const) {
+    const v = policy[key];
+    if (v !== undefined && typeof v !== 'boolean') check.problems.add(`${path}.${key}`, `${JSON.stringify(v)} must be true or false ${fix}`);
+  }
+  if (policy.automated === false) {
+    for (const key of ['prune', 'selfHeal'] as const) {
+      if (policy[key]) check.problems.add(`${path}.${key}`, `only applies to automated sync; set automated: true or remove ${key} ${fix}`);
+    }
+  }
+  const retry = policy.retry ?? {};
+  if (check.knownKeys(`${path}.retry`, retry, ['limit', 'duration', 'factor', 'maxDuration'])) {
+    if (retry.limit !== undefined) check.integer(`${path}.retry.limit`, retry.limit, 0, 100);
+    if (retry.factor !== undefined) check.integer(`${path}.retry.factor`, retry.factor, 1, 10);
+    for (const key of ['duration', 'maxDuration'] as const) {
+      const v = retry[key];
+      if (v !== undefined && (typeof v !== 'string' || !DURATION.test(v))) {
+        check.problems.add(`${path}.retry.${key}`, `${JSON.stringify(v)} is not a duration like '10s', '5m' or '1h' ${fix}`);
+      }
+    }
+  }
+}
+
+function resolveSyncPolicy(policy: SyncPolicyConfig): ResolvedSyncPolicy {
+  const automated = policy.automated ?? true;
+  return {
+    automated,
+    prune: automated && (policy.prune ?? false),
+    selfHeal: automated && (policy.selfHeal ?? false),
+    retry: {
+      limit: policy.retry?.limit ?? 5,
+      duration: policy.retry?.duration ?? '10s',
+      factor: policy.retry?.factor ?? 2,
+      maxDuration: policy.retry?.maxDuration ?? '5m',
+    },
   };
 }

@@ -1,19 +1,24 @@
 import { ENVIRONMENTS } from '../../environments';
 import { DIST_DIR } from '../../lib/paths';
-import { renderEnvironments, writeTree } from '../../lib/synth';
+import { BOOTSTRAP_DIR, renderBootstrap, renderEnvironments, writeTree } from '../../lib/synth';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
 
 export const synth: Command = {
   name: 'synth',
-  summary: 'render every environment into dist/ (or --out <dir>)',
-  usage: 'krate-policy synth [--out <dir>]',
+  summary: 'render every environment into dist/ and apps/bootstrap/ (or --out <dir>)',
+  usage: 'krate-policy synth [--out <dir>] [--bootstrap-out <dir>]',
   async run(args) {
-    const parsed = parseArgs(args, { values: ['out'] }, this.usage);
-    const out = (parsed.flags.get('out') as string | undefined) ?? DIST_DIR;
+    const parsed = parseArgs(args, { values: ['out', 'bootstrap-out'] }, this.usage);
+    const custom = parsed.flags.get('out') as string | undefined;
+    const out = custom ?? DIST_DIR;
+    // With a custom --out (diff, bench) the checkout's apps/bootstrap/ is left alone unless asked for.
+    const bootstrapOut = (parsed.flags.get('bootstrap-out') as string | undefined) ?? (custom ? undefined : BOOTSTRAP_DIR);
     const tree = renderEnvironments(ENVIRONMENTS);
+    const bootstrap = renderBootstrap(ENVIRONMENTS, tree);
     writeTree(out, tree);
-    console.log(`synth: wrote ${tree.size} manifests to ${out}`);
+    if (bootstrapOut) writeTree(bootstrapOut, bootstrap);
+    console.log(`synth: wrote ${tree.size} manifests to ${out}${bootstrapOut ? `, ${bootstrap.size} bootstrap files to ${bootstrapOut}` : ''}`);
     return 0;
   },
 };
