@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import { AppChart } from '../constructs/app-chart';
 import { KrateKyverno } from '../constructs/krate-kyverno';
+import { PolicyExceptions } from '../constructs/policy-exceptions';
+import { exceptionsFor } from '../lib/exceptions';
 import type { ResolvedEnvironment } from '../environments/types';
 
 /** One Argo CD application an environment may get: what it syncs, where, and when. */
@@ -22,5 +24,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     syncWave: 0,
     destinationNamespace: (env) => env.krate.namespace,
     build: (scope, env) => new KrateKyverno(scope, 'krate-kyverno', { env }),
+  },
+  {
+    // After the policies (wave 10): an exception references policies by name.
+    name: 'policy-exceptions',
+    syncWave: 20,
+    destinationNamespace: (env) => env.kyverno.policyNamespace,
+    build: (scope, env) => {
+      const exceptions = exceptionsFor(env);
+      return exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env, exceptions }) : undefined;
+    },
   },
 ];
