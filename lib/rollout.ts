@@ -165,7 +165,8 @@ export function compareRollouts(base: Rollout, head: Rollout, today: string): Ro
       }
       continue; // unchanged, or moved down: rollback (including git revert) is always allowed
     }
-    if (b && h.since === b.since) add('date-not-updated', `the stage changed but since is still ${b.since}; write the date the new stage began`);
+    // Two promotions on one day (two pull requests) legitimately share a date.
+    if (b && h.since === b.since && b.since !== today) add('date-not-updated', `the stage changed but since is still ${b.since}; write the date the new stage began`);
     else if (b && h.since && b.since && h.since < b.since) add('date-not-updated', `since ${h.since} is before the previous stage began (${b.since})`);
     if (up === 1 && b?.stage === 'audit:prod' && to === FIRST_ENFORCE) {
       // Shortening soakDays in the same change that uses it does not count: the longer soak applies.
