@@ -1,6 +1,9 @@
 // Namespace exclusions in layers, from one source: every policy's matchConstraints, the managed
 // Kyverno webhook's namespaceSelector / resourceFilters and `scan` read these functions.
+import { POLICY_SCOPES } from '../constructs/policies/naming';
+import { ROLLOUT } from '../environments/rollout';
 import type { ResolvedEnvironment } from '../environments/types';
+import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from './ladder';
 
 /** Namespaces no configuration can remove from exclusions: policy there can lock out the cluster. */
 export const PROTECTED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -43,14 +46,33 @@ export interface LabelSelector {
 }
 
 /**
+ * Namespaces that stay in Audit while the template enforces in this environment (the rollout's
+ * `auditNamespaces`, minus excluded ones); empty when it does not enforce here.
+ */
+export function auditOverrideNamespaces(env: ResolvedEnvironment, template: string): string[] {
+  const entry = ROLLOUT[template];
+  if (!entry || !(LADDER_ENVIRONMENTS as readonly string[]).includes(env.name)) return [];
+  if (modeAt(entry.stage, env.name as LadderEnvironment) !== 'Enforce') return [];
+  const excluded = new Set(templateExcludedNamespaces(env, template));
+  return [...new Set(entry.auditNamespaces ?? [])].filter((ns) => !excluded.has(ns)).sort();
+}
+
+/**
  * The namespaceSelector a template's policies render with in this environment: never the excluded
  * namespaces (matched by the `kubernetes.io/metadata.name` label every namespace carries) and,
- * when the environment scopes policies by label, only namespaces carrying those labels.
+ * when the environment scopes policies by label, only namespaces carrying those labels. CEL has no
+ * per-namespace failure action, so while a template enforces with audit overrides, the `cluster`
+ * policy also skips the override namespaces and the `audit` twin matches only them.
  */
-export function policyNamespaceSelector(env: ResolvedEnvironment, template: string): LabelSelector {
+export function policyNamespaceSelector(env: ResolvedEnvironment, template: string, scope: (typeof POLICY_SCOPES)[keyof typeof POLICY_SCOPES] = POLICY_SCOPES.cluster): LabelSelector {
+  const overrides = auditOverrideNamespaces(env, template);
+  const byName =
+    scope === POLICY_SCOPES.auditOverride
+      ? { key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: overrides }
+      : { key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: [...new Set([...templateExcludedNamespaces(env, template), ...overrides])].sort() };
   return {
     matchExpressions: [
-      { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: templateExcludedNamespaces(env, template) },
+      byName,
       ...env.exclusions.namespaceLabels.map((l) =>
         l.values && l.values.length > 0 ? { key: l.key, operator: 'In' as const, values: [...l.values].sort() } : { key: l.key, operator: 'Exists' as const },
       ),

@@ -1,7 +1,7 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
 import { resolveEnvironments } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
-import { excludedNamespaces, platformNamespaces, policyNamespaceSelector, PROTECTED_NAMESPACES, templateExcludedNamespaces } from '../../lib/exclusions';
+import { auditOverrideNamespaces, excludedNamespaces, platformNamespaces, policyNamespaceSelector, PROTECTED_NAMESPACES, templateExcludedNamespaces } from '../../lib/exclusions';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,6 +52,23 @@ describe('namespace exclusions', () => {
       { key: 'krate.a5c.ai/org', operator: 'Exists' },
       { key: 'krate.a5c.ai/trust-tier', operator: 'In', values: ['trusted', 'untrusted'] },
     ]);
+  });
+
+  it('splits an enforcing template with audit overrides into an enforce and an audit selector', () => {
+    // require-labels is at enforce:staging with auditNamespaces ['job-runner'] (environments/rollout.ts).
+    const envs = resolveEnvironments(ENVIRONMENTS);
+    const staging = envs.find((e) => e.name === 'staging')!;
+    const prodEnv = envs.find((e) => e.name === 'prod')!;
+    expect(auditOverrideNamespaces(staging, 'require-labels')).toEqual(['job-runner']);
+    expect(policyNamespaceSelector(staging, 'require-labels').matchExpressions![0]).toEqual({
+      key: 'kubernetes.io/metadata.name',
+      operator: 'NotIn',
+      values: [...excludedNamespaces(staging), 'job-runner'].sort(),
+    });
+    expect(policyNamespaceSelector(staging, 'require-labels', 'audit').matchExpressions![0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] });
+    // prod only audits require-labels: one policy covers job-runner too.
+    expect(auditOverrideNamespaces(prodEnv, 'require-labels')).toEqual([]);
+    expect(policyNamespaceSelector(prodEnv, 'require-labels').matchExpressions![0].values).not.toContain('job-runner');
   });
 
   it('fails when an override removes kube-system, naming the environment and namespace', () => {
