@@ -2,6 +2,8 @@ import type { Construct } from 'constructs';
 import { AppChart } from '../constructs/app-chart';
 import { KYVERNO_DRIFT, type ArgoAppOptions } from '../constructs/argo-application';
 import { KrateKyverno } from '../constructs/krate-kyverno';
+import { PolicyExceptions } from '../constructs/policy-exceptions';
+import { exceptionsFor } from '../lib/exceptions';
 import type { ResolvedEnvironment } from '../environments/types';
 
 /** One Argo CD application an environment may get: what it syncs, where, and when. */
@@ -32,5 +34,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     // No finalizer: deleting the Application must never cascade to CRDs (every policy, exception
     // and report goes with them) or to the Kyverno engine (webhooks left failing closed lock out the cluster).
     argocd: { ignoreDifferences: KYVERNO_DRIFT, finalizer: 'none' },
+  },
+  {
+    // After the policies (wave 10): an exception references policies by name.
+    name: 'policy-exceptions',
+    syncWave: 20,
+    destinationNamespace: (env) => env.kyverno.policyNamespace,
+    build: (scope, env) => {
+      const exceptions = exceptionsFor(env);
+      return exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env, exceptions }) : undefined;
+    },
   },
 ];

@@ -11,6 +11,10 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
   { name: 'synth', summary: 'render every environment into dist/', load: async () => (await import('./commands/synth')).synth },
   { name: 'validate', summary: 'schema-validate manifests (default: dist/)', load: async () => (await import('./commands/validate')).validate },
   { name: 'diff', summary: 'render --base <git-ref> and the working tree; report rendered changes for review', load: async () => (await import('./commands/diff')).diff },
+  { name: 'rollout check', summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates', load: async () => (await import('./commands/rollout-check')).rolloutCheck },
+  { name: 'promote', summary: 'move a template one rung up the ladder (refuses what rollout check refuses)', load: async () => (await import('./commands/promote')).promote },
+  { name: 'status', summary: 'print the ladder board: template × environment, days in stage, next promotion', load: async () => (await import('./commands/status')).status },
+  { name: 'check', summary: 'check config against today: expired exceptions, future dates, approvers', load: async () => (await import('./commands/check')).check },
   { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
 ];
 

@@ -6,3 +6,4 @@ export * from './argo-project';
 export * from './krate-environment';
 export * from './krate-kyverno';
 export * from './helm-release';
+export * from './policy-exceptions';

@@ -11,4 +11,7 @@ export const dev: EnvironmentConfig = {
   clusters: [{ name: 'dev', labels: { 'krate.a5c.ai/environment': 'development' } }],
   // dev installs and owns its Kyverno: it is where new chart versions are tried first.
   kyverno: { mode: 'managed', managed: { admissionReplicas: 1, controllerReplicas: 1 } },
+  // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
+  exceptions: { maxDays: 60 },
+  exclusions: { platformNamespaces: ['cert-manager'] },
 };

@@ -23,4 +23,6 @@ export const prod: EnvironmentConfig = {
   ],
   // prod installs Kyverno itself, highly available (defaults: 3 admission, 2 of each controller).
   kyverno: { mode: 'managed' },
+  // cert-manager issues the webhook certificates; calico-system runs the CNI: a denied pod there breaks the cluster.
+  exclusions: { platformNamespaces: ['calico-system', 'cert-manager'] },
 };

@@ -10,4 +10,5 @@ export const staging: EnvironmentConfig = {
   clusters: [{ name: 'staging', labels: { 'krate.a5c.ai/environment': 'staging' } }],
   // staging shares a cluster whose Kyverno another team runs: we only read it.
   kyverno: { mode: 'byo' },
+  exclusions: { platformNamespaces: ['cert-manager'] },
 };

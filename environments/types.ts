@@ -169,6 +169,73 @@ export interface KrateConfig {
   readonly namespace?: string;
 }
 
+/** Dropping a platform namespace from the exclusions: allowed only with a written reason. */
+export interface PlatformExclusionRemoval {
+  /** The platform namespace policies should cover after all (never a protected one). */
+  readonly namespace: string;
+  /** Why policies must reach into this platform namespace (at least 20 characters). */
+  readonly justification: string;
+}
+
+/** Apply policies only to namespaces carrying a label (e.g. `krate.a5c.ai/org`). */
+export interface NamespaceLabelMatch {
+  /** Label key the namespace must carry. */
+  readonly key: string;
+  /**
+   * Allowed values; the label only has to exist when omitted.
+   * @default any value (operator Exists)
+   */
+  readonly values?: readonly string[];
+}
+
+/**
+ * Namespace exclusions in layers: protected system namespaces (fixed, cannot be removed), platform
+ * namespaces (Argo CD's, Kyverno's, Krate's plus `platformNamespaces`), per-template extras, and
+ * optional label-scoped matching.
+ */
+export interface ExclusionsConfig {
+  /**
+   * Extra platform namespaces of this environment that policies must never touch (cert-manager, CNI, CSI drivers).
+   * @default []
+   */
+  readonly platformNamespaces?: readonly string[];
+  /**
+   * Platform namespaces policies should cover after all, each with a justification. Protected
+   * namespaces (kube-system, kube-public, kube-node-lease) cannot be listed.
+   * @default []
+   */
+  readonly removePlatformExclusions?: readonly PlatformExclusionRemoval[];
+  /**
+   * Extra namespaces excluded from one template only, keyed by template name.
+   * @default {}
+   */
+  readonly templates?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Label-scoped matching: policies apply only to namespaces carrying every listed label.
+   * @default [] (every namespace that is not excluded)
+   */
+  readonly namespaceLabels?: readonly NamespaceLabelMatch[];
+}
+
+/** How exceptions are bounded in this environment. */
+export interface ExceptionSettings {
+  /**
+   * Longest an exception may run: `expiresAt` at most this many days after its `requested` date.
+   * @default 30
+   */
+  readonly maxDays?: number;
+}
+
+/** Gates for promoting a template into this environment's enforce rung. */
+export interface PromotionConfig {
+  /**
+   * Failing policy-report results (fail + error) a template may still have in this environment
+   * when `promote --reports` moves it to enforce here.
+   * @default 0
+   */
+  readonly maxFailingResults?: number;
+}
+
 /** One environment: everything that differs between dev, staging, prod and fleets. */
 export interface EnvironmentConfig {
   /** Environment name: a DNS label, also the folder under dist/. */
@@ -184,6 +251,21 @@ export interface EnvironmentConfig {
    * @default {} (every field at its default)
    */
   readonly krate?: KrateConfig;
+  /**
+   * Namespace exclusions beyond the protected and built-in platform namespaces.
+   * @default {} (protected + Argo CD's, Kyverno's and Krate's namespaces)
+   */
+  readonly exclusions?: ExclusionsConfig;
+  /**
+   * Exception bounds.
+   * @default { maxDays: 30 }
+   */
+  readonly exceptions?: ExceptionSettings;
+  /**
+   * Promotion gates.
+   * @default { maxFailingResults: 0 }
+   */
+  readonly promotion?: PromotionConfig;
 }
 
 /** An environment with every default applied: what constructs consume. */
@@ -194,6 +276,9 @@ export interface ResolvedEnvironment {
   readonly clusters: readonly ResolvedCluster[];
   readonly kyverno: Required<Omit<KyvernoConfig, 'managed'>> & { readonly managed: Required<ManagedKyvernoConfig> };
   readonly krate: Required<KrateConfig>;
+  readonly exclusions: Required<ExclusionsConfig>;
+  readonly exceptions: Required<ExceptionSettings>;
+  readonly promotion: Required<PromotionConfig>;
 }
 
 /** A sync policy with every default applied. */

@@ -1,23 +1,39 @@
+import { TEMPLATES } from '../constructs/policies';
+import { EXCEPTIONS } from '../environments/exceptions';
+import { ROLLOUT } from '../environments/rollout';
 import {
   FLEET_CLUSTER_LABEL,
   FLEET_ENVIRONMENT_LABEL,
   KYVERNO_MODES,
   type EnvironmentConfig,
+  type ExclusionsConfig,
   type ResolvedEnvironment,
   type ResolvedSyncPolicy,
   type SyncPolicyConfig,
 } from '../environments/types';
-import { Problems } from './errors';
+import { Problems, show } from './errors';
+import { DEFAULT_EXCEPTION_MAX_DAYS, validateExceptions } from './exceptions';
+import { PROTECTED_NAMESPACES } from './exclusions';
+import { LADDER_ENVIRONMENTS } from './ladder';
+import { stageOf, validateRollout, type Rollout } from './rollout';
 import { Check } from './validators';
 
 const DEFAULT_SERVER = 'https://kubernetes.default.svc';
 export const DEFAULT_KYVERNO_CHART_VERSION = '3.9.0';
 
+/** The repository-wide configuration validated with the environments (tests pass their own). */
+export interface ConfigSources {
+  /** @default ROLLOUT from environments/rollout.ts */
+  readonly rollout?: unknown;
+  /** @default EXCEPTIONS from environments/exceptions.ts */
+  readonly exceptions?: unknown;
+}
+
 /**
  * Validates every environment and applies defaults. Throws a ConfigError listing every problem
  * (path, value, fix) before anything is rendered or written.
  */
-export function resolveEnvironments(configs: readonly EnvironmentConfig[]): ResolvedEnvironment[] {
+export function resolveEnvironments(configs: readonly EnvironmentConfig[], sources: ConfigSources = {}): ResolvedEnvironment[] {
   const problems = new Problems();
   const seen = new Set<string>();
   const resolved: ResolvedEnvironment[] = [];
@@ -30,14 +46,21 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[]): Reso
     const env = resolveEnvironment(config, path, check);
     if (env) resolved.push(env);
   });
+  // The rollout and the exceptions are configuration too: nothing renders while they are invalid.
+  const rollout = sources.rollout ?? ROLLOUT;
+  validateRollout(rollout, problems);
+  validateExceptions(sources.exceptions ?? EXCEPTIONS, resolved, problems, { stageOf: (t) => (rollout !== null && typeof rollout === 'object' ? stageOf(rollout as Rollout, t) : 'draft') });
   problems.throwIfAny();
   return resolved;
 }
 
 function resolveEnvironment(config: EnvironmentConfig, path: string, check: Check): ResolvedEnvironment | undefined {
   const before = check.problems.count;
-  if (!check.knownKeys(path, config, ['name', 'org', 'argocd', 'clusters', 'kyverno', 'krate'])) return undefined;
-  check.dnsLabel(`${path}.name`, config.name);
+  if (!check.knownKeys(path, config, ['name', 'org', 'argocd', 'clusters', 'kyverno', 'krate', 'exclusions', 'exceptions', 'promotion'])) return undefined;
+  if (check.dnsLabel(`${path}.name`, config.name) && !(LADDER_ENVIRONMENTS as readonly string[]).includes(config.name)) {
+    // The ladder names its rungs after environments: an environment's position is its name.
+    check.problems.add(`${path}.name`, `'${config.name}' is not on the rollout ladder; an environment's ladder position is its name, one of ${LADDER_ENVIRONMENTS.join('|')} (rename environments/${config.name}.ts)`);
+  }
   check.dnsLabel(`${path}.org`, config.org);
 
   const argocd = config.argocd ?? ({} as EnvironmentConfig['argocd']);
@@ -101,10 +124,22 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
     check.dnsLabel(`${path}.krate.namespace`, krate.namespace);
   }
 
-  if (check.problems.count > before) return undefined;
   const krateNamespace = krate.namespace ?? 'krate-system';
   const targetRevision = argocd.targetRevision ?? 'main';
   const syncPolicy = resolveSyncPolicy(argocd.syncPolicy ?? {});
+  const builtInPlatform = [argocd.namespace ?? 'argocd', kyverno.namespace ?? 'kyverno', krateNamespace];
+  const exclusions = resolveExclusions(config.exclusions ?? {}, `${path}.exclusions`, config.name, builtInPlatform, check);
+
+  const exceptions = config.exceptions ?? {};
+  if (check.knownKeys(`${path}.exceptions`, exceptions, ['maxDays']) && exceptions.maxDays !== undefined) {
+    check.integer(`${path}.exceptions.maxDays`, exceptions.maxDays, 1, 365);
+  }
+  const promotion = config.promotion ?? {};
+  if (check.knownKeys(`${path}.promotion`, promotion, ['maxFailingResults']) && promotion.maxFailingResults !== undefined) {
+    check.integer(`${path}.promotion.maxFailingResults`, promotion.maxFailingResults, 0, 1_000_000);
+  }
+
+  if (check.problems.count > before) return undefined;
   return {
     name: config.name,
     org: config.org,
@@ -133,6 +168,9 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
       },
     },
     krate: { namespace: krateNamespace },
+    exclusions,
+    exceptions: { maxDays: exceptions.maxDays ?? DEFAULT_EXCEPTION_MAX_DAYS },
+    promotion: { maxFailingResults: promotion.maxFailingResults ?? 0 },
   };
 }
 
@@ -176,4 +214,102 @@ function resolveSyncPolicy(policy: SyncPolicyConfig): ResolvedSyncPolicy {
       maxDuration: policy.retry?.maxDuration ?? '5m',
     },
   };
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Validates the exclusion layers. Protected namespaces can never be removed; a platform namespace
+ * only with a justified override; every message names the environment and the namespace.
+ */
+function resolveExclusions(x: ExclusionsConfig, path: string, envName: string, builtIn: readonly string[], check: Check): Required<ExclusionsConfig> {
+  const resolved = { platformNamespaces: [] as string[], removePlatformExclusions: [] as { namespace: string; justification: string }[], templates: {} as Record<string, string[]>, namespaceLabels: [] as { key: string; values?: string[] }[] };
+  if (!check.knownKeys(path, x, ['platformNamespaces', 'removePlatformExclusions', 'templates', 'namespaceLabels'])) return resolved;
+  const hint = `edit environments/${envName}.ts`;
+  const isProtected = (ns: string): boolean => (PROTECTED_NAMESPACES as readonly string[]).includes(ns);
+  const namespaceList = (lpath: string, value: unknown): string[] => {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      check.problems.add(lpath, `${show(value)} must be a list of namespace names (${hint})`);
+      return [];
+    }
+    const seen = new Set<string>();
+    return value.filter((ns: unknown, i: number): ns is string => {
+      if (!check.dnsLabel(`${lpath}[${i}]`, ns)) return false;
+      if (seen.has(ns)) check.problems.add(`${lpath}[${i}]`, `'${ns}' is listed twice (${hint})`);
+      seen.add(ns);
+      return true;
+    });
+  };
+
+  resolved.platformNamespaces = namespaceList(`${path}.platformNamespaces`, x.platformNamespaces);
+  resolved.platformNamespaces.forEach((ns, i) => {
+    if (isProtected(ns) || builtIn.includes(ns)) {
+      check.problems.add(`${path}.platformNamespaces[${i}]`, `'${ns}' is always excluded in environment ${envName} (${isProtected(ns) ? 'protected' : 'built-in platform'} namespace); remove it from the list (${hint})`);
+    }
+  });
+  const platform = new Set([...builtIn, ...resolved.platformNamespaces]);
+
+  if (x.removePlatformExclusions !== undefined && !Array.isArray(x.removePlatformExclusions)) {
+    check.problems.add(`${path}.removePlatformExclusions`, `${show(x.removePlatformExclusions)} must be a list of { namespace, justification } (${hint})`);
+  } else {
+    (x.removePlatformExclusions ?? []).forEach((r, i) => {
+      const rpath = `${path}.removePlatformExclusions[${i}]`;
+      if (!check.knownKeys(rpath, r, ['namespace', 'justification'])) return;
+      if (!check.dnsLabel(`${rpath}.namespace`, r.namespace)) return;
+      if (isProtected(r.namespace)) {
+        check.problems.add(`${rpath}.namespace`, `'${r.namespace}' is a protected namespace in environment ${envName}: it can never be removed from exclusions (policy there can lock out the cluster); delete this override (${hint})`);
+        return;
+      }
+      if (!platform.has(r.namespace)) {
+        check.problems.add(`${rpath}.namespace`, `'${r.namespace}' is not a platform namespace of environment ${envName} (${[...platform].sort().join(', ')}); it is not excluded, so there is nothing to remove (${hint})`);
+        return;
+      }
+      if (typeof r.justification !== 'string' || r.justification.trim().length < 20) {
+        check.problems.add(`${rpath}.justification`, `dropping platform namespace '${r.namespace}' in environment ${envName} needs a justification of at least 20 characters, got ${show(r.justification)} (${hint})`);
+        return;
+      }
+      resolved.removePlatformExclusions.push({ namespace: r.namespace, justification: r.justification });
+    });
+  }
+
+  const templates = x.templates ?? {};
+  if (templates === null || typeof templates !== 'object' || Array.isArray(templates)) {
+    check.problems.add(`${path}.templates`, `${show(templates)} must map template names to namespace lists (${hint})`);
+  } else {
+    const known = TEMPLATES.map((t) => t.name);
+    for (const [template, list] of Object.entries(templates)) {
+      if (!known.includes(template)) {
+        check.problems.add(`${path}.templates.${template}`, `unknown template '${template}'; templates are listed in constructs/policies/index.ts (${hint})`);
+        continue;
+      }
+      resolved.templates[template] = namespaceList(`${path}.templates.${template}`, list);
+    }
+  }
+
+  if (x.namespaceLabels !== undefined && !Array.isArray(x.namespaceLabels)) {
+    check.problems.add(`${path}.namespaceLabels`, `${show(x.namespaceLabels)} must be a list of { key, values? } (${hint})`);
+  } else {
+    (x.namespaceLabels ?? []).forEach((l, i) => {
+      const lpath = `${path}.namespaceLabels[${i}]`;
+      if (!check.knownKeys(lpath, l, ['key', 'values'])) return;
+      if (typeof l.key !== 'string' || l.key.length > 316 || !LABEL_KEY.test(l.key)) {
+        check.problems.add(`${lpath}.key`, `${show(l.key)} is not a valid label key (${hint})`);
+        return;
+      }
+      if (l.values === undefined) return void resolved.namespaceLabels.push({ key: l.key });
+      if (!Array.isArray(l.values) || l.values.length === 0) {
+        check.problems.add(`${lpath}.values`, `${show(l.values)} must be a non-empty list of label values, or omitted to require only the key (${hint})`);
+        return;
+      }
+      const bad = (l.values as unknown[]).find((v) => typeof v !== 'string' || v === '' || v.length > 63 || !LABEL_VALUE.test(v));
+      if (bad !== undefined) {
+        check.problems.add(`${lpath}.values`, `${show(bad)} is not a valid label value (${hint})`);
+        return;
+      }
+      resolved.namespaceLabels.push({ key: l.key, values: [...l.values] });
+    });
+  }
+  return resolved;
 }

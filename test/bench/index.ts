@@ -1,9 +1,10 @@
 // `npm run bench`: the project's own performance figures, printed for the closing notes and PRs.
+import { rolloutBench } from './rollout';
 import { synthBench } from './synth';
 import { fleetBench } from './fleet';
 import type { Bench } from './harness';
 
-const BENCHES: readonly Bench[] = [synthBench, fleetBench];
+const BENCHES: readonly Bench[] = [synthBench, rolloutBench, fleetBench];
 
 for (const bench of BENCHES) {
   const figures = await bench.run();

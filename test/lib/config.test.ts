@@ -38,7 +38,7 @@ describe('resolveEnvironments', () => {
 
   it('fails when an environment has an unknown field', () => {
     expect(errorFor((e) => (e.kyvern = {}))).toContain(
-      'environments.prod.kyvern: unknown field; expected one of name|org|argocd|clusters|kyverno|krate',
+      'environments.prod.kyvern: unknown field; expected one of name|org|argocd|clusters|kyverno|krate|exclusions|exceptions|promotion',
     );
   });
 

@@ -1,0 +1,19 @@
+import { runChecks } from '../../lib/check';
+import { parseToday } from '../../lib/dates';
+import { parseArgs } from '../args';
+import type { Command } from '../command';
+
+export const check: Command = {
+  name: 'check',
+  summary: 'check environments, rollout and exceptions against today (expired exceptions, future dates, approvers)',
+  usage: 'krate-policy check [--today YYYY-MM-DD]',
+  async run(args) {
+    const parsed = parseArgs(args, { values: ['today'] }, this.usage);
+    const today = parseToday(parsed.flags.get('today'));
+    const { problems, notices } = runChecks(today);
+    for (const n of notices) console.log(`notice: ${n}`);
+    for (const p of problems) console.error(`error: ${p}`);
+    console.log(`check (${today}): ${problems.length} problem(s)`);
+    return problems.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,67 @@
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ExceptionRequest } from '../environments/exceptions';
+import type { ResolvedEnvironment } from '../environments/types';
+import { exceptionMatchConditions } from '../lib/exceptions';
+import { AppChart } from './app-chart';
+import { policyNamesFor } from './policies/naming';
+
+export interface PolicyExceptionsProps {
+  readonly env: ResolvedEnvironment;
+  /** This environment's exception requests (already validated). */
+  readonly exceptions: readonly ExceptionRequest[];
+  /**
+   * Argo CD application name (and dist/ folder).
+   * @default 'policy-exceptions'
+   */
+  readonly app?: string;
+}
+
+/**
+ * The environment's approved exceptions as `policies.kyverno.io/v1` PolicyExceptions in the
+ * exception namespace (the only one Kyverno honours), each referencing the generated policies of
+ * its template. Exceptions whose template is not rendered here are skipped (`check` reports them),
+ * so a rollback never fails to render.
+ */
+export class PolicyExceptions extends AppChart {
+  constructor(scope: Construct, id: string, props: PolicyExceptionsProps) {
+    super(scope, id, { env: props.env, app: props.app ?? 'policy-exceptions' });
+    const { env } = props;
+    for (const e of [...props.exceptions].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const policies = policyNamesFor(env, e.template);
+      if (policies.length === 0) continue;
+      const expires = `${e.expiresAt}T00:00:00Z`;
+      new ApiObject(this, e.name, {
+        apiVersion: 'policies.kyverno.io/v1',
+        kind: 'PolicyException',
+        metadata: {
+          name: e.name,
+          namespace: env.kyverno.policyNamespace,
+          labels: {
+            'app.kubernetes.io/managed-by': 'krate-policy-gitops',
+            'krate.a5c.ai/policy-template': e.template,
+            // Kyverno's cleanup controller deletes the exception on this date even if nobody
+            // removes it from git (absolute-date form of the TTL label).
+            'cleanup.kyverno.io/ttl': e.expiresAt,
+          },
+          annotations: {
+            // The CRD comes from the Kyverno install (another app, an earlier wave).
+            'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+            // The policies.kyverno.io/v1 schema has no spec.expiresAt: the expiry travels here and
+            // in the cleanup label; `check` fails CI from this date on.
+            'krate.a5c.ai/expires-at': expires,
+            'krate.a5c.ai/requested': e.requested,
+            'krate.a5c.ai/ticket': e.ticket,
+            'krate.a5c.ai/approver': e.approver,
+            'krate.a5c.ai/justification': e.justification,
+            ...(e.riskAcceptance ? { 'krate.a5c.ai/risk-acceptance': e.riskAcceptance } : {}),
+          },
+        },
+        spec: {
+          policyRefs: policies.map((name) => ({ name, kind: 'ValidatingPolicy' })),
+          matchConditions: exceptionMatchConditions(e),
+        },
+      });
+    }
+  }
+}
