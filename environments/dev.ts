@@ -5,6 +5,21 @@ export const dev: EnvironmentConfig = {
   org: 'a5c',
   argocd: { repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git' },
   clusters: [{ name: 'dev', labels: { 'krate.a5c.ai/environment': 'development' } }],
-  // dev installs and owns its Kyverno: it is where new chart versions are tried first.
-  kyverno: { mode: 'managed', managed: { admissionReplicas: 1, controllerReplicas: 1 } },
+  // dev installs and owns its Kyverno: it is where new chart versions are tried first. One replica
+  // each is enough there; Policy Reporter's UI helps people read audit results while templates soak.
+  kyverno: {
+    mode: 'managed',
+    managed: { admissionReplicas: 1, controllerReplicas: 1 },
+    policyReporter: { enabled: true, mode: 'managed' },
+  },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: true,
+    personas: {
+      viewer: ['krate-developers'],
+      exceptionRequester: ['krate-developers'],
+      repoAdmin: ['krate-repo-admins'],
+      platformAdmin: ['krate-platform'],
+    },
+  },
 };

@@ -5,6 +5,17 @@ export const staging: EnvironmentConfig = {
   org: 'a5c',
   argocd: { repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git' },
   clusters: [{ name: 'staging', labels: { 'krate.a5c.ai/environment': 'staging' } }],
-  // staging shares a cluster whose Kyverno another team runs: we only read it.
+  // staging shares a cluster whose Kyverno another team runs: we only read it (no policy or
+  // exception writes), so policies reach staging through Argo CD, not Krate's controller.
   kyverno: { mode: 'byo' },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: false,
+    personas: {
+      viewer: ['krate-developers'],
+      exceptionRequester: ['krate-developers'],
+      repoAdmin: ['krate-repo-admins'],
+      platformAdmin: ['krate-platform'],
+    },
+  },
 };
