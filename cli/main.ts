@@ -10,6 +10,7 @@ type Loader = () => Promise<Command>;
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
   { name: 'synth', summary: 'render every environment into dist/', load: async () => (await import('./commands/synth')).synth },
   { name: 'validate', summary: 'schema-validate manifests (default: dist/)', load: async () => (await import('./commands/validate')).validate },
+  { name: 'audit-rbac', summary: 'audit RBAC: no wildcards, Secrets or escalation; PolicyException write only for the exception controller', load: async () => (await import('./commands/audit-rbac')).auditRbacCommand },
   { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
 ];
 
