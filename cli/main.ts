@@ -15,6 +15,7 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
   { name: 'promote', summary: 'move a template one rung up the ladder (refuses what rollout check refuses)', load: async () => (await import('./commands/promote')).promote },
   { name: 'status', summary: 'print the ladder board: template × environment, days in stage, next promotion', load: async () => (await import('./commands/status')).status },
   { name: 'check', summary: 'check config against today: expired exceptions, future dates, approvers', load: async () => (await import('./commands/check')).check },
+  { name: 'audit-rbac', summary: 'audit RBAC: no wildcards, Secrets or escalation; PolicyException write only for the exception controller', load: async () => (await import('./commands/audit-rbac')).auditRbacCommand },
   { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
 ];
 

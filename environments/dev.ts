@@ -9,8 +9,23 @@ export const dev: EnvironmentConfig = {
     syncPolicy: { automated: true, prune: true, selfHeal: true },
   },
   clusters: [{ name: 'dev', labels: { 'krate.a5c.ai/environment': 'development' } }],
-  // dev installs and owns its Kyverno: it is where new chart versions are tried first.
-  kyverno: { mode: 'managed', managed: { admissionReplicas: 1, controllerReplicas: 1 } },
+  // dev installs and owns its Kyverno: it is where new chart versions are tried first. One replica
+  // each is enough there; Policy Reporter's UI helps people read audit results while templates soak.
+  kyverno: {
+    mode: 'managed',
+    managed: { admissionReplicas: 1, controllerReplicas: 1 },
+    policyReporter: { enabled: true, mode: 'managed' },
+  },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: true,
+    personas: {
+      viewer: ['krate-developers'],
+      exceptionRequester: ['krate-developers'],
+      repoAdmin: ['krate-repo-admins'],
+      platformAdmin: ['krate-platform'],
+    },
+  },
   // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
   exceptions: { maxDays: 60 },
   exclusions: { platformNamespaces: ['cert-manager'] },

@@ -21,8 +21,19 @@ export const prod: EnvironmentConfig = {
       overrides: { syncPolicy: { automated: false } },
     },
   ],
-  // prod installs Kyverno itself, highly available (defaults: 3 admission, 2 of each controller).
-  kyverno: { mode: 'managed' },
+  // prod installs Kyverno itself, highly available (defaults: 3 admission, 2 of each controller),
+  // so its version and webhook exclusions are reviewed in this repository like everything else.
+  kyverno: { mode: 'managed', policyReporter: { enabled: true, mode: 'managed' } },
   // cert-manager issues the webhook certificates; calico-system runs the CNI: a denied pod there breaks the cluster.
   exclusions: { platformNamespaces: ['calico-system', 'cert-manager'] },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: true,
+    personas: {
+      viewer: ['krate-developers'],
+      exceptionRequester: ['krate-developers'],
+      repoAdmin: ['krate-repo-admins'],
+      platformAdmin: ['krate-platform'],
+    },
+  },
 };

@@ -8,7 +8,18 @@ export const staging: EnvironmentConfig = {
     syncPolicy: { automated: true, prune: true, selfHeal: true },
   },
   clusters: [{ name: 'staging', labels: { 'krate.a5c.ai/environment': 'staging' } }],
-  // staging shares a cluster whose Kyverno another team runs: we only read it.
+  // staging shares a cluster whose Kyverno another team runs: we only read it (no policy or
+  // exception writes), so policies reach staging through Argo CD, not Krate's controller.
   kyverno: { mode: 'byo' },
   exclusions: { platformNamespaces: ['cert-manager'] },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: false,
+    personas: {
+      viewer: ['krate-developers'],
+      exceptionRequester: ['krate-developers'],
+      repoAdmin: ['krate-repo-admins'],
+      platformAdmin: ['krate-platform'],
+    },
+  },
 };

@@ -122,6 +122,18 @@ export interface ClusterConfig {
   readonly overrides?: ClusterOverrides;
 }
 
+/** How a managed Kyverno is installed: an Argo CD Application, a vendored Helm subchart, or by you. */
+export const KYVERNO_INSTALL_METHODS = ['argocd', 'helm-dependency', 'none'] as const;
+export type KyvernoInstallMethod = (typeof KYVERNO_INSTALL_METHODS)[number];
+
+/** Mode of Krate's default policy pack. */
+export const POLICY_PACK_MODES = ['audit', 'enforce'] as const;
+export type PolicyPackMode = (typeof POLICY_PACK_MODES)[number];
+
+/** Policy Reporter: announced only (external) or installed by an Argo CD Application (managed). */
+export const POLICY_REPORTER_MODES = ['external', 'managed'] as const;
+export type PolicyReporterMode = (typeof POLICY_REPORTER_MODES)[number];
+
 export interface ManagedKyvernoConfig {
   /**
    * Upstream Kyverno chart version (pinned; chart 3.N ships Kyverno v1.(10+N)).
@@ -138,6 +150,57 @@ export interface ManagedKyvernoConfig {
    * @default 2
    */
   readonly controllerReplicas?: number;
+  /**
+   * How the managed Kyverno is installed.
+   * @default 'argocd'
+   */
+  readonly installMethod?: KyvernoInstallMethod;
+  /**
+   * Extra upstream Kyverno chart values, merged last (they win over Krate's defaults).
+   * @default {}
+   */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+export interface PolicyReporterConfig {
+  /**
+   * Tell Krate a Policy Reporter is available.
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /**
+   * external: already installed, only announced; managed: an Argo CD Application installs it.
+   * @default 'external'
+   */
+  readonly mode?: PolicyReporterMode;
+  /**
+   * Namespace Policy Reporter runs in.
+   * @default 'policy-reporter'
+   */
+  readonly namespace?: string;
+  /**
+   * Pinned Policy Reporter chart version (managed mode).
+   * @default '3.9.0'
+   */
+  readonly chartVersion?: string;
+}
+
+export interface DefaultPolicyPackConfig {
+  /**
+   * Render the `krate-default` PolicyProfile.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Mode of the default pack.
+   * @default 'audit'
+   */
+  readonly mode?: PolicyPackMode;
+  /**
+   * Also render an example (audit, opt-in) PolicyBinding.
+   * @default true
+   */
+  readonly installExamples?: boolean;
 }
 
 export interface KyvernoConfig {
@@ -159,6 +222,51 @@ export interface KyvernoConfig {
    * @default {} (every field at its default)
    */
   readonly managed?: ManagedKyvernoConfig;
+  /**
+   * Refuse an enforce-mode default pack while Kyverno is disabled (nothing would enforce it).
+   * @default true
+   */
+  readonly requireForEnforceMode?: boolean;
+  /**
+   * Let Krate's controllers discover an existing Kyverno at runtime.
+   * @default true
+   */
+  readonly discoverExisting?: boolean;
+  /**
+   * Policy Reporter (UI and metrics over Kyverno's reports).
+   * @default {} (disabled)
+   */
+  readonly policyReporter?: PolicyReporterConfig;
+  /**
+   * Krate's default policy pack.
+   * @default {} (enabled, audit, with examples)
+   */
+  readonly defaultPolicyPack?: DefaultPolicyPackConfig;
+}
+
+/** Groups (as the cluster's authenticator names them) bound to each Krate persona ClusterRole. */
+export interface PersonaGroups {
+  /** Read policies, exceptions and reports. @default [] */
+  readonly viewer?: readonly string[];
+  /** Request time-boxed exceptions (developers). @default [] */
+  readonly exceptionRequester?: readonly string[];
+  /** Bind templates to their repositories' scope. @default [] */
+  readonly repoAdmin?: readonly string[];
+  /** Own templates, profiles, enforce mode and exception approvals. @default [] */
+  readonly platformAdmin?: readonly string[];
+}
+
+export interface RbacConfig {
+  /**
+   * Let Krate's controller write Kyverno policies for PolicyBindings (kyverno.mode 'managed' only).
+   * @default false
+   */
+  readonly managedPolicyBindings?: boolean;
+  /**
+   * Groups bound to the persona ClusterRoles.
+   * @default {} (roles exist, nobody is bound)
+   */
+  readonly personas?: PersonaGroups;
 }
 
 export interface KrateConfig {
@@ -266,6 +374,11 @@ export interface EnvironmentConfig {
    * @default { maxFailingResults: 0 }
    */
   readonly promotion?: PromotionConfig;
+  /**
+   * Who may do what: Krate's controller write switches and persona groups.
+   * @default {} (read-only controller, no persona bindings)
+   */
+  readonly rbac?: RbacConfig;
 }
 
 /** An environment with every default applied: what constructs consume. */
@@ -274,8 +387,13 @@ export interface ResolvedEnvironment {
   readonly org: string;
   readonly argocd: Required<Omit<ArgoCdConfig, 'syncPolicy'>> & { readonly syncPolicy: ResolvedSyncPolicy };
   readonly clusters: readonly ResolvedCluster[];
-  readonly kyverno: Required<Omit<KyvernoConfig, 'managed'>> & { readonly managed: Required<ManagedKyvernoConfig> };
+  readonly kyverno: Required<Omit<KyvernoConfig, 'managed' | 'policyReporter' | 'defaultPolicyPack'>> & {
+    readonly managed: Required<ManagedKyvernoConfig>;
+    readonly policyReporter: Required<PolicyReporterConfig>;
+    readonly defaultPolicyPack: Required<DefaultPolicyPackConfig>;
+  };
   readonly krate: Required<KrateConfig>;
+  readonly rbac: { readonly managedPolicyBindings: boolean; readonly personas: Required<PersonaGroups> };
   readonly exclusions: Required<ExclusionsConfig>;
   readonly exceptions: Required<ExceptionSettings>;
   readonly promotion: Required<PromotionConfig>;

@@ -4,7 +4,10 @@ import { ROLLOUT } from '../environments/rollout';
 import {
   FLEET_CLUSTER_LABEL,
   FLEET_ENVIRONMENT_LABEL,
+  KYVERNO_INSTALL_METHODS,
   KYVERNO_MODES,
+  POLICY_PACK_MODES,
+  POLICY_REPORTER_MODES,
   type EnvironmentConfig,
   type ExclusionsConfig,
   type ResolvedEnvironment,
@@ -20,6 +23,7 @@ import { Check } from './validators';
 
 const DEFAULT_SERVER = 'https://kubernetes.default.svc';
 export const DEFAULT_KYVERNO_CHART_VERSION = '3.9.0';
+export const DEFAULT_POLICY_REPORTER_CHART_VERSION = '3.9.0';
 
 /** The repository-wide configuration validated with the environments (tests pass their own). */
 export interface ConfigSources {
@@ -56,7 +60,7 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[], sourc
 
 function resolveEnvironment(config: EnvironmentConfig, path: string, check: Check): ResolvedEnvironment | undefined {
   const before = check.problems.count;
-  if (!check.knownKeys(path, config, ['name', 'org', 'argocd', 'clusters', 'kyverno', 'krate', 'exclusions', 'exceptions', 'promotion'])) return undefined;
+  if (!check.knownKeys(path, config, ['name', 'org', 'argocd', 'clusters', 'kyverno', 'krate', 'exclusions', 'exceptions', 'promotion', 'rbac'])) return undefined;
   if (check.dnsLabel(`${path}.name`, config.name) && !(LADDER_ENVIRONMENTS as readonly string[]).includes(config.name)) {
     // The ladder names its rungs after environments: an environment's position is its name.
     check.problems.add(`${path}.name`, `'${config.name}' is not on the rollout ladder; an environment's ladder position is its name, one of ${LADDER_ENVIRONMENTS.join('|')} (rename environments/${config.name}.ts)`);
@@ -107,15 +111,55 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
   }
 
   const kyverno = config.kyverno ?? ({} as EnvironmentConfig['kyverno']);
-  if (check.knownKeys(`${path}.kyverno`, kyverno, ['mode', 'namespace', 'policyNamespace', 'managed'])) {
+  const fix = `edit environments/${config.name}.ts`;
+  const boolean = (p: string, v: unknown): void => {
+    if (v !== undefined && typeof v !== 'boolean') check.problems.add(p, `${show(v)} must be true or false (${fix})`);
+  };
+  if (check.knownKeys(`${path}.kyverno`, kyverno, ['mode', 'namespace', 'policyNamespace', 'managed', 'requireForEnforceMode', 'discoverExisting', 'policyReporter', 'defaultPolicyPack'])) {
     check.oneOf(`${path}.kyverno.mode`, kyverno.mode, KYVERNO_MODES);
     if (kyverno.namespace !== undefined) check.dnsLabel(`${path}.kyverno.namespace`, kyverno.namespace);
     if (kyverno.policyNamespace !== undefined) check.dnsLabel(`${path}.kyverno.policyNamespace`, kyverno.policyNamespace);
+    boolean(`${path}.kyverno.requireForEnforceMode`, kyverno.requireForEnforceMode);
+    boolean(`${path}.kyverno.discoverExisting`, kyverno.discoverExisting);
     const managed = kyverno.managed ?? {};
-    if (check.knownKeys(`${path}.kyverno.managed`, managed, ['chartVersion', 'admissionReplicas', 'controllerReplicas'])) {
+    if (check.knownKeys(`${path}.kyverno.managed`, managed, ['chartVersion', 'admissionReplicas', 'controllerReplicas', 'installMethod', 'values'])) {
       if (managed.chartVersion !== undefined) check.semver(`${path}.kyverno.managed.chartVersion`, managed.chartVersion);
       if (managed.admissionReplicas !== undefined) check.integer(`${path}.kyverno.managed.admissionReplicas`, managed.admissionReplicas, 1, 15);
       if (managed.controllerReplicas !== undefined) check.integer(`${path}.kyverno.managed.controllerReplicas`, managed.controllerReplicas, 1, 15);
+      if (managed.installMethod !== undefined) check.oneOf(`${path}.kyverno.managed.installMethod`, managed.installMethod, KYVERNO_INSTALL_METHODS);
+      if (managed.values !== undefined && (managed.values === null || typeof managed.values !== 'object' || Array.isArray(managed.values))) {
+        check.problems.add(`${path}.kyverno.managed.values`, `${show(managed.values)} must be an object of upstream Kyverno chart values (${fix})`);
+      } else if (managed.values && 'createSelfSignedCert' in managed.values) {
+        check.problems.add(`${path}.kyverno.managed.values.createSelfSignedCert`, `must not be set: it renders private keys into dist/ (${fix}: remove it; Kyverno issues its own certificates)`);
+      }
+    }
+    const reporter = kyverno.policyReporter ?? {};
+    if (check.knownKeys(`${path}.kyverno.policyReporter`, reporter, ['enabled', 'mode', 'namespace', 'chartVersion'])) {
+      boolean(`${path}.kyverno.policyReporter.enabled`, reporter.enabled);
+      if (reporter.mode !== undefined) check.oneOf(`${path}.kyverno.policyReporter.mode`, reporter.mode, POLICY_REPORTER_MODES);
+      if (reporter.namespace !== undefined) check.dnsLabel(`${path}.kyverno.policyReporter.namespace`, reporter.namespace);
+      if (reporter.chartVersion !== undefined) check.semver(`${path}.kyverno.policyReporter.chartVersion`, reporter.chartVersion);
+    }
+    const pack = kyverno.defaultPolicyPack ?? {};
+    if (check.knownKeys(`${path}.kyverno.defaultPolicyPack`, pack, ['enabled', 'mode', 'installExamples'])) {
+      boolean(`${path}.kyverno.defaultPolicyPack.enabled`, pack.enabled);
+      if (pack.mode !== undefined) check.oneOf(`${path}.kyverno.defaultPolicyPack.mode`, pack.mode, POLICY_PACK_MODES);
+      boolean(`${path}.kyverno.defaultPolicyPack.installExamples`, pack.installExamples);
+    }
+  }
+
+  const rbac = config.rbac ?? {};
+  const personaKeys = ['viewer', 'exceptionRequester', 'repoAdmin', 'platformAdmin'] as const;
+  if (check.knownKeys(`${path}.rbac`, rbac, ['managedPolicyBindings', 'personas'])) {
+    boolean(`${path}.rbac.managedPolicyBindings`, rbac.managedPolicyBindings);
+    const personas = rbac.personas ?? {};
+    if (check.knownKeys(`${path}.rbac.personas`, personas, personaKeys)) {
+      for (const key of personaKeys) {
+        const groups = personas[key];
+        if (groups === undefined) continue;
+        if (!Array.isArray(groups)) check.problems.add(`${path}.rbac.personas.${key}`, `${show(groups)} must be a list of group names (${fix})`);
+        else groups.forEach((g, i) => check.nonEmptyString(`${path}.rbac.personas.${key}[${i}]`, g));
+      }
     }
   }
 
@@ -165,12 +209,36 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
         chartVersion: kyverno.managed?.chartVersion ?? DEFAULT_KYVERNO_CHART_VERSION,
         admissionReplicas: kyverno.managed?.admissionReplicas ?? 3,
         controllerReplicas: kyverno.managed?.controllerReplicas ?? 2,
+        installMethod: kyverno.managed?.installMethod ?? 'argocd',
+        values: kyverno.managed?.values ?? {},
+      },
+      requireForEnforceMode: kyverno.requireForEnforceMode ?? true,
+      discoverExisting: kyverno.discoverExisting ?? true,
+      policyReporter: {
+        enabled: kyverno.policyReporter?.enabled ?? false,
+        mode: kyverno.policyReporter?.mode ?? 'external',
+        namespace: kyverno.policyReporter?.namespace ?? 'policy-reporter',
+        chartVersion: kyverno.policyReporter?.chartVersion ?? DEFAULT_POLICY_REPORTER_CHART_VERSION,
+      },
+      defaultPolicyPack: {
+        enabled: kyverno.defaultPolicyPack?.enabled ?? true,
+        mode: kyverno.defaultPolicyPack?.mode ?? 'audit',
+        installExamples: kyverno.defaultPolicyPack?.installExamples ?? true,
       },
     },
     krate: { namespace: krateNamespace },
     exclusions,
     exceptions: { maxDays: exceptions.maxDays ?? DEFAULT_EXCEPTION_MAX_DAYS },
     promotion: { maxFailingResults: promotion.maxFailingResults ?? 0 },
+    rbac: {
+      managedPolicyBindings: rbac.managedPolicyBindings ?? false,
+      personas: {
+        viewer: [...(rbac.personas?.viewer ?? [])],
+        exceptionRequester: [...(rbac.personas?.exceptionRequester ?? [])],
+        repoAdmin: [...(rbac.personas?.repoAdmin ?? [])],
+        platformAdmin: [...(rbac.personas?.platformAdmin ?? [])],
+      },
+    },
   };
 }
 

@@ -194,7 +194,16 @@ function structural(schema: Record<string, unknown>): Record<string, unknown> {
 /** Validates manifests against core, Argo CD and Kyverno schemas and the CRDs found among them. */
 export class SchemaValidator {
   private readonly crds = new Map<string, CrdSchema>();
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    // The OpenAPI formats Kubernetes CRDs use; ajv knows none of them by default (and warns).
+    formats: {
+      'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i,
+      int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
+      int64: { type: 'number', validate: (n: number) => Number.isInteger(n) },
+    },
+  });
 
   /** Registers the CRDs among these manifests so objects of those kinds validate against them. */
   addCrds(manifests: readonly Manifest[]): void {

@@ -26,7 +26,7 @@ describe('resolveEnvironments', () => {
     expect(envs.map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
     const p = envs[2];
     expect(p.argocd).toMatchObject({ repoURL: prod.argocd.repoURL, targetRevision: 'main', namespace: 'argocd', project: 'krate-prod' });
-    expect(p.kyverno.managed).toEqual({ chartVersion: '3.9.0', admissionReplicas: 3, controllerReplicas: 2 });
+    expect(p.kyverno.managed).toEqual({ chartVersion: '3.9.0', admissionReplicas: 3, controllerReplicas: 2, installMethod: 'argocd', values: {} });
     expect(p.kyverno.policyNamespace).toBe('krate-system');
   });
 

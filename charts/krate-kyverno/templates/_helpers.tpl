@@ -5,3 +5,101 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: krate
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
+
+{{/* "true" when Krate integrates with a Kyverno at all (every mode but disabled). */}}
+{{- define "krate-kyverno.integrates" -}}
+{{- if ne .Values.externalDependencies.kyverno.mode "disabled" }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" when Krate may write Kyverno objects: only a Kyverno it installs (byo and auto are read-only). */}}
+{{- define "krate-kyverno.writes" -}}
+{{- if eq .Values.externalDependencies.kyverno.mode "managed" }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" when this chart installs Kyverno through Argo CD. */}}
+{{- define "krate-kyverno.argocdInstall" -}}
+{{- $k := .Values.externalDependencies.kyverno -}}
+{{- if and (eq $k.mode "managed") (eq $k.managed.installMethod "argocd") }}true{{ end -}}
+{{- end -}}
+
+{{/*
+Namespaces Kyverno must never act on, sorted: the configured list plus the ones no value may drop
+(kube-system, Kyverno's own namespace, the policy namespace).
+*/}}
+{{- define "krate-kyverno.excludedNamespaces" -}}
+{{- $k := .Values.externalDependencies.kyverno -}}
+{{- $ns := concat ($k.excludedNamespaces | default list) (list "kube-system" $k.namespace $k.policyNamespace) -}}
+{{- toJson (sortAlpha (uniq $ns)) -}}
+{{- end -}}
+
+{{/*
+Upstream Kyverno chart values for managed mode: HA replicas, GitOps-safe config, exclusions and
+exceptions in one namespace; managed.values is merged last and wins.
+*/}}
+{{- define "krate-kyverno.upstreamValues" -}}
+{{- $k := .Values.externalDependencies.kyverno -}}
+{{- $m := $k.managed -}}
+{{- $excluded := include "krate-kyverno.excludedNamespaces" . | fromJsonArray -}}
+{{- /* The upstream defaults that are not namespaces: kinds Kyverno never needs to see. */ -}}
+{{- $filters := list "[Event,*,*]" "[Node,*,*]" "[Node/*,*,*]" "[APIService,*,*]" "[APIService/*,*,*]" "[TokenReview,*,*]" "[SubjectAccessReview,*,*]" "[SelfSubjectAccessReview,*,*]" "[Binding,*,*]" "[Pod/binding,*,*]" "[ReplicaSet,*,*]" "[ReplicaSet/*,*,*]" "[EphemeralReport,*,*]" "[ClusterEphemeralReport,*,*]" -}}
+{{- range $excluded }}{{ $filters = append $filters (printf "[*/*,%s,*]" .) }}{{ end -}}
+{{- $base := dict
+  "crds" (dict "install" true)
+  "admissionController" (dict "replicas" $m.replicas.admissionController)
+  "backgroundController" (dict "replicas" $m.replicas.backgroundController)
+  "cleanupController" (dict "replicas" $m.replicas.cleanupController)
+  "reportsController" (dict "replicas" $m.replicas.reportsController)
+  "config" (dict
+    "preserve" false
+    "excludeKyvernoNamespace" true
+    "resourceFilters" $filters
+    "webhooks" (dict "namespaceSelector" (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "NotIn" "values" $excluded)))))
+  "features" (dict "policyExceptions" (dict "enabled" true "namespace" $k.policyNamespace))
+-}}
+{{- toJson (mergeOverwrite $base (deepCopy ($m.values | default dict))) -}}
+{{- end -}}
+
+{{/* Every Kyverno policy kind, as RBAC resources (cluster-wide and namespaced variants). */}}
+{{- define "krate-kyverno.kyvernoRules.read" -}}
+- apiGroups: [kyverno.io]
+  resources: [clusterpolicies, policies, policyexceptions]
+  verbs: [get, list, watch]
+- apiGroups: [policies.kyverno.io]
+  resources: [validatingpolicies, namespacedvalidatingpolicies, mutatingpolicies, namespacedmutatingpolicies, generatingpolicies, namespacedgeneratingpolicies, deletingpolicies, namespaceddeletingpolicies, imagevalidatingpolicies, namespacedimagevalidatingpolicies, policyexceptions]
+  verbs: [get, list, watch]
+- apiGroups: [wgpolicyk8s.io]
+  resources: [policyreports, clusterpolicyreports]
+  verbs: [get, list, watch]
+- apiGroups: [openreports.io]
+  resources: [reports, clusterreports]
+  verbs: [get, list, watch]
+{{- end -}}
+
+{{/* Krate's own policy kinds, read-only. */}}
+{{- define "krate-kyverno.krateRules.read" -}}
+- apiGroups: [krate.a5c.ai]
+  resources: [policytemplates, policyprofiles, policybindings, policyexceptionrequests]
+  verbs: [get, list, watch]
+{{- end -}}
+
+{{/* Kyverno's CRDs, by name: enough for discovery (is Kyverno there, which kinds are served). */}}
+{{- define "krate-kyverno.kyvernoCrdNames" -}}
+- clusterpolicies.kyverno.io
+- policies.kyverno.io
+- policyexceptions.kyverno.io
+- validatingpolicies.policies.kyverno.io
+- namespacedvalidatingpolicies.policies.kyverno.io
+- mutatingpolicies.policies.kyverno.io
+- namespacedmutatingpolicies.policies.kyverno.io
+- generatingpolicies.policies.kyverno.io
+- namespacedgeneratingpolicies.policies.kyverno.io
+- deletingpolicies.policies.kyverno.io
+- namespaceddeletingpolicies.policies.kyverno.io
+- imagevalidatingpolicies.policies.kyverno.io
+- namespacedimagevalidatingpolicies.policies.kyverno.io
+- policyexceptions.policies.kyverno.io
+- policyreports.wgpolicyk8s.io
+- clusterpolicyreports.wgpolicyk8s.io
+- reports.openreports.io
+- clusterreports.openreports.io
+{{- end -}}

@@ -1,0 +1,51 @@
+// The enforce-mode gate on PolicyBindings, evaluated with a real CEL engine against the exact
+// expressions the chart renders.
+import { Environment } from '@marcbachmann/cel-js';
+import { join } from 'node:path';
+import { helm } from '../../lib/helm';
+import { parseManifests } from '../../lib/manifests';
+import { CHARTS_DIR } from '../../lib/paths';
+
+interface Vap {
+  spec: { variables: { name: string; expression: string }[]; validations: { expression: string; message: string }[] };
+}
+
+const r = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno'), '--namespace', 'krate-system'], {
+  externalDependencies: { kyverno: { mode: 'managed' } },
+  rbac: { personas: { platformAdmin: { groups: ['platform'] } } },
+});
+const vap = parseManifests(r.stdout, 'helm template').find((i) => i.manifest.kind === 'ValidatingAdmissionPolicy')!.manifest as unknown as Vap;
+const cel = new Environment({ enableOptionalTypes: true, unlistedVariablesAreDyn: true });
+
+/** Admission result for a PolicyBinding in `mode` created by a user: undefined when allowed, else the message. */
+function admit(mode: string | undefined, username: string, groups: string[]): string | undefined {
+  const ctx: Record<string, unknown> = {
+    object: { spec: mode === undefined ? {} : { mode } },
+    oldObject: null,
+    request: { userInfo: { username, groups } },
+  };
+  const variables: Record<string, unknown> = {};
+  for (const v of vap.spec.variables) variables[v.name] = cel.evaluate(v.expression, { ...ctx, variables });
+  const failed = vap.spec.validations.find((v) => cel.evaluate(v.expression, { ...ctx, variables }) !== true);
+  return failed?.message;
+}
+
+describe('PolicyBinding enforce-mode gate (ValidatingAdmissionPolicy)', () => {
+  it('lets repo admins bind in audit mode (explicit or defaulted)', () => {
+    expect(admit('audit', 'alice', ['repo-admins'])).toBeUndefined();
+    expect(admit(undefined, 'alice', ['repo-admins'])).toBeUndefined();
+  });
+
+  it('fails when a repo admin sets enforce mode', () => {
+    expect(admit('enforce', 'alice', ['repo-admins'])).toBe("PolicyBinding mode 'enforce' is set by platform admins (or through Git and Argo CD); repo admins bind in audit mode.");
+  });
+
+  it("lets platform admins and Argo CD's ServiceAccounts set enforce mode", () => {
+    expect(admit('enforce', 'bob', ['platform'])).toBeUndefined();
+    expect(admit('enforce', 'system:serviceaccount:argocd:argocd-application-controller', [])).toBeUndefined();
+  });
+
+  it('fails when a ServiceAccount outside Argo CD sets enforce mode', () => {
+    expect(admit('enforce', 'system:serviceaccount:team-a:ci', [])).toContain("PolicyBinding mode 'enforce' is set by platform admins");
+  });
+});

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { krateKyvernoValues, managedChartRepos } from '../../constructs/krate-kyverno';
+import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
+import { resolveEnvironments } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+import { excludedNamespaces } from '../../lib/exclusions';
+import { CHARTS_DIR } from '../../lib/paths';
+import { renderEnvironments } from '../../lib/synth';
+import { parse } from 'yaml';
+
+const envs = resolveEnvironments(ENVIRONMENTS);
+const tree = renderEnvironments(ENVIRONMENTS);
+const obj = (path: string): any => parse(tree.get(path) ?? 'null');
+const files = (env: string) => [...tree.keys()].filter((p) => p.startsWith(`${env}/krate-kyverno/`));
+
+describe('krateKyvernoValues', () => {
+  const schema = JSON.parse(readFileSync(join(CHARTS_DIR, 'krate-kyverno', 'values.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+  it.each(envs.map((e) => [e.name, e] as const))('maps %s to values the chart schema accepts', (_name, env) => {
+    expect(validate(krateKyvernoValues(env)) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('passes excludedNamespaces(env) through, so webhooks and policies exclude the same namespaces', () => {
+    for (const env of envs) {
+      expect(krateKyvernoValues(env).externalDependencies.kyverno.excludedNamespaces).toEqual(excludedNamespaces(env));
+      const app = obj(`${env.name}/krate-kyverno/application-kyverno.yaml`);
+      if (app) expect(app.spec.source.helm.valuesObject.config.webhooks.namespaceSelector.matchExpressions[0].values).toEqual(excludedNamespaces(env));
+    }
+  });
+
+  it('lists the chart repositories the environment\'s AppProject must allow', () => {
+    expect(Object.fromEntries(envs.map((e) => [e.name, managedChartRepos(e)]))).toEqual({
+      dev: ['https://kyverno.github.io/kyverno/', 'https://kyverno.github.io/policy-reporter'],
+      staging: [],
+      prod: ['https://kyverno.github.io/kyverno/', 'https://kyverno.github.io/policy-reporter'],
+    });
+  });
+});
+
+describe('dist/<env>/krate-kyverno reflects each environment\'s mode', () => {
+  it('dev: managed, single replicas, Policy Reporter, managed policy bindings', () => {
+    expect(obj('dev/krate-kyverno/configmap-krate-kyverno-config.yaml').data.KRATE_KYVERNO_MODE).toBe('managed');
+    const values = obj('dev/krate-kyverno/application-kyverno.yaml').spec.source.helm.valuesObject;
+    expect(values.admissionController.replicas).toBe(1);
+    expect(files('dev')).toEqual(expect.arrayContaining(['dev/krate-kyverno/application-policy-reporter.yaml', 'dev/krate-kyverno/clusterrole-krate-kyverno-controller-policy-write.yaml']));
+  });
+
+  it('staging: byo, nothing installed and nothing written', () => {
+    expect(obj('staging/krate-kyverno/configmap-krate-kyverno-config.yaml').data.KRATE_KYVERNO_MODE).toBe('byo');
+    expect(files('staging').filter((p) => /application-|policy-write|policyexceptions/.test(p))).toEqual([]);
+  });
+
+  it('prod: managed and highly available (3 admission replicas, 2 of each controller)', () => {
+    const app = obj('prod/krate-kyverno/application-kyverno.yaml');
+    expect(app.spec.project).toBe('krate-prod');
+    const v = app.spec.source.helm.valuesObject;
+    expect([v.admissionController.replicas, v.backgroundController.replicas, v.cleanupController.replicas, v.reportsController.replicas]).toEqual([3, 2, 2, 2]);
+  });
+
+  it('binds the persona groups each environment names', () => {
+    expect(obj('prod/krate-kyverno/clusterrolebinding-krate-kyverno-platform-admin.yaml').subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'krate-platform' }]);
+  });
+});
+
+describe('Kyverno settings in environments', () => {
+  const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
+  const errorFor = (patch: (e: any) => void): string => {
+    const bad = JSON.parse(JSON.stringify(prod));
+    patch(bad);
+    try {
+      resolveEnvironments([bad as EnvironmentConfig]);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('fails when a Kyverno flag is not a boolean', () => {
+    expect(errorFor((e) => (e.kyverno.discoverExisting = 'yes'))).toContain("environments.prod.kyverno.discoverExisting: 'yes' must be true or false (edit environments/prod.ts)");
+  });
+
+  it('fails when the install method is unknown', () => {
+    expect(errorFor((e) => (e.kyverno.managed = { installMethod: 'kustomize' }))).toContain("environments.prod.kyverno.managed.installMethod: 'kustomize' is not one of argocd|helm-dependency|none");
+  });
+
+  it('fails when managed values set createSelfSignedCert', () => {
+    expect(errorFor((e) => (e.kyverno.managed = { values: { createSelfSignedCert: true } }))).toContain(
+      'environments.prod.kyverno.managed.values.createSelfSignedCert: must not be set: it renders private keys into dist/',
+    );
+  });
+
+  it('fails when the default pack mode or Policy Reporter mode is unknown', () => {
+    const msg = errorFor((e) => {
+      e.kyverno.defaultPolicyPack = { mode: 'enforced' };
+      e.kyverno.policyReporter = { mode: 'bundled' };
+    });
+    expect(msg).toContain("environments.prod.kyverno.defaultPolicyPack.mode: 'enforced' is not one of audit|enforce");
+    expect(msg).toContain("environments.prod.kyverno.policyReporter.mode: 'bundled' is not one of external|managed");
+  });
+
+  it('fails when persona groups are not a list of names, or a persona is unknown', () => {
+    expect(errorFor((e) => (e.rbac = { personas: { admins: [] } }))).toContain(
+      'environments.prod.rbac.personas.admins: unknown field; expected one of viewer|exceptionRequester|repoAdmin|platformAdmin',
+    );
+    expect(errorFor((e) => (e.rbac = { personas: { viewer: 'devs' } }))).toContain("environments.prod.rbac.personas.viewer: 'devs' must be a list of group names");
+  });
+
+  it('fails synth with the chart\'s message when an enforce-mode default pack has no Kyverno', () => {
+    const bad = { ...prod, kyverno: { mode: 'disabled' as const, policyReporter: { enabled: false }, defaultPolicyPack: { mode: 'enforce' as const } }, rbac: { ...prod.rbac, managedPolicyBindings: false } };
+    expect(() => renderEnvironments([bad])).toThrow("defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true");
+  });
+});
