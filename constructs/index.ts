@@ -7,3 +7,4 @@ export * from './krate-environment';
 export * from './krate-kyverno';
 export * from './helm-release';
 export * from './policy-exceptions';
+export * from './upstream-application';

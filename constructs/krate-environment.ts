@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import { CATALOG, type CatalogEntry } from '../apps/catalog';
 import type { ResolvedEnvironment } from '../environments/types';
 import { AppChart } from './app-chart';
-import { footprintOf, isClusterScoped, toGroupKind, UPSTREAM_CHART_CLUSTER_KINDS, type AppFootprint } from './app-footprint';
+import { footprintOf, isClusterScoped, toGroupKind, UPSTREAM_CHART_CLUSTER_KINDS, type AppFootprint, type UpstreamChart } from './app-footprint';
 import { FleetApplicationSet } from './argo-application-set';
 import { ArgoApplication, ChildApplication, syncPolicySpec, type ChildAppSettings } from './argo-application';
 import { ArgoProject } from './argo-project';
+import { takeApplications, UpstreamApplication, type UpstreamApplicationSpec } from './upstream-application';
 
 /** Where Argo CD itself runs: the root app and every Application object live in this cluster. */
 export const ARGOCD_SERVER = 'https://kubernetes.default.svc';
@@ -45,9 +46,12 @@ export class KrateEnvironment extends Construct {
     const root = new AppChart(this, APP_OF_APPS, { env, app: APP_OF_APPS });
 
     const built: BuiltApp[] = [];
+    const upstream: UpstreamApplicationSpec[] = [];
     for (const entry of props.catalog ?? CATALOG) {
       const chart = entry.build(this, env);
-      if (chart) built.push({ entry, footprint: footprintOf(chart) });
+      if (!chart) continue;
+      upstream.push(...takeApplications(chart));
+      built.push({ entry, footprint: footprintOf(chart) });
     }
     const crds = new Map([...built.flatMap((b) => [...b.footprint.crds])]);
     const createdNamespaces = new Set(built.flatMap((b) => [...b.footprint.createdNamespaces]));
@@ -72,7 +76,8 @@ export class KrateEnvironment extends Construct {
       syncPolicy: syncPolicySpec(env.argocd.syncPolicy, []),
     });
 
-    new ArgoProject(root, 'project', projectProps(env, built, apps, crds));
+    new ArgoProject(root, 'project', projectProps(env, built, apps, crds, upstream));
+    for (const app of upstream) new UpstreamApplication(root, `upstream-${app.metadata.name}`, { env, app });
 
     for (const settings of apps) {
       const common = { envName: env.name, argocdNamespace: env.argocd.namespace, project: env.argocd.project, repoURL: env.argocd.repoURL, settings };
@@ -109,8 +114,14 @@ function childSettings(b: BuiltApp, env: ResolvedEnvironment, createdNamespaces:
 }
 
 /** The environment's AppProject: this repo + upstream charts used, its clusters and namespaces, the cluster kinds rendered. */
-function projectProps(env: ResolvedEnvironment, built: readonly BuiltApp[], apps: readonly ChildAppSettings[], crds: ReadonlyMap<string, 'Cluster' | 'Namespaced'>) {
-  const charts = built.flatMap((b) => b.footprint.upstreamCharts);
+function projectProps(
+  env: ResolvedEnvironment,
+  built: readonly BuiltApp[],
+  apps: readonly ChildAppSettings[],
+  crds: ReadonlyMap<string, 'Cluster' | 'Namespaced'>,
+  upstream: readonly UpstreamApplicationSpec[],
+) {
+  const charts = [...built.flatMap((b) => b.footprint.upstreamCharts), ...upstream.flatMap(upstreamChartsOf)];
   const namespaces = new Set<string>([
     ...apps.map((a) => a.destinationNamespace),
     ...built.flatMap((b) => [...b.footprint.namespaces]),
@@ -129,4 +140,12 @@ function projectProps(env: ResolvedEnvironment, built: readonly BuiltApp[], apps
     destinations: env.clusters.flatMap((c) => [...namespaces].sort().map((namespace) => ({ server: c.server, namespace }))),
     clusterResourceWhitelist: [...clusterKinds].sort().map(toGroupKind),
   };
+}
+
+/** The upstream chart(s) an Application installs: its repo, chart and destination namespace. */
+function upstreamChartsOf(app: UpstreamApplicationSpec): UpstreamChart[] {
+  const spec = app.spec as { source?: { repoURL?: string; chart?: string }; sources?: { repoURL?: string; chart?: string }[] };
+  return [spec.source, ...(spec.sources ?? [])].flatMap((s) =>
+    s?.chart && s.repoURL ? [{ repoURL: s.repoURL, chart: s.chart, destinationNamespace: app.spec.destination.namespace }] : [],
+  );
 }

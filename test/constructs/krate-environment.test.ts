@@ -104,7 +104,8 @@ describe('KrateEnvironment (App-of-Apps)', () => {
   it('restricts the AppProject to this repo, the upstream charts used, the destinations and the cluster kinds rendered', () => {
     const p = find(single, 'AppProject', 'krate-dev');
     expect(p.spec.sourceRepos).toEqual(['https://github.com/a5c-ai/krate-policy-gitops.git', 'https://kyverno.github.io/kyverno/']);
-    expect(p.spec.destinations).toEqual(['argocd', 'krate-system', 'kyverno'].map((namespace) => ({ server: 'https://kubernetes.default.svc', namespace })));
+    // Not argocd: the engine Application lives in the App-of-Apps, so no child app may create Applications.
+    expect(p.spec.destinations).toEqual(['krate-system', 'kyverno'].map((namespace) => ({ server: 'https://kubernetes.default.svc', namespace })));
     const kinds = p.spec.clusterResourceWhitelist.map((gk: Any) => `${gk.group}/${gk.kind}`);
     expect(kinds).toEqual([
       '/Namespace',
@@ -129,7 +130,11 @@ describe('KrateEnvironment (App-of-Apps)', () => {
 
   it('renders one ApplicationSet per app for a fleet, with a cluster generator per override group', () => {
     const ms = render(fleet);
-    expect(ms.filter((m) => m.kind === 'Application').map((m) => m.metadata.name)).toEqual(['krate-dev-root', 'kyverno']);
+    // Only the root stays an Application; the chart's engine Application fans out like every other app.
+    expect(ms.filter((m) => m.kind === 'Application').map((m) => m.metadata.name)).toEqual(['krate-dev-root']);
+    const engine = find(ms, 'ApplicationSet', 'dev-kyverno');
+    expect(engine.spec.template.spec).toMatchObject({ project: 'krate-dev', destination: { namespace: 'kyverno', server: '{{ .server }}' }, source: { chart: 'kyverno' } });
+    expect(engine.spec.generators.map((g: Any) => g.clusters.selector.matchExpressions[0].values)).toEqual([['c1', 'c2'], ['c3']]);
     const set = find(ms, 'ApplicationSet', 'dev-policies');
     expect(set.spec.generators.map((g: Any) => g.clusters.selector)).toEqual([
       { matchLabels: { 'krate.a5c.ai/policy-environment': 'dev' }, matchExpressions: [{ key: 'krate.a5c.ai/cluster', operator: 'In', values: ['c1', 'c2'] }] },

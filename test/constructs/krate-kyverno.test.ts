@@ -43,9 +43,12 @@ describe('krateKyvernoValues', () => {
 describe('dist/<env>/krate-kyverno reflects each environment\'s mode', () => {
   it('dev: managed, single replicas, Policy Reporter, managed policy bindings', () => {
     expect(obj('dev/krate-kyverno/configmap-krate-kyverno-config.yaml').data.KRATE_KYVERNO_MODE).toBe('managed');
-    const values = obj('dev/krate-kyverno/application-kyverno.yaml').spec.source.helm.valuesObject;
+    // The chart's engine Application is hoisted into the App-of-Apps, where Argo CD runs.
+    const values = obj('dev/app-of-apps/application-dev-kyverno.yaml').spec.source.helm.valuesObject;
     expect(values.admissionController.replicas).toBe(1);
-    expect(files('dev')).toEqual(expect.arrayContaining(['dev/krate-kyverno/application-policy-reporter.yaml', 'dev/krate-kyverno/clusterrole-krate-kyverno-controller-policy-write.yaml']));
+    expect(tree.has('dev/app-of-apps/application-dev-policy-reporter.yaml')).toBe(true);
+    expect(files('dev')).toContain('dev/krate-kyverno/clusterrole-krate-kyverno-controller-policy-write.yaml');
+    expect(files('dev').filter((p) => p.startsWith('dev/krate-kyverno/application-'))).toEqual([]);
   });
 
   it('staging: byo, nothing installed and nothing written', () => {
@@ -54,8 +57,10 @@ describe('dist/<env>/krate-kyverno reflects each environment\'s mode', () => {
   });
 
   it('prod: managed and highly available (3 admission replicas, 2 of each controller)', () => {
-    const app = obj('prod/krate-kyverno/application-kyverno.yaml');
+    // prod is a fleet: the engine fans out with an ApplicationSet, one Application per cluster.
+    const app = obj('prod/app-of-apps/applicationset-prod-kyverno.yaml').spec.template;
     expect(app.spec.project).toBe('krate-prod');
+    expect(app.spec.destination).toEqual({ namespace: 'kyverno', server: '{{ .server }}' });
     const v = app.spec.source.helm.valuesObject;
     expect([v.admissionController.replicas, v.backgroundController.replicas, v.cleanupController.replicas, v.reportsController.replicas]).toEqual([3, 2, 2, 2]);
   });
