@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import { AppChart } from '../constructs/app-chart';
 import { KrateKyverno } from '../constructs/krate-kyverno';
+import { KratePolicies } from '../constructs/policies/krate-policies';
+import { environmentPolicies } from '../constructs/policies/render';
 import type { ResolvedEnvironment } from '../environments/types';
 
 /** One Argo CD application an environment may get: what it syncs, where, and when. */
@@ -22,5 +24,12 @@ export const CATALOG: readonly CatalogEntry[] = [
     syncWave: 0,
     destinationNamespace: (env) => env.krate.namespace,
     build: (scope, env) => new KrateKyverno(scope, 'krate-kyverno', { env }),
+  },
+  {
+    // After the engine (its CRDs and webhooks); only environments some template has reached.
+    name: 'policies',
+    syncWave: 10,
+    destinationNamespace: (env) => env.krate.namespace,
+    build: (scope, env) => (environmentPolicies(env).length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
   },
 ];

@@ -10,6 +10,7 @@ type Loader = () => Promise<Command>;
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
   { name: 'synth', summary: 'render every environment into dist/', load: async () => (await import('./commands/synth')).synth },
   { name: 'validate', summary: 'schema-validate manifests (default: dist/)', load: async () => (await import('./commands/validate')).validate },
+  { name: 'scan', summary: 'evaluate policies against manifests (exit 1 when an enforce-mode policy fails)', load: async () => (await import('./commands/scan')).scan },
   { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
 ];
 

@@ -1,0 +1,71 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { registerKubernetesExtensions } from './kubernetes';
+
+/** The variables Kubernetes binds for admission CEL (ValidatingPolicy, ValidatingAdmissionPolicy). */
+export const CEL_VARIABLES = ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables'] as const;
+export type CelContext = Partial<Record<(typeof CEL_VARIABLES)[number], unknown>>;
+
+/** A compiled expression: evaluate it against a context any number of times. */
+export type CelProgram = (context: CelContext) => unknown;
+
+/** A CEL expression that does not compile; names the expression and the parser's reason. */
+export class CelCompileError extends Error {
+  constructor(readonly expression: string, reason: string) {
+    super(`CEL expression does not compile: ${reason}\n  expression: ${expression}`);
+    this.name = 'CelCompileError';
+  }
+}
+
+/**
+ * Kubernetes-flavoured CEL on `@marcbachmann/cel-js`: optional types on (`object.?x.orValue(y)`),
+ * mixed literals allowed, the Kubernetes extension functions our policies use registered, and
+ * every expression compiled once (programs are cached by source text).
+ */
+export class CelEngine {
+  private readonly env: Environment;
+  private readonly programs = new Map<string, CelProgram>();
+
+  constructor() {
+    this.env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
+    for (const name of CEL_VARIABLES) this.env.registerVariable(name, 'dyn');
+    registerKubernetesExtensions(this.env);
+  }
+
+  /** Compiles (or returns the cached program for) one expression; throws CelCompileError. */
+  compile(expression: string): CelProgram {
+    const cached = this.programs.get(expression);
+    if (cached) return cached;
+    let program: CelProgram;
+    try {
+      const checked = this.env.check(expression);
+      if (!checked.valid) throw checked.error ?? new Error('type check failed');
+      program = this.env.parse(expression) as unknown as CelProgram;
+    } catch (e) {
+      throw new CelCompileError(expression, (e as Error).message.split('\n')[0]);
+    }
+    this.programs.set(expression, program);
+    return program;
+  }
+
+  /** Number of distinct expressions compiled so far (each is compiled exactly once). */
+  get compiledCount(): number {
+    return this.programs.size;
+  }
+}
+
+/**
+ * Converts parsed YAML/JSON to CEL values: whole numbers become BigInt (CEL int), other numbers
+ * stay doubles. Kubernetes decodes integer fields as int64, so `hostPort == 0` must compare ints.
+ */
+export function toCelValue(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCelValue);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCelValue(v);
+    return out;
+  }
+  return value;
+}
+
+export { isQuantity, setsContains, setsIntersects, setsEquivalent } from './kubernetes';
