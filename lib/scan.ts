@@ -123,7 +123,8 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
 
 interface Programs {
   readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly program: CelProgram }>;
-  readonly variables: ReadonlyArray<{ readonly name: string; readonly program: CelProgram }>;
+  /** `pure`: the expression reads no other variable, so its value depends only on the object (memoizable). */
+  readonly variables: ReadonlyArray<{ readonly name: string; readonly program: CelProgram; readonly pure: boolean }>;
   readonly validations: ReadonlyArray<{ readonly program: CelProgram; readonly message: string; readonly messageProgram?: CelProgram }>;
 }
 
@@ -213,7 +214,7 @@ export class PolicySet {
       const c = (expr: string, where: string) => compile(autogenExpression(expr, family), `ValidatingPolicy/${name}: ${where}`);
       programs[family] = {
         matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.variables[${i}]`) })),
+        variables: ((spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.variables[${i}]`), pure: !/\bvariables\b/.test(x.expression) })),
         validations: ((spec.validations ?? []) as Spec[]).map((x, i) => ({
           program: c(x.expression, `spec.validations[${i}].expression`),
           message: x.message ?? `failed expression: ${x.expression}`,
@@ -260,6 +261,9 @@ export class PolicySet {
       const namespace = clusterScoped ? '' : (manifest.metadata.namespace ?? 'default');
       const nsName = manifest.kind === 'Namespace' ? name : namespace;
       let context: CelContext | undefined;
+      // CEL is side-effect free: an identical program on the same object gives the same value, so
+      // variables and matchConditions shared by several policies are evaluated once per object.
+      const memo = new Map<CelProgram, unknown>();
       for (const p of candidates) {
         let family: Family | undefined;
         if (p.rules.some((r) => ruleMatches(r, group, version, resource, name)) && !p.excludeRules.some((r) => ruleMatches(r, group, version, resource, name))) family = 'direct';
@@ -276,7 +280,7 @@ export class PolicySet {
             request: { operation: 'CREATE', name, namespace, kind: { group, version, kind: manifest.kind }, resource: { group, version, resource } },
           };
         }
-        const outcome = this.evaluate(p, p.programs[family]!, context);
+        const outcome = this.evaluate(p, p.programs[family]!, context, memo);
         if (!outcome) continue;
         summary[outcome.result]++;
         results.push({
@@ -303,12 +307,18 @@ export class PolicySet {
   }
 
   /** Evaluates one policy on one object; undefined when its matchConditions exclude the object. */
-  private evaluate(p: CompiledPolicy, programs: Programs, base: CelContext): { result: ScanResultKind; message: string } | undefined {
+  private evaluate(p: CompiledPolicy, programs: Programs, base: CelContext, memo: Map<CelProgram, unknown>): { result: ScanResultKind; message: string } | undefined {
     let step = 'matchConditions';
+    const once = (program: CelProgram, context: CelContext): unknown => {
+      if (memo.has(program)) return memo.get(program);
+      const value = program(context);
+      memo.set(program, value);
+      return value;
+    };
     try {
       for (const c of programs.matchConditions) {
         step = `matchCondition ${c.name}`;
-        if (c.program(base) !== true) return undefined;
+        if (once(c.program, base) !== true) return undefined;
       }
       for (const ex of this.exceptions) {
         if (!ex.policies.has(p.name)) continue;
@@ -321,11 +331,12 @@ export class PolicySet {
         context = { ...base, variables };
         for (const v of programs.variables) {
           step = `variable ${v.name}`;
-          variables[v.name] = v.program(context);
+          variables[v.name] = v.pure ? once(v.program, context) : v.program(context);
         }
       }
       const messages: string[] = [];
-      for (const [i, v] of programs.validations.entries()) {
+      for (let i = 0; i < programs.validations.length; i++) {
+        const v = programs.validations[i];
         step = `validation ${i}`;
         const ok = v.program(context);
         if (ok === true) continue;

@@ -37,9 +37,11 @@ export class CelEngine {
     if (cached) return cached;
     let program: CelProgram;
     try {
-      const checked = this.env.check(expression);
+      const parsed = this.env.parse(expression);
+      // Type-checking the parsed AST once annotates it; unchecked ASTs are re-checked on every evaluation.
+      const checked = parsed.check();
       if (!checked.valid) throw checked.error ?? new Error('type check failed');
-      program = this.env.parse(expression) as unknown as CelProgram;
+      program = parsed as unknown as CelProgram;
     } catch (e) {
       throw new CelCompileError(expression, (e as Error).message.split('\n')[0]);
     }

@@ -1,8 +1,9 @@
 // `npm run bench`: the project's own performance figures, printed for the closing notes and PRs.
+import { scanBench } from './scan';
 import { synthBench } from './synth';
 import type { Bench } from './harness';
 
-const BENCHES: readonly Bench[] = [synthBench];
+const BENCHES: readonly Bench[] = [synthBench, scanBench];
 
 for (const bench of BENCHES) {
   const figures = await bench.run();
