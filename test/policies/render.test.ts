@@ -9,7 +9,10 @@ import { modeAt } from '../../lib/ladder';
 
 const envs = resolveEnvironments(ENVIRONMENTS);
 const env = (name: string) => envs.find((e) => e.name === name)!;
-const spec = (m: { spec?: unknown }) => m.spec as Record<string, any>;
+import type { Manifest } from '../../lib/manifests';
+
+const spec = (m: Manifest) => m.spec as Record<string, any>;
+const templateOf = (m: Manifest) => (m.metadata.labels as Record<string, string>)['krate.a5c.ai/policy-template'];
 
 describe('policy templates', () => {
   it('registers the 27 templates of the four packs', () => {
@@ -39,7 +42,7 @@ describe('policy templates', () => {
       const expected = TEMPLATES.flatMap((t) => policyNamesFor(e, t.name));
       expect(policies.map((p) => p.metadata.name).sort()).toEqual(expected.sort());
       for (const p of policies) {
-        const template = p.metadata.labels!['krate.a5c.ai/policy-template'] as string;
+        const template = templateOf(p);
         const selector = spec(p).matchConstraints.namespaceSelector;
         expect(selector.matchExpressions[0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces(e) });
         if (!p.metadata.name.includes('-audit-')) {
@@ -47,11 +50,11 @@ describe('policy templates', () => {
         }
       }
     }
-    expect(environmentPolicies(env('prod')).some((p) => p.metadata.labels!['krate.a5c.ai/policy-template'] === 'restrict-volume-types')).toBe(false);
+    expect(environmentPolicies(env('prod')).some((p) => templateOf(p) === 'restrict-volume-types')).toBe(false);
   });
 
   it('splits an enforcing template with auditNamespaces into Enforce (excluding them) and an Audit twin (only them)', () => {
-    const staging = environmentPolicies(env('staging')).filter((p) => p.metadata.labels!['krate.a5c.ai/policy-template'] === 'require-labels');
+    const staging = environmentPolicies(env('staging')).filter((p) => templateOf(p) === 'require-labels');
     expect(staging.map((p) => [p.metadata.name, spec(p).validationActions, spec(p).matchConstraints.namespaceSelector.matchExpressions[1]])).toEqual([
       ['krate-a5c-cluster-require-labels', ['Deny'], { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['job-runner'] }],
       ['krate-a5c-audit-require-labels', ['Audit'], { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] }],
