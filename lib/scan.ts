@@ -141,6 +141,9 @@ interface CompiledPolicy {
   readonly controllers: ReadonlySet<string>;
   readonly programs: Readonly<Partial<Record<Family, Programs>>>;
   readonly namespaceCache: Map<string, boolean>;
+  readonly familyCache: Map<string, Family | undefined>;
+  /** Whether any rule lists resourceNames (then matching depends on the object's name and is not cached). */
+  readonly namesMatter: boolean;
 }
 
 interface CompiledException {
@@ -235,6 +238,8 @@ export class PolicySet {
       controllers,
       programs,
       namespaceCache: new Map(),
+      familyCache: new Map(),
+      namesMatter: [...rules, ...((mc.excludeResourceRules ?? []) as Rule[])].some((r) => (r.resourceNames ?? []).length > 0),
     };
   }
 
@@ -265,9 +270,7 @@ export class PolicySet {
       // variables and matchConditions shared by several policies are evaluated once per object.
       const memo = new Map<CelProgram, unknown>();
       for (const p of candidates) {
-        let family: Family | undefined;
-        if (p.rules.some((r) => ruleMatches(r, group, version, resource, name)) && !p.excludeRules.some((r) => ruleMatches(r, group, version, resource, name))) family = 'direct';
-        else if (p.controllers.has(`${group}/${resource}`) && version === 'v1') family = POD_TEMPLATE_PATHS[`${group}/${resource}`];
+        const family = this.familyOf(p, group, version, resource, name);
         if (!family) continue;
         if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;
         if (p.objectSelector && !selectorMatches(p.objectSelector, (manifest.metadata.labels ?? {}) as Record<string, string>)) continue;
@@ -294,6 +297,17 @@ export class PolicySet {
       }
     }
     return { results, summary };
+  }
+
+  /** How a policy applies to a resource type: directly, through autogen, or not at all (cached when names do not matter). */
+  private familyOf(p: CompiledPolicy, group: string, version: string, resource: string, name: string): Family | undefined {
+    const key = `${group}/${version}/${resource}`;
+    if (p.familyCache.has(key)) return p.familyCache.get(key);
+    let family: Family | undefined;
+    if (p.rules.some((r) => ruleMatches(r, group, version, resource, name)) && !p.excludeRules.some((r) => ruleMatches(r, group, version, resource, name))) family = 'direct';
+    else if (p.controllers.has(`${group}/${resource}`) && version === 'v1') family = POD_TEMPLATE_PATHS[`${group}/${resource}`];
+    if (!p.namesMatter) p.familyCache.set(key, family);
+    return family;
   }
 
   private namespaceMatches(p: CompiledPolicy, ns: string, namespaces: ReadonlyMap<string, Manifest>): boolean {

@@ -60,14 +60,18 @@ export class CelEngine {
  * stay doubles. Kubernetes decodes integer fields as int64, so `hostPort == 0` must compare ints.
  */
 export function toCelValue(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCelValue);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCelValue(v);
+  if (typeof value !== 'object' || value === null) return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = toCelValue(value[i]);
     return out;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = toCelValue(v);
+  }
+  return out;
 }
 
 export { isQuantity, setsContains, setsIntersects, setsEquivalent } from './kubernetes';

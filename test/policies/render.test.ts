@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../lib/paths';
 import { ENVIRONMENTS } from '../../environments';
 import { ROLLOUT } from '../../environments/rollout';
 import { findTemplate, TEMPLATES } from '../../constructs/policies';
@@ -83,5 +86,15 @@ describe('policy templates', () => {
 
   it('documents every Krate template\'s field contract', () => {
     for (const t of TEMPLATES.filter((x) => x.pack === 'krate')) expect([t.name, (t.fields ?? []).length > 0]).toEqual([t.name, true]);
+  });
+});
+
+describe('README', () => {
+  it("documents every template and each Krate template's field contract", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const t of TEMPLATES) {
+      expect([t.name, readme.includes(`\`${t.name}\``)]).toEqual([t.name, true]);
+      for (const f of t.fields ?? []) expect([f, readme.includes(f)]).toEqual([f, true]);
+    }
   });
 });
