@@ -438,9 +438,19 @@ export async function loadPolicyManifests(source: PolicySource): Promise<Manifes
   }
   const { ENVIRONMENTS } = await import('../environments');
   const { renderManifests } = await import('./synth');
+  const { resolveEnvironments } = await import('./config');
   const config = ENVIRONMENTS.find((e) => e.name === source.env);
   if (!config) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${ENVIRONMENTS.map((e) => e.name).join('|')})`]);
-  return renderManifests([config])
+  const manifests = renderManifests([config])
     .map((r) => r.manifest)
     .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'PolicyException'));
+  return honouredExceptionsOnly(manifests, resolveEnvironments([config])[0].kyverno.policyNamespace);
+}
+
+/**
+ * Kyverno honours PolicyExceptions only in `features.policyExceptions.namespace` (the
+ * environment's kyverno.policyNamespace): drops exceptions anywhere else, as the cluster would.
+ */
+export function honouredExceptionsOnly(manifests: readonly Manifest[], namespace: string): Manifest[] {
+  return manifests.filter((m) => m.kind !== 'PolicyException' || m.metadata.namespace === namespace);
 }

@@ -5,7 +5,7 @@ import { allTemplatePolicies, renderValidatingPolicy } from '../constructs/polic
 import { findTemplate } from '../constructs/policies';
 import { parseManifests, readManifests, type Manifest } from '../lib/manifests';
 import { DIST_DIR, REPO_ROOT } from '../lib/paths';
-import { autogenExpression, hasEnforceFailures, loadPolicyManifests, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../lib/scan';
+import { autogenExpression, hasEnforceFailures, honouredExceptionsOnly, loadPolicyManifests, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../lib/scan';
 import { SchemaValidator, formatFinding } from '../lib/schema';
 
 const docs = (yaml: string) => parseManifests(yaml, 'input.yaml');
@@ -70,6 +70,12 @@ describe('scan engine', () => {
     const now = new Date('2026-12-01T00:00:00Z');
     expect(scanWith([p, ex('2027-01-01T00:00:00Z')], yaml, now).results.map((r) => `${r.resource.name}:${r.result}`)).toEqual(['a:skip', 'b:fail']);
     expect(scanWith([p, ex('2026-11-01T00:00:00Z')], yaml, now).results.map((r) => `${r.resource.name}:${r.result}`)).toEqual(['a:fail', 'b:fail']);
+  });
+
+  it('keeps only exceptions in the namespace Kyverno honours them in', () => {
+    const ex = (ns: string) => ({ apiVersion: 'policies.kyverno.io/v1', kind: 'PolicyException', metadata: { name: `ex-${ns}`, namespace: ns }, spec: {} }) as Manifest;
+    const p = policy('disallow-host-path');
+    expect(honouredExceptionsOnly([p, ex('krate-system'), ex('team-a')], 'krate-system').map((m) => m.metadata.name)).toEqual([p.metadata.name, 'ex-krate-system']);
   });
 
   it('reports error (not a crash) when an expression cannot be evaluated', () => {

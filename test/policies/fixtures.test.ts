@@ -4,7 +4,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInputs } from '../../cli/commands/scan';
 import { TEMPLATES } from '../../constructs/policies';
+import { readManifests } from '../../lib/manifests';
 import { loadPolicyManifests, PolicySet } from '../../lib/scan';
+import { formatFinding, SchemaValidator } from '../../lib/schema';
 
 const ROOT = __dirname;
 const CONTROLLER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
@@ -35,6 +37,15 @@ describe('policy fixtures (meta)', () => {
     expect(folders.sort()).toEqual(TEMPLATES.map((t) => `${t.pack}/${t.name}`).sort());
     const kinds = new Set(TEMPLATES.filter((t) => t.podControllers).flatMap((t) => readInputs([fixture(t.pack, t.name, 'bad')]).map((i) => i.manifest.kind)));
     for (const k of CONTROLLER_KINDS) expect(kinds).toContain(k);
+  });
+});
+
+describe('policy fixtures (schema)', () => {
+  it('are valid Kubernetes objects, except the one that carries a quantity the API server would reject', async () => {
+    const items = readManifests([ROOT]).filter((i) => !i.manifest.apiVersion.startsWith('krate.a5c.ai/'));
+    const findings = (await new SchemaValidator().validate(items)).map(formatFinding);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f).toMatch(/require-resource-limits\/bad\.yaml: \w+\/shop\/bad-4(-\w+)?: (spec\.template\.)?spec\.containers\[0\]\.resources\.limits\.cpu: /);
   });
 });
 
