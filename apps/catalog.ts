@@ -1,9 +1,11 @@
 import type { Construct } from 'constructs';
 import { AppChart } from '../constructs/app-chart';
-import { KYVERNO_DRIFT, type ArgoAppOptions } from '../constructs/argo-application';
+import type { ArgoAppOptions } from '../constructs/argo-application';
 import { KrateKyverno } from '../constructs/krate-kyverno';
 import { PolicyExceptions } from '../constructs/policy-exceptions';
 import { exceptionsFor } from '../lib/exceptions';
+import { KratePolicies } from '../constructs/policies/krate-policies';
+import { environmentPolicies } from '../constructs/policies/render';
 import type { ResolvedEnvironment } from '../environments/types';
 
 /** One Argo CD application an environment may get: what it syncs, where, and when. */
@@ -32,8 +34,17 @@ export const CATALOG: readonly CatalogEntry[] = [
     destinationNamespace: (env) => env.krate.namespace,
     build: (scope, env) => new KrateKyverno(scope, 'krate-kyverno', { env }),
     // No finalizer: deleting the Application must never cascade to CRDs (every policy, exception
-    // and report goes with them) or to the Kyverno engine (webhooks left failing closed lock out the cluster).
-    argocd: { ignoreDifferences: KYVERNO_DRIFT, finalizer: 'none' },
+    // and report goes with them).
+    argocd: { finalizer: 'none' },
+  },
+  {
+    // After the engine (its CRDs and webhooks); only environments some template has reached.
+    name: 'policies',
+    syncWave: 10,
+    destinationNamespace: (env) => env.krate.namespace,
+    build: (scope, env) => (environmentPolicies(env).length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
+    // Deleting the app removes its policies: orphaned Deny policies nobody manages are worse than none.
+    argocd: { finalizer: 'foreground' },
   },
   {
     // After the policies (wave 10): an exception references policies by name.

@@ -10,6 +10,7 @@ type Loader = () => Promise<Command>;
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
   { name: 'synth', summary: 'render every environment into dist/', load: async () => (await import('./commands/synth')).synth },
   { name: 'validate', summary: 'schema-validate manifests (default: dist/)', load: async () => (await import('./commands/validate')).validate },
+  { name: 'scan', summary: 'evaluate policies against manifests (exit 1 when an enforce-mode policy fails)', load: async () => (await import('./commands/scan')).scan },
   { name: 'diff', summary: 'render --base <git-ref> and the working tree; report rendered changes for review', load: async () => (await import('./commands/diff')).diff },
   { name: 'rollout check', summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates', load: async () => (await import('./commands/rollout-check')).rolloutCheck },
   { name: 'promote', summary: 'move a template one rung up the ladder (refuses what rollout check refuses)', load: async () => (await import('./commands/promote')).promote },

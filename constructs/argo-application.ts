@@ -62,17 +62,6 @@ export interface ArgoAppOptions {
   readonly finalizer?: FinalizerChoice;
 }
 
-/**
- * Kyverno's known drift: its admission controller rewrites webhook rules and the CA bundle at
- * runtime from the loaded policies, and Kubernetes fills aggregated ClusterRoles' rules.
- * Only aggregated roles are ignored, so RBAC drift on every other role still shows.
- */
-export const KYVERNO_DRIFT: readonly IgnoreDifference[] = [
-  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle', '.webhooks[]?.rules'] },
-  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle', '.webhooks[]?.rules'] },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', jqPathExpressions: ['select(.aggregationRule != null) | .rules'] },
-];
-
 /** The resolved, fully derived Argo CD settings of one child app. */
 export interface ChildAppSettings {
   /** Folder under dist/<env>/ and the catalog name. */

@@ -16,6 +16,11 @@ export interface RolloutEntry {
    * @default []
    */
   readonly auditNamespaces?: readonly string[];
+  /**
+   * Values for the template's parameters (e.g. require-labels' `labels`); validated at synth.
+   * @default {} (the template's defaults)
+   */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -1,10 +1,11 @@
 // `npm run bench`: the project's own performance figures, printed for the closing notes and PRs.
 import { rolloutBench } from './rollout';
+import { scanBench } from './scan';
 import { synthBench } from './synth';
 import { fleetBench } from './fleet';
 import type { Bench } from './harness';
 
-const BENCHES: readonly Bench[] = [synthBench, rolloutBench, fleetBench];
+const BENCHES: readonly Bench[] = [synthBench, scanBench, rolloutBench, fleetBench];
 
 for (const bench of BENCHES) {
   const figures = await bench.run();

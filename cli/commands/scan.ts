@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../lib/errors';
+import { parseManifests, readManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
+import { hasEnforceFailures, loadPolicyManifests, PolicySet, toPolicyReports, type ScanReport } from '../../lib/scan';
+import { EXIT } from '../../lib/cli-support';
+import { enumFlag, parseArgs } from '../args';
+import type { Command } from '../command';
+
+const USAGE = 'krate-policy scan [--env <env> | --all-templates] [--output table|json|policyreport] [--today YYYY-MM-DD] <file|dir|->...';
+const OUTPUTS = ['table', 'json', 'policyreport'] as const;
+
+/** Reads every path; `-` is stdin. Errors name the file (and document index for YAML errors). */
+export function readInputs(paths: readonly string[], stdin: () => string = () => readFileSync(0, 'utf8')): SourcedManifest[] {
+  return paths.flatMap((p) => (p === '-' ? parseManifests(stdin(), '-') : readManifests([p])));
+}
+
+/** One line per failure (policy, resource, message) and a summary. */
+export function formatTable(report: ScanReport, policySet: string): string {
+  const lines: string[] = [];
+  for (const r of report.results) {
+    if (r.result !== 'fail' && r.result !== 'error') continue;
+    const res = r.resource.namespace ? `${r.resource.kind}/${r.resource.namespace}/${r.resource.name}` : `${r.resource.kind}/${r.resource.name}`;
+    lines.push(`${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}`);
+  }
+  const s = report.summary;
+  lines.push(`scan (${policySet}): ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error`);
+  return lines.join('\n');
+}
+
+export const scan: Command = {
+  name: 'scan',
+  summary: 'evaluate policies against manifests (files, folders, - for stdin)',
+  usage: USAGE,
+  async run(args) {
+    const parsed = parseArgs(args, { values: ['env', 'output', 'today'], booleans: ['all-templates'] }, USAGE);
+    const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
+    const env = parsed.flags.get('env');
+    if (env !== undefined && parsed.flags.has('all-templates')) throw new ConfigError([`--env and --all-templates: choose one\nusage: ${USAGE}`]);
+    if (parsed.positional.length === 0) throw new ConfigError([`no input: name files, folders or - for stdin\nusage: ${USAGE}`]);
+    const todayFlag = parsed.flags.get('today');
+    if (todayFlag !== undefined && (typeof todayFlag !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(todayFlag) || Number.isNaN(Date.parse(todayFlag)))) {
+      throw new ConfigError([`--today: ${String(todayFlag)} is not a date (YYYY-MM-DD)`]);
+    }
+    // The CLI layer is the one place that reads the clock (expired exceptions, report timestamps).
+    const now = typeof todayFlag === 'string' ? new Date(`${todayFlag}T00:00:00Z`) : new Date();
+    const inputs = readInputs(parsed.positional);
+    const source = typeof env === 'string' ? { env } : ({ allTemplates: true } as const);
+    const policies = await loadPolicyManifests(source);
+    const set = new PolicySet(policies, { now });
+    const report = set.scan(inputs);
+    const label = typeof env === 'string' ? `environment ${env}, ${set.size} policies` : `all templates in audit, ${set.size} policies`;
+    if (output === 'json') console.log(JSON.stringify({ results: report.results, summary: report.summary }, null, 2));
+    else if (output === 'policyreport') console.log(toPolicyReports(report, policies, now).map(toYaml).join('---\n'));
+    else console.log(formatTable(report, label));
+    return hasEnforceFailures(report) ? EXIT.findings : EXIT.ok;
+  },
+};

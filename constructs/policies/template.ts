@@ -1,0 +1,98 @@
+import type { PolicyPackName } from './packs';
+
+/** One admission rule a policy matches (Kubernetes `NamedRuleWithOperations`). */
+export interface ResourceRule {
+  readonly apiGroups: readonly string[];
+  readonly apiVersions: readonly string[];
+  readonly resources: readonly string[];
+  readonly operations: ReadonlyArray<'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | '*'>;
+}
+
+/** A named CEL expression (variables and matchConditions share this shape upstream). */
+export interface NamedExpression {
+  readonly name: string;
+  readonly expression: string;
+}
+
+/** One CEL validation: `expression` must be true; otherwise the message (or messageExpression) is reported. */
+export interface Validation {
+  readonly expression: string;
+  readonly message: string;
+  /**
+   * CEL producing a more specific message (e.g. naming the offending containers).
+   * @default none (the static message is used)
+   */
+  readonly messageExpression?: string;
+}
+
+/** A parameter a template takes: its type, default and documentation. */
+export interface ParameterSpec {
+  readonly type: 'string[]' | 'int[]' | 'int';
+  readonly description: string;
+  readonly default: string[] | number[] | number;
+}
+
+/** The CEL a template renders, given its resolved parameters. */
+export interface PolicyBody {
+  /** Named CEL variables, evaluated before the validations and available as `variables.<name>`. @default [] */
+  readonly variables?: readonly NamedExpression[];
+  /** All must be true for the policy to apply to a resource. @default [] */
+  readonly matchConditions?: readonly NamedExpression[];
+  readonly validations: readonly Validation[];
+}
+
+/** Values of a template's parameters after defaults are applied. */
+export type ParameterValues = Readonly<Record<string, string[] | number[] | number>>;
+
+/** Krate's vocabulary for the kind of resource a policy governs (the `krate.a5c.ai/surface` label). */
+export type KrateSurface = 'repo' | 'pr' | 'run' | 'runner' | 'deployment' | 'hook' | 'identity' | 'workload';
+
+/** A typed policy template: everything one `ValidatingPolicy` is rendered from. */
+export interface PolicyTemplate {
+  /** Template name; also the last segment of every generated policy name. */
+  readonly name: string;
+  /** Semantic version; rendered as `krate.a5c.ai/policy-template: name@version`. */
+  readonly version: string;
+  readonly pack: PolicyPackName;
+  /** `policies.kyverno.io/title`. */
+  readonly title: string;
+  /** `policies.kyverno.io/description`: what is checked and why. */
+  readonly description: string;
+  /** `policies.kyverno.io/category`. */
+  readonly category: string;
+  /** `policies.kyverno.io/severity`. */
+  readonly severity: 'low' | 'medium' | 'high';
+  /** `policies.kyverno.io/subject`: the kinds this template reads, e.g. 'Pod' or 'PullRequest'. */
+  readonly subject: string;
+  /** The Krate surface governed. */
+  readonly surface: KrateSurface;
+  /** How to fix a failing resource. */
+  readonly remediation: string;
+  /**
+   * The fields this template reads, as `Kind.path: meaning` lines (the field contract, also in the README).
+   * @default [] (pod templates read the Pod Security Standards fields named in the description)
+   */
+  readonly fields?: readonly string[];
+  /** Resources matched at admission and in background scans. */
+  readonly resourceRules: readonly ResourceRule[];
+  /**
+   * Whether the template is written for Pods and Kyverno auto-generates it for pod controllers
+   * (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job → spec.template; CronJob → spec.jobTemplate.spec.template).
+   * @default false
+   */
+  readonly podControllers?: boolean;
+  /** Parameters with their defaults. @default {} */
+  readonly parameters?: Readonly<Record<string, ParameterSpec>>;
+  /** The CEL, given the resolved parameter values. */
+  readonly body: (params: ParameterValues) => PolicyBody;
+}
+
+/** Renders a string list as a CEL list literal (JSON string escapes are valid CEL escapes). */
+export function celStrings(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+}
+
+/** Renders an int list as a CEL list literal. */
+export function celInts(values: readonly number[]): string {
+  return `[${values.map((v) => String(Math.trunc(v))).join(', ')}]`;
+}

@@ -1,0 +1,77 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { registerKubernetesExtensions } from './kubernetes';
+
+/** The variables Kubernetes binds for admission CEL (ValidatingPolicy, ValidatingAdmissionPolicy). */
+export const CEL_VARIABLES = ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables'] as const;
+export type CelContext = Partial<Record<(typeof CEL_VARIABLES)[number], unknown>>;
+
+/** A compiled expression: evaluate it against a context any number of times. */
+export type CelProgram = (context: CelContext) => unknown;
+
+/** A CEL expression that does not compile; names the expression and the parser's reason. */
+export class CelCompileError extends Error {
+  constructor(readonly expression: string, reason: string) {
+    super(`CEL expression does not compile: ${reason}\n  expression: ${expression}`);
+    this.name = 'CelCompileError';
+  }
+}
+
+/**
+ * Kubernetes-flavoured CEL on `@marcbachmann/cel-js`: optional types on (`object.?x.orValue(y)`),
+ * mixed literals allowed, the Kubernetes extension functions our policies use registered, and
+ * every expression compiled once (programs are cached by source text).
+ */
+export class CelEngine {
+  private readonly env: Environment;
+  private readonly programs = new Map<string, CelProgram>();
+
+  constructor() {
+    this.env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
+    for (const name of CEL_VARIABLES) this.env.registerVariable(name, 'dyn');
+    registerKubernetesExtensions(this.env);
+  }
+
+  /** Compiles (or returns the cached program for) one expression; throws CelCompileError. */
+  compile(expression: string): CelProgram {
+    const cached = this.programs.get(expression);
+    if (cached) return cached;
+    let program: CelProgram;
+    try {
+      const parsed = this.env.parse(expression);
+      // Type-checking the parsed AST once annotates it; unchecked ASTs are re-checked on every evaluation.
+      const checked = parsed.check();
+      if (!checked.valid) throw checked.error ?? new Error('type check failed');
+      program = parsed as unknown as CelProgram;
+    } catch (e) {
+      throw new CelCompileError(expression, (e as Error).message.split('\n')[0]);
+    }
+    this.programs.set(expression, program);
+    return program;
+  }
+
+  /** Number of distinct expressions compiled so far (each is compiled exactly once). */
+  get compiledCount(): number {
+    return this.programs.size;
+  }
+}
+
+/**
+ * Converts parsed YAML/JSON to CEL values: whole numbers become BigInt (CEL int), other numbers
+ * stay doubles. Kubernetes decodes integer fields as int64, so `hostPort == 0` must compare ints.
+ */
+export function toCelValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = toCelValue(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = toCelValue(v);
+  }
+  return out;
+}
+
+export { isQuantity, setsContains, setsIntersects, setsEquivalent } from './kubernetes';

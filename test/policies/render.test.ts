@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../lib/paths';
+import { ENVIRONMENTS } from '../../environments';
+import { ROLLOUT } from '../../environments/rollout';
+import { findTemplate, TEMPLATES } from '../../constructs/policies';
+import { policyNamesFor } from '../../constructs/policies/naming';
+import { environmentPolicies, renderValidatingPolicy, resolveParameters } from '../../constructs/policies/render';
+import { resolveEnvironments } from '../../lib/config';
+import { excludedNamespaces } from '../../lib/exclusions';
+import { modeAt } from '../../lib/ladder';
+
+const envs = resolveEnvironments(ENVIRONMENTS);
+const env = (name: string) => envs.find((e) => e.name === name)!;
+import type { Manifest } from '../../lib/manifests';
+
+const spec = (m: Manifest) => m.spec as Record<string, any>;
+const templateOf = (m: Manifest) => (m.metadata.labels as Record<string, string>)['krate.a5c.ai/policy-template'];
+
+describe('policy templates', () => {
+  it('registers the 27 templates of the four packs', () => {
+    const byPack = (p: string) => TEMPLATES.filter((t) => t.pack === p).length;
+    expect([byPack('krate'), byPack('pod-security-baseline'), byPack('pod-security-restricted'), byPack('best-practices')]).toEqual([7, 11, 6, 3]);
+    expect(new Set(TEMPLATES.map((t) => t.name)).size).toBe(27);
+    for (const t of TEMPLATES) expect(ROLLOUT[t.name]).toBeDefined();
+  });
+
+  it('renders labels and annotations, background evaluation on, and audit by default', () => {
+    const p = renderValidatingPolicy(findTemplate('disallow-host-path')!, { org: 'a5c', mode: 'Audit' });
+    expect(p.metadata.name).toBe('krate-a5c-cluster-disallow-host-path');
+    expect(p.metadata.annotations).toMatchObject({
+      'krate.a5c.ai/policy-template': 'disallow-host-path@1.0.0',
+      'policies.kyverno.io/title': 'Disallow hostPath volumes',
+      'policies.kyverno.io/category': 'Pod Security Standards (Baseline)',
+      'policies.kyverno.io/severity': 'high',
+      'policies.kyverno.io/subject': 'Pod',
+    });
+    expect(spec(p)).toMatchObject({ validationActions: ['Audit'], evaluation: { background: { enabled: true } }, autogen: { podControllers: { controllers: expect.arrayContaining(['deployments', 'cronjobs']) } } });
+    expect(spec(renderValidatingPolicy(findTemplate('disallow-host-path')!, { org: 'a5c', mode: 'Enforce' })).validationActions).toEqual(['Deny']);
+  });
+
+  it("renders each environment's active templates in the mode the ladder gives, with the environment's exclusions", () => {
+    for (const e of envs) {
+      const policies = environmentPolicies(e);
+      const expected = TEMPLATES.flatMap((t) => policyNamesFor(e, t.name));
+      expect(policies.map((p) => p.metadata.name).sort()).toEqual(expected.sort());
+      for (const p of policies) {
+        const template = templateOf(p);
+        const selector = spec(p).matchConstraints.namespaceSelector;
+        if (!p.metadata.name.includes('-audit-')) {
+          // Never the environment's excluded namespaces (plus, when enforcing, the ones kept in audit).
+          const audit = ROLLOUT[template].auditNamespaces ?? [];
+          const enforcing = spec(p).validationActions[0] === 'Deny';
+          expect(selector.matchExpressions[0]).toEqual({
+            key: 'kubernetes.io/metadata.name',
+            operator: 'NotIn',
+            values: [...excludedNamespaces(e), ...(enforcing ? audit : [])].sort(),
+          });
+          expect([template, spec(p).validationActions]).toEqual([template, [modeAt(ROLLOUT[template].stage, e.name as 'dev') === 'Enforce' ? 'Deny' : 'Audit']]);
+        }
+      }
+    }
+    expect(environmentPolicies(env('prod')).some((p) => templateOf(p) === 'restrict-volume-types')).toBe(false);
+  });
+
+  it('splits an enforcing template with auditNamespaces into Enforce (excluding them) and an Audit twin (only them)', () => {
+    const staging = environmentPolicies(env('staging')).filter((p) => templateOf(p) === 'require-labels');
+    expect(staging.map((p) => [p.metadata.name, spec(p).validationActions, spec(p).matchConstraints.namespaceSelector.matchExpressions[1]])).toEqual([
+      ['krate-a5c-cluster-require-labels', ['Deny'], { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['job-runner'] }],
+      ['krate-a5c-audit-require-labels', ['Audit'], { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] }],
+    ]);
+  });
+
+  it('applies parameters: require-labels renders the configured label keys', () => {
+    const p = renderValidatingPolicy(findTemplate('require-labels')!, { org: 'a5c', mode: 'Audit', parameters: { labels: ['owner'] } });
+    expect(spec(p).variables[0]).toEqual({ name: 'requiredLabels', expression: '["owner"]' });
+    expect(resolveParameters(findTemplate('require-labels')!)).toEqual({ labels: ['team', 'app'] });
+  });
+
+  it('fails when a parameter is unknown, naming it and the known ones', () => {
+    expect(() => resolveParameters(findTemplate('require-labels')!, { label: ['x'] }, "ROLLOUT['require-labels'].parameters")).toThrow(
+      "ROLLOUT['require-labels'].parameters.label: unknown parameter of template require-labels (known: labels)",
+    );
+  });
+
+  it('fails when a parameter has the wrong type, naming the value and what is expected', () => {
+    expect(() => resolveParameters(findTemplate('require-labels')!, { labels: 'team' })).toThrow(
+      "parameters.labels: 'team' is not a list of non-empty strings (Label keys every Pod must have.)",
+    );
+    expect(() => resolveParameters(findTemplate('disallow-host-ports')!, { allowedHostPorts: [70000] })).toThrow('parameters.allowedHostPorts: [70000] is not a list of integers 0-65535');
+    expect(() => resolveParameters(findTemplate('require-pr-description')!, { minLength: -1 })).toThrow('parameters.minLength: -1 is not a non-negative integer');
+  });
+
+  it('documents every Krate template\'s field contract', () => {
+    for (const t of TEMPLATES.filter((x) => x.pack === 'krate')) expect([t.name, (t.fields ?? []).length > 0]).toEqual([t.name, true]);
+  });
+});
+
+describe('README', () => {
+  it("documents every template and each Krate template's field contract", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const t of TEMPLATES) {
+      expect([t.name, readme.includes(`\`${t.name}\``)]).toEqual([t.name, true]);
+      for (const f of t.fields ?? []) expect([f, readme.includes(f)]).toEqual([f, true]);
+    }
+  });
+});
