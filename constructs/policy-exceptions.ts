@@ -47,9 +47,6 @@ export class PolicyExceptions extends AppChart {
           annotations: {
             // The CRD comes from the Kyverno install (another app, an earlier wave).
             'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
-            // The policies.kyverno.io/v1 schema has no spec.expiresAt: the expiry travels here and
-            // in the cleanup label; `check` fails CI from this date on.
-            'krate.a5c.ai/expires-at': expires,
             'krate.a5c.ai/requested': e.requested,
             'krate.a5c.ai/ticket': e.ticket,
             'krate.a5c.ai/approver': e.approver,
@@ -60,6 +57,9 @@ export class PolicyExceptions extends AppChart {
         spec: {
           policyRefs: policies.map((name) => ({ name, kind: 'ValidatingPolicy' })),
           matchConditions: exceptionMatchConditions(e),
+          // Kyverno stops honouring the exception at this instant; the cleanup label then deletes it,
+          // and `krate-policy check` fails CI from this date until it is removed from git.
+          expiresAt: expires,
         },
       });
     }

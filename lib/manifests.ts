@@ -45,9 +45,13 @@ export function canonicalize(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** One manifest as the YAML committed to dist/: canonical key order, no line folding. */
+/**
+ * One manifest as the YAML committed to dist/: canonical key order, no line folding, and strings
+ * quoted wherever YAML 1.1 would read them as something else (`2026-12-22`, `yes`, `0755`):
+ * Kubernetes and Argo CD parse YAML 1.1-style, and an unquoted date annotation is not a string there.
+ */
 export function toYaml(manifest: unknown): string {
-  return stringify(canonicalize(manifest), { lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify(canonicalize(manifest), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 /** File name for a manifest within its app folder: `<kind>-<name>.yaml`, lowercase. */

@@ -1,4 +1,4 @@
-import { parseManifests, readManifests } from '../lib/manifests';
+import { parseManifests, readManifests, toYaml } from '../lib/manifests';
 import { DIST_DIR } from '../lib/paths';
 import { formatFinding, SchemaValidator } from '../lib/schema';
 
@@ -42,6 +42,15 @@ spec:
     expect(out).toEqual(["fixture.yaml: Application/argocd/a: spec.syncPolicyy: unknown field (misspelled, or not part of this kind's schema)"]);
   });
 
+  it('accepts PolicyException.spec.expiresAt (Kyverno v1.19, newer than the schema package) and fails when it is not a date-time', async () => {
+    const exception = (expiresAt: string) =>
+      `apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: e, namespace: krate-system}\nspec: {policyRefs: [{name: p, kind: ValidatingPolicy}], expiresAt: '${expiresAt}'}\n`;
+    expect(await validate(exception('2026-12-22T00:00:00Z'))).toEqual([]);
+    expect(await validate(exception('2026-12-22'))).toEqual([
+      'fixture.yaml: PolicyException/krate-system/e: spec.expiresAt: must be an RFC 3339 date-time like 2026-12-22T00:00:00Z',
+    ]);
+  });
+
   it('fails when a kind has no known schema', async () => {
     const out = await validate('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
     expect(out[0]).toContain('fixture.yaml: Widget/w: apiVersion: no schema known for example.com/v1 Widget');
@@ -78,5 +87,14 @@ spec: {mode: enforced, colour: red}
       "fixture.yaml: Widget/n/w: spec: unknown field 'colour'",
       'fixture.yaml: Widget/n/w: spec.mode: must be one of audit|enforce',
     ]);
+  });
+});
+
+describe('dist/ YAML', () => {
+  it('quotes every string YAML 1.1 would read as another type (dates, booleans, octals)', () => {
+    const out = toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { requested: '2026-11-21', flag: 'yes', mode: '0755' } } });
+    expect(out).toContain('requested: "2026-11-21"');
+    expect(out).toContain('flag: "yes"');
+    expect(out).toContain('mode: "0755"');
   });
 });

@@ -161,9 +161,9 @@ describe('PolicyException rendering', () => {
         name: 'node-exporter',
         namespace: prod.kyverno.policyNamespace,
         labels: { 'cleanup.kyverno.io/ttl': '2026-12-10' },
-        annotations: { 'krate.a5c.ai/expires-at': '2026-12-10T00:00:00Z', 'krate.a5c.ai/approver': 'lead@a5c.ai', 'krate.a5c.ai/ticket': 'PLAT-1' },
+        annotations: { 'krate.a5c.ai/approver': 'lead@a5c.ai', 'krate.a5c.ai/ticket': 'PLAT-1' },
       },
-      spec: { policyRefs: [{ name: 'krate-a5c-cluster-disallow-host-path', kind: 'ValidatingPolicy' }] },
+      spec: { policyRefs: [{ name: 'krate-a5c-cluster-disallow-host-path', kind: 'ValidatingPolicy' }], expiresAt: '2026-12-10T00:00:00Z' },
     });
   });
 
