@@ -1,48 +1,18 @@
 // Rollback is `git revert`: this test proves it on a throwaway git repository built from the project.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROLLOUT } from '../environments/rollout';
 import { materializeWorkingTree } from '../lib/diff';
 import { STAGES, type Stage } from '../lib/ladder';
 import { REPO_ROOT } from '../lib/paths';
-import { readTree } from '../lib/tree';
+import { compareTrees, readTree } from '../lib/tree';
 
 const TEMPLATE = 'disallow-latest-tag';
 
-/**
- * Stand-in policies app: one ValidatingPolicy per rollout entry, in the mode the ladder gives.
- * It makes this test independent of the real policies app (issue 4); with that app merged the
- * test also covers its output, since the whole dist/ must come back byte for byte.
- */
-const STAND_IN = `import { ApiObject } from 'cdk8s';
-import { AppChart } from '../constructs/app-chart';
-import { ROLLOUT } from '../environments/rollout';
-import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from '../lib/ladder';
-import type { CatalogEntry } from './catalog';
-
-export const rollbackStandIn: CatalogEntry = {
-  name: 'rollback-stand-in',
-  syncWave: 10,
-  destinationNamespace: (env) => env.krate.namespace,
-  build: (scope, env) => {
-    const chart = new AppChart(scope, 'rollback-stand-in', { env, app: 'rollback-stand-in' });
-    if (!(LADDER_ENVIRONMENTS as readonly string[]).includes(env.name)) return chart;
-    for (const [template, entry] of Object.entries(ROLLOUT)) {
-      const mode = modeAt(entry.stage, env.name as LadderEnvironment);
-      if (!mode) continue;
-      new ApiObject(chart, template, {
-        apiVersion: 'policies.kyverno.io/v1',
-        kind: 'ValidatingPolicy',
-        metadata: { name: 'stand-in-' + template, annotations: { 'krate.a5c.ai/policy-template': template + '@0.0.0' } },
-        spec: { validationActions: [mode === 'Enforce' ? 'Deny' : 'Audit'], validations: [{ expression: 'true' }] },
-      });
-    }
-    return chart;
-  },
-};
-`;
+/** The day the promotion happens in this test (after every committed stage date). */
+const TODAY = '2026-11-24';
 
 function sh(cwd: string, cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
@@ -50,6 +20,7 @@ function sh(cwd: string, cmd: string, args: string[]): string {
   return r.stdout;
 }
 const git = (cwd: string, ...args: string[]) => sh(cwd, 'git', ['-c', 'user.name=Rollback Test', '-c', 'user.email=rollback@example.com', '-c', 'commit.gpgsign=false', ...args]);
+const cli = (cwd: string, ...args: string[]) => sh(cwd, process.execPath, ['.build/cli/main.mjs', ...args]);
 const synth = (cwd: string) => {
   sh(cwd, process.execPath, ['scripts/build.mjs']);
   sh(cwd, process.execPath, ['.build/main.mjs']);
@@ -69,8 +40,6 @@ describe('rollback by git revert', () => {
     materializeWorkingTree(REPO_ROOT, dir);
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
     symlinkSync(join(REPO_ROOT, '.tools'), join(dir, '.tools'));
-    writeFileSync(join(dir, 'apps', 'rollback-stand-in.ts'), STAND_IN);
-    appendFileSync(join(dir, 'apps', 'catalog.ts'), "\nimport { rollbackStandIn } from './rollback-stand-in';\n(CATALOG as CatalogEntry[]).push(rollbackStandIn);\n");
     synth(dir);
     git(dir, 'init', '-q', '-b', 'main');
     // Symlinks are not directories, so .gitignore's `node_modules/` would not cover them.
@@ -79,14 +48,10 @@ describe('rollback by git revert', () => {
     git(dir, 'commit', '-q', '-m', 'base');
     before = rendered(dir);
 
-    // The promotion: one template one rung up, with its synth, in one commit (as the README says).
+    // The promotion as the README tells people to do it: `promote`, synth, one commit.
     from = ROLLOUT[TEMPLATE].stage;
     to = STAGES[STAGES.indexOf(from) + 1];
-    const file = join(dir, 'environments', 'rollout.ts');
-    const text = readFileSync(file, 'utf8');
-    const line = new RegExp(`('${TEMPLATE}': \\{ stage: )'${from}'`);
-    expect(text).toMatch(line);
-    writeFileSync(file, text.replace(line, `$1'${to}'`));
+    cli(dir, 'promote', TEMPLATE, '--today', TODAY);
     synth(dir);
     git(dir, 'commit', '-q', '-am', `promote ${TEMPLATE} to ${to}`);
     promoted = rendered(dir);
@@ -96,8 +61,30 @@ describe('rollback by git revert', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('the promotion changes the rendered policies', () => {
-    expect(promoted.dist).not.toEqual(before.dist);
+  it('the promotion changes exactly that template\'s policy in the environment it reaches', () => {
+    const env = to.split(':')[1];
+    const diff = compareTrees(before.dist, promoted.dist);
+    expect([...diff.added, ...diff.removed]).toEqual([]);
+    expect(diff.changed).toEqual([`${env}/policies/validatingpolicy-krate-a5c-cluster-${TEMPLATE}.yaml`]);
+    expect(promoted.dist.get(diff.changed[0])).toContain('- Deny');
+  });
+
+  it('rollout check accepted the promotion and accepts the revert', () => {
+    // Each commit against its parent, as CI checks a pull request: the promotion, then the revert.
+    const check = (base: string, head: string) => {
+      git(dir, 'checkout', '-q', head);
+      try {
+        return spawnSync(process.execPath, ['.build/cli/main.mjs', 'rollout', 'check', '--base', base, '--today', TODAY], { cwd: dir, encoding: 'utf8' });
+      } finally {
+        git(dir, 'checkout', '-q', 'main');
+      }
+    };
+    const promotion = check('main~2', 'main~1');
+    expect(promotion.stderr).toBe('');
+    expect(promotion.status).toBe(0);
+    const revert = check('main~1', 'main');
+    expect(revert.stderr).toBe('');
+    expect(revert.status).toBe(0);
   });
 
   it('dist/ and apps/bootstrap/ after the revert are byte-identical to before the promotion', () => {
@@ -114,7 +101,4 @@ describe('rollback by git revert', () => {
     expect(out).toContain('Policy mode changes:');
     expect(out).toContain(`${env}: ${TEMPLATE} Enforce → Audit`);
   }, 60_000);
-
-  // TODO(lead): after merging the concurrent `rollout check` command, assert it accepts the revert, e.g.
-  //   expect(spawnSync(process.execPath, ['.build/cli/main.mjs', 'rollout', 'check', '--today', '2026-11-24'], { cwd: dir }).status).toBe(0);
 });
