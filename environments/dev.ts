@@ -1,3 +1,4 @@
+import { PERSONA_GROUPS } from './people';
 import type { EnvironmentConfig } from './types';
 
 export const dev: EnvironmentConfig = {
@@ -19,12 +20,7 @@ export const dev: EnvironmentConfig = {
   // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
   rbac: {
     managedPolicyBindings: true,
-    personas: {
-      viewer: ['krate-developers'],
-      exceptionRequester: ['krate-developers'],
-      repoAdmin: ['krate-repo-admins'],
-      platformAdmin: ['krate-platform'],
-    },
+    personas: PERSONA_GROUPS,
   },
   // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
   exceptions: { maxDays: 60 },

@@ -1,3 +1,4 @@
+import { PERSONA_GROUPS } from './people';
 import type { EnvironmentConfig } from './types';
 
 export const staging: EnvironmentConfig = {
@@ -15,11 +16,6 @@ export const staging: EnvironmentConfig = {
   // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
   rbac: {
     managedPolicyBindings: false,
-    personas: {
-      viewer: ['krate-developers'],
-      exceptionRequester: ['krate-developers'],
-      repoAdmin: ['krate-repo-admins'],
-      platformAdmin: ['krate-platform'],
-    },
+    personas: PERSONA_GROUPS,
   },
 };

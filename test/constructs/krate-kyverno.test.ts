@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { krateKyvernoValues, managedChartRepos } from '../../constructs/krate-kyverno';
-import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
+import { ENVIRONMENTS } from '../../environments';
 import { resolveEnvironments } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { errorFor } from '../support/config-errors';
 import { excludedNamespaces } from '../../lib/exclusions';
 import { CHARTS_DIR } from '../../lib/paths';
 import { renderEnvironments } from '../../lib/synth';
@@ -72,17 +72,6 @@ describe('dist/<env>/krate-kyverno reflects each environment\'s mode', () => {
 
 describe('Kyverno settings in environments', () => {
   const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
-  const errorFor = (patch: (e: any) => void): string => {
-    const bad = JSON.parse(JSON.stringify(prod));
-    patch(bad);
-    try {
-      resolveEnvironments([bad as EnvironmentConfig]);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      return (e as Error).message;
-    }
-    throw new Error('expected a ConfigError');
-  };
 
   it('fails when a Kyverno flag is not a boolean', () => {
     expect(errorFor((e) => (e.kyverno.discoverExisting = 'yes'))).toContain("environments.prod.kyverno.discoverExisting: 'yes' must be true or false (edit environments/prod.ts)");

@@ -1,23 +1,9 @@
-import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
+import { ENVIRONMENTS } from '../../environments';
 import { resolveEnvironments } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { errorFor } from '../support/config-errors';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Mutable = Record<string, any>;
-
-function errorFor(patch: (e: Mutable) => unknown): string {
-  const bad = JSON.parse(JSON.stringify(prod)) as Mutable;
-  patch(bad);
-  try {
-    resolveEnvironments([bad as EnvironmentConfig]);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('resolveEnvironments: Argo CD sync policy and fleets', () => {
   const envs = resolveEnvironments(ENVIRONMENTS);

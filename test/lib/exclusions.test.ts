@@ -1,11 +1,9 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
 import { resolveEnvironments } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { configErrorOf, type Mutable } from '../support/config-errors';
 import { auditOverrideNamespaces, excludedNamespaces, platformNamespaces, policyNamespaceSelector, PROTECTED_NAMESPACES, templateExcludedNamespaces } from '../../lib/exclusions';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Mutable = Record<string, any>;
 
 function withExclusions(exclusions: unknown, patch: (e: Mutable) => void = () => undefined): EnvironmentConfig {
   const e = JSON.parse(JSON.stringify(prod)) as Mutable;
@@ -14,15 +12,7 @@ function withExclusions(exclusions: unknown, patch: (e: Mutable) => void = () =>
   return e as EnvironmentConfig;
 }
 
-function errorFor(config: EnvironmentConfig): string {
-  try {
-    resolveEnvironments([config]);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorFor = (config: EnvironmentConfig): string => configErrorOf([config]);
 
 describe('namespace exclusions', () => {
   it('layers protected, built-in platform and per-environment platform namespaces', () => {
