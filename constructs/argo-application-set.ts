@@ -35,15 +35,7 @@ export class FleetApplicationSet extends ApiObject {
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
-        generators: clusterGroups(props.clusters, settings).map((group) => ({
-          clusters: {
-            selector: {
-              matchLabels: { [FLEET_ENVIRONMENT_LABEL]: props.envName },
-              matchExpressions: [{ key: FLEET_CLUSTER_LABEL, operator: 'In', values: group.clusters }],
-            },
-            values: group.values,
-          },
-        })),
+        generators: fleetGenerators(props.envName, props.clusters, settings.syncOptions),
         template: {
           metadata: { name: `{{ .name }}-${settings.app}`, namespace: props.argocdNamespace, ...meta },
           spec: {
@@ -61,11 +53,27 @@ export class FleetApplicationSet extends ApiObject {
   }
 }
 
+/**
+ * Cluster generators selecting the environment's clusters by their cluster-secret labels, one per
+ * group of clusters with the same overrides, each passing its target revision and sync policy.
+ */
+export function fleetGenerators(envName: string, clusters: readonly ResolvedCluster[], syncOptions: readonly string[]): Record<string, unknown>[] {
+  return clusterGroups(clusters, syncOptions).map((group) => ({
+    clusters: {
+      selector: {
+        matchLabels: { [FLEET_ENVIRONMENT_LABEL]: envName },
+        matchExpressions: [{ key: FLEET_CLUSTER_LABEL, operator: 'In', values: group.clusters }],
+      },
+      values: group.values,
+    },
+  }));
+}
+
 /** Clusters grouped by identical effective overrides, in first-listed order; names sorted. */
-export function clusterGroups(clusters: readonly ResolvedCluster[], settings: ChildAppSettings): { clusters: string[]; values: Record<string, string> }[] {
+export function clusterGroups(clusters: readonly ResolvedCluster[], syncOptions: readonly string[]): { clusters: string[]; values: Record<string, string> }[] {
   const groups = new Map<string, { clusters: string[]; values: Record<string, string> }>();
   for (const c of clusters) {
-    const values = { targetRevision: c.targetRevision, syncPolicy: JSON.stringify(syncPolicySpec(c.syncPolicy, settings.syncOptions)) };
+    const values = { targetRevision: c.targetRevision, syncPolicy: JSON.stringify(syncPolicySpec(c.syncPolicy, syncOptions)) };
     const key = JSON.stringify(values);
     const group = groups.get(key) ?? { clusters: [] as string[], values };
     group.clusters.push(c.name);

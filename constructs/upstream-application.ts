@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL, type ResolvedCluster, type ResolvedEnvironment } from '../environments/types';
+import type { ResolvedCluster, ResolvedEnvironment } from '../environments/types';
 import type { AppChart } from './app-chart';
-import { clusterGroups } from './argo-application-set';
-import { syncPolicySpec, type ChildAppSettings } from './argo-application';
+import { fleetGenerators } from './argo-application-set';
+import { syncPolicySpec } from './argo-application';
 
 /** An Argo CD Application a chart renders to install an upstream chart (the Kyverno engine, Policy Reporter). */
 export interface UpstreamApplicationSpec {
@@ -60,7 +60,6 @@ export class UpstreamApplication extends ApiObject {
       });
       return;
     }
-    const settings = { syncOptions } as Pick<ChildAppSettings, 'syncOptions'> as ChildAppSettings;
     super(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
@@ -68,15 +67,7 @@ export class UpstreamApplication extends ApiObject {
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
-        generators: clusterGroups(env.clusters, settings).map((group) => ({
-          clusters: {
-            selector: {
-              matchLabels: { [FLEET_ENVIRONMENT_LABEL]: env.name },
-              matchExpressions: [{ key: FLEET_CLUSTER_LABEL, operator: 'In', values: group.clusters }],
-            },
-            values: { syncPolicy: group.values.syncPolicy },
-          },
-        })),
+        generators: fleetGenerators(env.name, env.clusters, syncOptions),
         template: { metadata: { ...metadata, name: `{{ .name }}-${app.metadata.name}`, namespace: env.argocd.namespace }, spec: spec('{{ .server }}', undefined) },
         templatePatch: 'spec:\n  syncPolicy: {{ .values.syncPolicy }}\n',
       },
