@@ -128,6 +128,15 @@ describe('scan of our own manifests', () => {
     expect(control.results.every((r) => r.resource.name === 'control')).toBe(true);
   });
 
+  it('keeps an audit-override namespace in Audit while the template enforces elsewhere', async () => {
+    // staging enforces require-labels but keeps job-runner in audit (environments/rollout.ts).
+    const set = new PolicySet(await loadPolicyManifests({ env: 'staging' }));
+    const unlabelled = (ns: string) => pod(`p-${ns}`, ns, '{containers: [{name: c, image: "nginx:1.27"}]}');
+    const report = set.scan(docs(`${unlabelled('job-runner')}---\n${unlabelled('shop')}---\n${unlabelled('kube-system')}`));
+    const labels = report.results.filter((r) => r.template === 'require-labels').map((r) => `${r.resource.namespace}:${r.mode}:${r.result}`);
+    expect(labels.sort()).toEqual(['job-runner:Audit:fail', 'shop:Enforce:fail']);
+  });
+
   it('renders scan --env policies from the same code path as synth (identical to dist/)', async () => {
     const fromSynth = (await loadPolicyManifests({ env: 'prod' })).filter((m) => m.kind === 'ValidatingPolicy');
     const fromDist = readManifests([join(DIST_DIR, 'prod', 'policies')]).map((i) => i.manifest);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedEnvironment } from '../../environments/types';
 import { ROLLOUT } from '../../environments/rollout';
+import { auditOverrideNamespaces } from '../../lib/exclusions';
 import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from '../../lib/ladder';
 
 const MAX_NAME = 63;
@@ -29,6 +30,6 @@ export function policyNamesFor(env: ResolvedEnvironment, template: string): stri
   const mode = modeAt(entry.stage, env.name as LadderEnvironment);
   if (!mode) return [];
   const names = [policyName(env.org, POLICY_SCOPES.cluster, template)];
-  if (mode === 'Enforce' && (entry.auditNamespaces ?? []).length > 0) names.push(policyName(env.org, POLICY_SCOPES.auditOverride, template));
+  if (auditOverrideNamespaces(env, template).length > 0) names.push(policyName(env.org, POLICY_SCOPES.auditOverride, template));
   return names;
 }

@@ -1,7 +1,7 @@
 import { ROLLOUT } from '../../environments/rollout';
 import type { ResolvedEnvironment } from '../../environments/types';
 import { ConfigError, Problems, show } from '../../lib/errors';
-import { PROTECTED_NAMESPACES, policyNamespaceSelector, type LabelSelector } from '../../lib/exclusions';
+import { auditOverrideNamespaces, PROTECTED_NAMESPACES, policyNamespaceSelector, type LabelSelector } from '../../lib/exclusions';
 import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment, type PolicyMode } from '../../lib/ladder';
 import type { Manifest } from '../../lib/manifests';
 import { TEMPLATES } from './index';
@@ -128,14 +128,6 @@ export function renderValidatingPolicy(template: PolicyTemplate, opts: RenderPol
   };
 }
 
-/** Adds one requirement on the namespace name to a selector. */
-function withNamespaces(selector: LabelSelector, operator: 'In' | 'NotIn', values: readonly string[]): LabelSelector {
-  return {
-    ...selector,
-    matchExpressions: [...(selector.matchExpressions ?? []), { key: 'kubernetes.io/metadata.name', operator, values: [...values] }],
-  };
-}
-
 /**
  * Every ValidatingPolicy an environment gets: each template from its audit rung on, in the mode
  * its rung gives, with the environment's exclusions. A template that enforces but keeps some
@@ -151,14 +143,11 @@ export function environmentPolicies(env: ResolvedEnvironment): Manifest[] {
     const mode = modeAt(entry.stage, env.name as LadderEnvironment);
     const names = policyNamesFor(env, template.name);
     if (!mode || names.length === 0) continue;
-    const base = policyNamespaceSelector(env, template.name);
     const common = { org: env.org, parameters: entry.parameters, parametersPath: `environments/rollout.ts: ROLLOUT['${template.name}'].parameters` };
-    const auditNamespaces = entry.auditNamespaces ?? [];
-    if (mode === 'Enforce' && auditNamespaces.length > 0) {
-      out.push(renderValidatingPolicy(template, { ...common, mode, namespaceSelector: withNamespaces(base, 'NotIn', auditNamespaces) }));
-      out.push(renderValidatingPolicy(template, { ...common, mode: 'Audit', scope: POLICY_SCOPES.auditOverride, namespaceSelector: withNamespaces(base, 'In', auditNamespaces) }));
-    } else {
-      out.push(renderValidatingPolicy(template, { ...common, mode, namespaceSelector: base }));
+    // The cluster policy never matches excluded or audit-override namespaces; the twin matches only the latter.
+    out.push(renderValidatingPolicy(template, { ...common, mode, namespaceSelector: policyNamespaceSelector(env, template.name) }));
+    if (auditOverrideNamespaces(env, template.name).length > 0) {
+      out.push(renderValidatingPolicy(template, { ...common, mode: 'Audit', scope: POLICY_SCOPES.auditOverride, namespaceSelector: policyNamespaceSelector(env, template.name, POLICY_SCOPES.auditOverride) }));
     }
   }
   return out;
