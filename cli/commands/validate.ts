@@ -1,5 +1,8 @@
-import { readManifests } from '../../lib/manifests';
-import { DIST_DIR } from '../../lib/paths';
+import { join } from 'node:path';
+import { ConfigError } from '../../lib/errors';
+import { helm } from '../../lib/helm';
+import { parseManifests, readManifests, type Manifest } from '../../lib/manifests';
+import { CHARTS_DIR, DIST_DIR } from '../../lib/paths';
 import { formatFinding, runKubeconformIfPresent, SchemaValidator } from '../../lib/schema';
 import type { Command } from '../command';
 
@@ -10,7 +13,11 @@ export const validate: Command = {
   async run(args) {
     const paths = args.length > 0 ? args : [DIST_DIR];
     const items = readManifests(paths);
-    const findings = await new SchemaValidator().validate(items);
+    const validator = new SchemaValidator();
+    // This repository's own kinds (PolicyBinding, …) validate against its CRDs even when a user's
+    // input does not include them.
+    validator.addCrds(repositoryCrds());
+    const findings = await validator.validate(items);
     for (const f of findings) console.error(formatFinding(f));
     const kubeconform = runKubeconformIfPresent(paths);
     if (kubeconform.ran) console.log(kubeconform.output.trim());
@@ -19,3 +26,10 @@ export const validate: Command = {
     return findings.length > 0 || !kubeconform.ok ? 1 : 0;
   },
 };
+
+/** The CRDs charts/krate-kyverno defines, rendered by the project's helm (their one source). */
+function repositoryCrds(): Manifest[] {
+  const r = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno')]);
+  if (r.status !== 0) throw new ConfigError([`charts/krate-kyverno: helm template failed: ${r.stderr.trim()}`]);
+  return parseManifests(r.stdout, 'charts/krate-kyverno').map((i) => i.manifest).filter((m) => m.kind === 'CustomResourceDefinition');
+}
