@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { helm } from '../lib/helm';
+import { helm, helmAsync, type HelmResult } from '../lib/helm';
 
 export interface HelmReleaseProps {
   /** Path to a local chart folder. */
@@ -17,6 +17,78 @@ export interface HelmReleaseProps {
   readonly values?: Record<string, unknown>;
 }
 
+/** Construct context key under which a pre-rendered HelmRenders is found (see prerenderHelm). */
+export const HELM_RENDERS_CONTEXT = 'krate.a5c.ai/helm-renders';
+
+/** A finished `helm template`: its status and stderr, and the parsed documents when it succeeded. */
+export interface HelmRender extends Omit<HelmResult, 'stdout'> {
+  /** One entry per YAML document, in output order (null for empty documents). */
+  readonly documents: readonly unknown[];
+}
+
+/** `helm template` outputs by request (helmRequestKey), rendered ahead of construction. */
+export type HelmRenders = ReadonlyMap<string, HelmRender>;
+
+/**
+ * Parses helm's output. A line that is exactly `---` is always a document marker in YAML (it
+ * cannot occur inside a scalar), so the output splits there into independent chunks; chunks with
+ * the same text (the CRDs every environment renders) are parsed once per `memo` and copied.
+ */
+export function parseHelmOutput(stdout: string, memo: Map<string, readonly unknown[]> = new Map()): unknown[] {
+  const documents: unknown[] = [];
+  for (const chunk of stdout.split(/^(?=---$)/m)) {
+    const cached = memo.get(chunk);
+    if (cached) {
+      documents.push(...structuredClone(cached));
+      continue;
+    }
+    const parsed = parseAllDocuments(chunk, { version: '1.1' }).map((doc) => doc.toJS() as unknown);
+    memo.set(chunk, parsed);
+    documents.push(...parsed);
+  }
+  return documents;
+}
+
+function helmArgs(props: HelmReleaseProps): string[] {
+  return ['template', props.releaseName, props.chart, '--namespace', props.namespace];
+}
+
+/** Identifies one render: the same chart, release, namespace and values always render the same. */
+export function helmRequestKey(props: HelmReleaseProps): string {
+  return JSON.stringify([props.chart, props.releaseName, props.namespace, props.values ?? {}]);
+}
+
+/**
+ * Runs `helm template` for every request at once (helm is a separate process, so the renders
+ * overlap instead of queueing) and returns the outputs for HelmRelease to read from the
+ * construct context. Construction itself stays synchronous.
+ */
+export async function prerenderHelm(requests: readonly HelmReleaseProps[]): Promise<HelmRenders> {
+  const unique = new Map(requests.map((r) => [helmRequestKey(r), r]));
+  const memo = new Map<string, readonly unknown[]>();
+  // Each output is parsed as soon as it arrives, while the other helm processes still run.
+  const rendered = await Promise.all(
+    [...unique].map(async ([key, r]) => {
+      const { status, stdout, stderr } = await helmAsync(helmArgs(r), r.values ?? {});
+      return [key, { status, stderr, documents: status === 0 ? parseHelmOutput(stdout, memo) : [] }] as const;
+    }),
+  );
+  return new Map(rendered);
+}
+
+const taken = new WeakSet<HelmRender>();
+
+/** A pre-rendered result, copied when a second release with the same request reads it. */
+function take(r: HelmRender | undefined): HelmRender | undefined {
+  if (!r || !taken.has(r)) return r && (taken.add(r), r);
+  return { ...r, documents: structuredClone(r.documents) };
+}
+
+function render(props: HelmReleaseProps): HelmRender {
+  const { status, stdout, stderr } = helm(helmArgs(props), props.values ?? {});
+  return { status, stderr, documents: status === 0 ? parseHelmOutput(stdout) : [] };
+}
+
 /**
  * A local Helm chart rendered with the project's helm (`helm template`), its objects added to this
  * construct's chart. Unlike cdk8s's Helm construct it reads helm's output directly instead of
@@ -27,11 +99,11 @@ export class HelmRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmReleaseProps) {
     super(scope, id);
-    const r = helm(['template', props.releaseName, props.chart, '--namespace', props.namespace], props.values ?? {});
+    const renders = this.node.tryGetContext(HELM_RENDERS_CONTEXT) as HelmRenders | undefined;
+    const r = take(renders?.get(helmRequestKey(props))) ?? render(props);
     if (r.status !== 0) throw new Error(`helm template ${props.chart} failed:\n${r.stderr.trim()}`);
     const objects: ApiObject[] = [];
-    parseAllDocuments(r.stdout, { version: '1.1' }).forEach((doc, i) => {
-      const obj = doc.toJS();
+    r.documents.forEach((obj: any, i) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       if (!obj || typeof obj !== 'object') return;
       objects.push(new ApiObject(this, `${i}-${obj.kind}-${obj.metadata?.name}`, obj));
     });

@@ -4,7 +4,7 @@ import type { ResolvedEnvironment } from '../environments/types';
 import { excludedNamespaces } from '../lib/exclusions';
 import { CHARTS_DIR } from '../lib/paths';
 import { AppChart } from './app-chart';
-import { HelmRelease } from './helm-release';
+import { HelmRelease, type HelmReleaseProps } from './helm-release';
 
 export interface KrateKyvernoProps {
   readonly env: ResolvedEnvironment;
@@ -81,16 +81,21 @@ export function krateKyvernoValues(env: ResolvedEnvironment): KrateKyvernoValues
   };
 }
 
+/** The helm render of charts/krate-kyverno for an environment (synth pre-renders these concurrently). */
+export function krateKyvernoRelease(env: ResolvedEnvironment): HelmReleaseProps {
+  return {
+    chart: join(CHARTS_DIR, 'krate-kyverno'),
+    releaseName: 'krate-kyverno',
+    namespace: env.krate.namespace,
+    values: krateKyvernoValues(env) as Record<string, unknown>,
+  };
+}
+
 /** Krate's Kyverno integration: charts/krate-kyverno rendered with this environment's values. */
 export class KrateKyverno extends AppChart {
   constructor(scope: Construct, id: string, props: KrateKyvernoProps) {
     super(scope, id, { env: props.env, app: props.app ?? 'krate-kyverno' });
-    new HelmRelease(this, 'chart', {
-      chart: join(CHARTS_DIR, 'krate-kyverno'),
-      releaseName: 'krate-kyverno',
-      namespace: props.env.krate.namespace,
-      values: krateKyvernoValues(props.env) as Record<string, unknown>,
-    });
+    new HelmRelease(this, 'chart', krateKyvernoRelease(props.env));
   }
 }
 

@@ -122,11 +122,26 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
 }
 
 interface Programs {
-  readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly program: CelProgram }>;
-  /** `pure`: the expression reads no other variable, so its value depends only on the object (memoizable). */
-  readonly variables: ReadonlyArray<{ readonly name: string; readonly program: CelProgram; readonly pure: boolean }>;
-  readonly validations: ReadonlyArray<{ readonly program: CelProgram; readonly message: string; readonly messageProgram?: CelProgram }>;
+  /** `step`: the label an error names, built once. */
+  readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
+  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
+  /**
+   * Identifies the variables list (names and expressions, in order): the variables are a function
+   * of the object alone, so policies with the same list share one evaluation per object.
+   */
+  readonly variablesKey: number;
+  readonly validations: ReadonlyArray<{ readonly step: string; readonly program: CelProgram; readonly message: string; readonly messageProgram?: CelProgram }>;
 }
+
+/** A pair a scan evaluates: the policy and how it applies to that resource type. */
+interface Candidate {
+  readonly p: CompiledPolicy;
+  /** Undefined when the policy's rules name resources: decided per object by its name. */
+  readonly family: Family | undefined;
+}
+
+type Outcome = { readonly result: ScanResultKind; readonly message: string };
+const PASS: Outcome = { result: 'pass', message: 'validation passed' };
 
 interface CompiledPolicy {
   readonly name: string;
@@ -140,6 +155,8 @@ interface CompiledPolicy {
   /** Controller resources (`group/resource`) autogen covers; empty when the policy is not a Pod policy. */
   readonly controllers: ReadonlySet<string>;
   readonly programs: Readonly<Partial<Record<Family, Programs>>>;
+  /** The PolicyExceptions whose policyRefs name this policy (filled in once all are compiled). */
+  readonly exceptions: CompiledException[];
   readonly namespaceCache: Map<string, boolean>;
   readonly familyCache: Map<string, Family | undefined>;
   /** Whether any rule lists resourceNames (then matching depends on the object's name and is not cached). */
@@ -150,6 +167,7 @@ interface CompiledException {
   readonly id: string;
   readonly policies: ReadonlySet<string>;
   readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly program: CelProgram }>;
+  readonly step: string;
 }
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -182,12 +200,14 @@ export class PolicySet {
         const id = `${m.metadata.namespace ?? ''}/${m.metadata.name}`;
         this.exceptions.push({
           id,
+          step: `PolicyException ${id}`,
           policies: new Set(((spec.policyRefs ?? []) as Spec[]).filter((r) => (r.kind ?? 'ValidatingPolicy') === 'ValidatingPolicy').map((r) => r.name as string)),
           matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({ name: c.name, program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`) })),
         });
       }
     }
     for (const p of this.policies) {
+      p.exceptions.push(...this.exceptions.filter((ex) => ex.policies.has(p.name)));
       const keys = new Set<string>();
       for (const r of p.rules) for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) keys.add(`${g}/${res}`);
       for (const c of p.controllers) keys.add(c);
@@ -199,6 +219,9 @@ export class PolicySet {
   get size(): number {
     return this.policies.length;
   }
+
+  /** Ids of distinct variables lists (see Programs.variablesKey). */
+  private readonly variablesKeys = new Map<string, number>();
 
   private compilePolicy(m: Manifest, compile: (expr: string, where: string) => CelProgram): CompiledPolicy {
     const spec = (m.spec ?? {}) as Spec;
@@ -215,10 +238,15 @@ export class PolicySet {
     const programs: Partial<Record<Family, Programs>> = {};
     for (const family of families) {
       const c = (expr: string, where: string) => compile(autogenExpression(expr, family), `ValidatingPolicy/${name}: ${where}`);
+      const variables = ((spec.variables ?? []) as Spec[]).map((x) => [x.name as string, autogenExpression(x.expression, family)]);
+      const signature = JSON.stringify(variables);
+      if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
       programs[family] = {
-        matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.variables[${i}]`), pure: !/\bvariables\b/.test(x.expression) })),
+        matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `matchCondition ${x.name}`, program: c(x.expression, `spec.matchConditions[${i}]`) })),
+        variables: ((spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `variable ${x.name}`, program: c(x.expression, `spec.variables[${i}]`) })),
+        variablesKey: this.variablesKeys.get(signature)!,
         validations: ((spec.validations ?? []) as Spec[]).map((x, i) => ({
+          step: `validation ${i}`,
           program: c(x.expression, `spec.validations[${i}].expression`),
           message: x.message ?? `failed expression: ${x.expression}`,
           ...(x.messageExpression ? { messageProgram: c(x.messageExpression, `spec.validations[${i}].messageExpression`) } : {}),
@@ -237,6 +265,7 @@ export class PolicySet {
       objectSelector: mc.objectSelector,
       controllers,
       programs,
+      exceptions: [],
       namespaceCache: new Map(),
       familyCache: new Map(),
       namesMatter: [...rules, ...((mc.excludeResourceRules ?? []) as Rule[])].some((r) => (r.resourceNames ?? []).length > 0),
@@ -252,51 +281,72 @@ export class PolicySet {
     const namespaces = new Map<string, Manifest>();
     for (const { manifest } of items) if (manifest.kind === 'Namespace' && manifest.apiVersion === 'v1') namespaces.set(manifest.metadata.name, manifest);
     const celNamespaces = new Map<string, unknown>();
+    // Which policies apply to (apiVersion, kind, namespace), worked out once per scan: the namespaces'
+    // labels are fixed for the scan, so every later object of that type and namespace reuses it.
+    const plans = new Map<string, readonly Candidate[]>();
     const results: ScanResult[] = [];
     const summary: ScanSummary = { pass: 0, fail: 0, skip: 0, error: 0 };
     for (const { manifest } of items) {
-      const slash = manifest.apiVersion.indexOf('/');
-      const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
-      const version = manifest.apiVersion.slice(slash + 1);
-      const resource = resourceName(manifest.kind);
-      const candidates = this.byResource.get(`${group}/${resource}`);
-      if (!candidates) continue;
       const name = manifest.metadata?.name ?? '';
       const clusterScoped = CLUSTER_SCOPED.has(manifest.kind);
       const namespace = clusterScoped ? '' : (manifest.metadata.namespace ?? 'default');
       const nsName = manifest.kind === 'Namespace' ? name : namespace;
+      const planKey = `${manifest.apiVersion}\0${manifest.kind}\0${nsName}`;
+      let plan = plans.get(planKey);
+      if (!plan) plans.set(planKey, (plan = this.plan(manifest, nsName, namespaces)));
+      if (plan.length === 0) continue;
+      const slash = manifest.apiVersion.indexOf('/');
+      const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
+      const version = manifest.apiVersion.slice(slash + 1);
+      let resource: ScanResult['resource'] | undefined;
       let context: CelContext | undefined;
       // CEL is side-effect free: an identical program on the same object gives the same value, so
-      // variables and matchConditions shared by several policies are evaluated once per object.
+      // matchConditions and variables lists shared by several policies are evaluated once per object.
       const memo = new Map<CelProgram, unknown>();
-      for (const p of candidates) {
-        const family = this.familyOf(p, group, version, resource, name);
+      const withVariables = new Map<number, CelContext | Outcome>();
+      for (const { p, family: planned } of plan) {
+        const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
         if (!family) continue;
-        if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;
         if (p.objectSelector && !selectorMatches(p.objectSelector, (manifest.metadata.labels ?? {}) as Record<string, string>)) continue;
         if (!context) {
           if (!celNamespaces.has(nsName)) celNamespaces.set(nsName, namespaces.has(nsName) ? toCelValue(namespaces.get(nsName)) : null);
+          // One conversion per object, shared by every policy. A pod controller is seen as the API
+          // server serializes it (with its pod template's metadata), whichever policy asks.
+          const resource = resourceName(manifest.kind);
+          const controller = version === 'v1' ? POD_TEMPLATE_PATHS[`${group}/${resource}`] : undefined;
           context = {
-            object: toCelValue(family === 'direct' ? manifest : withTemplateMetadata(manifest, family)),
+            object: toCelValue(controller ? withTemplateMetadata(manifest, controller) : manifest),
             oldObject: null,
             namespaceObject: celNamespaces.get(nsName),
             request: { operation: 'CREATE', name, namespace, kind: { group, version, kind: manifest.kind }, resource: { group, version, resource } },
           };
         }
-        const outcome = this.evaluate(p, p.programs[family]!, context, memo);
+        const outcome = this.evaluate(p, p.programs[family]!, context, memo, withVariables);
         if (!outcome) continue;
         summary[outcome.result]++;
-        results.push({
-          policy: p.name,
-          template: p.template,
-          pack: p.pack,
-          mode: p.mode,
-          resource: { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name },
-          ...outcome,
-        });
+        resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name };
+        results.push({ policy: p.name, template: p.template, pack: p.pack, mode: p.mode, resource, result: outcome.result, message: outcome.message });
       }
     }
     return { results, summary };
+  }
+
+  /** The policies that may apply to objects of this type in this namespace, in policy order. */
+  private plan(manifest: Manifest, nsName: string, namespaces: ReadonlyMap<string, Manifest>): Candidate[] {
+    const slash = manifest.apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
+    const version = manifest.apiVersion.slice(slash + 1);
+    const resource = resourceName(manifest.kind);
+    const plan: Candidate[] = [];
+    for (const p of this.byResource.get(`${group}/${resource}`) ?? []) {
+      if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;
+      if (p.namesMatter) plan.push({ p, family: undefined });
+      else {
+        const family = this.familyOf(p, group, version, resource, '');
+        if (family) plan.push({ p, family });
+      }
+    }
+    return plan;
   }
 
   /** How a policy applies to a resource type: directly, through autogen, or not at all (cached when names do not matter). */
@@ -321,37 +371,51 @@ export class PolicySet {
   }
 
   /** Evaluates one policy on one object; undefined when its matchConditions exclude the object. */
-  private evaluate(p: CompiledPolicy, programs: Programs, base: CelContext, memo: Map<CelProgram, unknown>): { result: ScanResultKind; message: string } | undefined {
+  private evaluate(
+    p: CompiledPolicy,
+    programs: Programs,
+    base: CelContext,
+    memo: Map<CelProgram, unknown>,
+    withVariables: Map<number, CelContext | Outcome>,
+  ): Outcome | undefined {
     let step = 'matchConditions';
-    const once = (program: CelProgram, context: CelContext): unknown => {
-      if (memo.has(program)) return memo.get(program);
-      const value = program(context);
-      memo.set(program, value);
-      return value;
-    };
     try {
       for (const c of programs.matchConditions) {
-        step = `matchCondition ${c.name}`;
-        if (once(c.program, base) !== true) return undefined;
+        step = c.step;
+        let ok = memo.get(c.program);
+        if (ok === undefined) memo.set(c.program, (ok = c.program(base)));
+        if (ok !== true) return undefined;
       }
-      for (const ex of this.exceptions) {
-        if (!ex.policies.has(p.name)) continue;
-        step = `PolicyException ${ex.id}`;
+      for (const ex of p.exceptions) {
+        step = ex.step;
         if (ex.matchConditions.every((c) => c.program(base) === true)) return { result: 'skip', message: `exempted by PolicyException ${ex.id}` };
       }
       let context = base;
       if (programs.variables.length > 0) {
-        const variables: Record<string, unknown> = {};
-        context = { ...base, variables };
-        for (const v of programs.variables) {
-          step = `variable ${v.name}`;
-          variables[v.name] = v.pure ? once(v.program, context) : v.program(context);
+        const shared = withVariables.get(programs.variablesKey);
+        if (shared === undefined) {
+          const variables: Record<string, unknown> = {};
+          context = { ...base, variables };
+          try {
+            for (const v of programs.variables) {
+              step = v.step;
+              variables[v.name] = v.program(context);
+            }
+          } catch (e) {
+            const failed: Outcome = { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
+            withVariables.set(programs.variablesKey, failed);
+            return failed;
+          }
+          withVariables.set(programs.variablesKey, context);
+        } else if ('result' in shared) {
+          return shared;
+        } else {
+          context = shared;
         }
       }
-      const messages: string[] = [];
-      for (let i = 0; i < programs.validations.length; i++) {
-        const v = programs.validations[i];
-        step = `validation ${i}`;
+      let messages: string[] | undefined;
+      for (const v of programs.validations) {
+        step = v.step;
         const ok = v.program(context);
         if (ok === true) continue;
         if (ok !== false) return { result: 'error', message: `${step}: expression returned ${typeof ok}, not a bool` };
@@ -364,9 +428,9 @@ export class PolicySet {
             // Kubernetes falls back to the static message when messageExpression fails.
           }
         }
-        messages.push(message);
+        (messages ??= []).push(message);
       }
-      return messages.length > 0 ? { result: 'fail', message: messages.join(' ') } : { result: 'pass', message: 'validation passed' };
+      return messages ? { result: 'fail', message: messages.join(' ') } : PASS;
     } catch (e) {
       return { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
     }

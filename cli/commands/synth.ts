@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../environments';
 import { DIST_DIR } from '../../lib/paths';
-import { BOOTSTRAP_DIR, renderBootstrap, renderEnvironments, writeTree } from '../../lib/synth';
+import { BOOTSTRAP_DIR, renderBootstrap, renderEnvironmentsAsync, writeTree } from '../../lib/synth';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
 
@@ -14,7 +14,7 @@ export const synth: Command = {
     const out = custom ?? DIST_DIR;
     // With a custom --out (diff, bench) the checkout's apps/bootstrap/ is left alone unless asked for.
     const bootstrapOut = (parsed.flags.get('bootstrap-out') as string | undefined) ?? (custom ? undefined : BOOTSTRAP_DIR);
-    const tree = renderEnvironments(ENVIRONMENTS);
+    const tree = await renderEnvironmentsAsync(ENVIRONMENTS);
     const bootstrap = renderBootstrap(ENVIRONMENTS, tree);
     writeTree(out, tree);
     if (bootstrapOut) writeTree(bootstrapOut, bootstrap);

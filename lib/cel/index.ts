@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { compileFast } from './fast';
 import { registerKubernetesExtensions } from './kubernetes';
 
 /** The variables Kubernetes binds for admission CEL (ValidatingPolicy, ValidatingAdmissionPolicy). */
@@ -21,11 +22,22 @@ export class CelCompileError extends Error {
  * mixed literals allowed, the Kubernetes extension functions our policies use registered, and
  * every expression compiled once (programs are cached by source text).
  */
+export interface CelEngineOptions {
+  /**
+   * Evaluate through the compiled fast path (lib/cel/fast.ts), which hands anything unusual back
+   * to cel-js. Off: cel-js evaluates everything (the reference the tests compare against).
+   * @default true
+   */
+  readonly fastPath?: boolean;
+}
+
 export class CelEngine {
   private readonly env: Environment;
   private readonly programs = new Map<string, CelProgram>();
+  private readonly fastPath: boolean;
 
-  constructor() {
+  constructor(options: CelEngineOptions = {}) {
+    this.fastPath = options.fastPath ?? true;
     this.env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
     for (const name of CEL_VARIABLES) this.env.registerVariable(name, 'dyn');
     registerKubernetesExtensions(this.env);
@@ -41,7 +53,8 @@ export class CelEngine {
       // Type-checking the parsed AST once annotates it; unchecked ASTs are re-checked on every evaluation.
       const checked = parsed.check();
       if (!checked.valid) throw checked.error ?? new Error('type check failed');
-      program = parsed as unknown as CelProgram;
+      const reference = parsed as unknown as CelProgram;
+      program = (this.fastPath && compileFast(parsed.ast, reference)) || reference;
     } catch (e) {
       throw new CelCompileError(expression, (e as Error).message.split('\n')[0]);
     }

@@ -1,0 +1,481 @@
+// A fast path for the CEL the policies use: the checked cel-js AST compiled once into plain
+// closures. It handles only well-typed, unsurprising cases and gives up ("bails") on anything else:
+// a missing field, a type it does not know, mixed-type comparisons, overflow, a value that is not
+// plain data. The caller then evaluates the same expression with cel-js, which stays the reference
+// for every result and every error message. So the fast path can only ever be faster, never
+// different: test/lib/cel-fast.test.ts checks both agree on every template and fixture.
+import { isQuantity, setsContains, setsEquivalent, setsIntersects } from './kubernetes';
+import type { CelContext } from './index';
+
+/** Thrown by compiled closures to hand the whole expression back to cel-js. */
+const BAIL: unique symbol = Symbol('bail');
+const bail = (): never => {
+  throw BAIL;
+};
+
+/** An optional value inside the fast path (never returned: a top-level optional bails). */
+class Opt {
+  constructor(readonly v: unknown) {}
+}
+const NONE = new Opt(undefined);
+
+type Scope = unknown[];
+type Fn = (ctx: CelContext, s: Scope) => unknown;
+// cel-js AST nodes: `op`, `args` (shape depends on op).
+interface Node {
+  readonly op: string;
+  readonly args: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const MAX_INT = 9223372036854775807n;
+const MIN_INT = -9223372036854775808n;
+
+/** `o[key]` when it is o's own property; undefined otherwise (no prototype lookups). */
+function own(o: Record<string, unknown>, key: string): unknown {
+  const v = o[key];
+  return v === undefined || !(key in Object.prototype) || hasOwn(o, key) ? v : undefined;
+}
+
+/** A plain CEL map as toCelValue builds it (not an Array, Map, Optional or class instance). */
+function isMap(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = (v as object).constructor;
+  return c === Object || c === undefined;
+}
+
+/** Values cel-js accepts as-is from data: primitives, null, arrays and plain maps. */
+function data(v: unknown): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'bigint':
+    case 'boolean':
+    case 'number':
+      return v;
+    case 'object':
+      if (v === null || Array.isArray(v) || isMap(v)) return v;
+  }
+  return bail();
+}
+
+const isPrimitive = (t: string) => t === 'string' || t === 'boolean' || t === 'bigint';
+
+/** Equality where both sides have the same primitive type; anything else is left to cel-js. */
+function eq(l: unknown, r: unknown): boolean {
+  const t = typeof l;
+  if (t === typeof r && (isPrimitive(t) || (t === 'number' && !Number.isNaN(l) && !Number.isNaN(r)))) return l === r;
+  if (l === null && r === null) return true;
+  return bail();
+}
+
+function bool(v: unknown): boolean {
+  return typeof v === 'boolean' ? v : bail();
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : bail();
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : bail();
+}
+
+function int(v: bigint): bigint {
+  return v <= MAX_INT && v >= MIN_INT ? v : bail();
+}
+
+/** Receiver of a comprehension: a list, or a map's keys (as cel-js iterates them). */
+function items(v: unknown): readonly unknown[] {
+  if (Array.isArray(v)) return v;
+  if (isMap(v)) return Object.keys(v);
+  return bail();
+}
+
+const CONTEXT = new Set(['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables']);
+const SETS: Readonly<Record<string, (a: readonly unknown[], b: readonly unknown[]) => boolean>> = {
+  contains: setsContains,
+  intersects: setsIntersects,
+  equivalent: setsEquivalent,
+};
+
+class Unsupported extends Error {}
+const unsupported = (what: string): never => {
+  throw new Unsupported(what);
+};
+
+/** Compiles one node; `vars` maps comprehension variables in scope to their slot. */
+function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: number }): Fn {
+  const c = (x: Node, v = vars) => compileNode(x, v, slots);
+  const a = n.args;
+  switch (n.op) {
+    case 'value': {
+      const v = a;
+      if (v !== null && typeof v === 'object') return unsupported('value');
+      if (v === undefined) return unsupported('value');
+      return () => v;
+    }
+    case 'id': {
+      const name = a as string;
+      const slot = vars.get(name);
+      if (slot !== undefined) return (_ctx, s) => s[slot];
+      if (!CONTEXT.has(name)) return unsupported(`id ${name}`);
+      return (ctx) => {
+        const v = ctx[name as keyof CelContext];
+        return v === undefined ? bail() : data(v);
+      };
+    }
+    case '.': {
+      const left = c(a[0]);
+      const key = a[1] as string;
+      return (ctx, s) => {
+        const o = left(ctx, s);
+        if (!isMap(o)) return bail();
+        const v = own(o, key);
+        return v === undefined ? bail() : data(v);
+      };
+    }
+    case '.?': {
+      const left = c(a[0]);
+      const key = a[1] as string;
+      return (ctx, s) => {
+        let o = left(ctx, s);
+        if (o instanceof Opt) {
+          if (o === NONE) return NONE;
+          o = o.v;
+        }
+        if (!isMap(o)) return bail();
+        const v = own(o, key);
+        return v === undefined ? NONE : new Opt(data(v));
+      };
+    }
+    case '[]': {
+      const left = c(a[0]);
+      const index = c(a[1]);
+      return (ctx, s) => {
+        const o = left(ctx, s);
+        const k = index(ctx, s);
+        if (Array.isArray(o) && typeof k === 'bigint' && k >= 0n && k < BigInt(o.length)) return data(o[Number(k)]);
+        if (isMap(o) && typeof k === 'string' && hasOwn(o, k) && o[k] !== undefined) return data(o[k]);
+        return bail();
+      };
+    }
+    case '[?]': {
+      const left = c(a[0]);
+      const index = c(a[1]);
+      return (ctx, s) => {
+        let o = left(ctx, s);
+        const k = index(ctx, s);
+        if (o instanceof Opt) {
+          if (o === NONE) return NONE;
+          o = o.v;
+        }
+        // Maps with string keys only; optional list indexing is left to cel-js.
+        if (!isMap(o) || typeof k !== 'string') return bail();
+        const v = hasOwn(o, k) ? o[k] : undefined;
+        return v === undefined ? NONE : new Opt(data(v));
+      };
+    }
+    case '!_': {
+      const x = c(a);
+      return (ctx, s) => !bool(x(ctx, s));
+    }
+    case '&&':
+    case '||': {
+      const left = c(a[0]);
+      const right = c(a[1]);
+      const stop = n.op === '||';
+      return (ctx, s) => {
+        const l = left(ctx, s);
+        if (l === stop) return stop;
+        if (l !== !stop) return bail();
+        return bool(right(ctx, s));
+      };
+    }
+    case '==':
+    case '!=': {
+      const left = c(a[0]);
+      const right = c(a[1]);
+      const negate = n.op === '!=';
+      return (ctx, s) => eq(left(ctx, s), right(ctx, s)) !== negate;
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const left = c(a[0]);
+      const right = c(a[1]);
+      const op = n.op;
+      return (ctx, s) => {
+        const l = left(ctx, s);
+        const r = right(ctx, s);
+        // Numbers only: strings compare by code point in CEL, by UTF-16 unit in JS.
+        if (typeof l !== 'bigint' || typeof r !== 'bigint') return bail();
+        return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
+      };
+    }
+    case '+': {
+      const left = c(a[0]);
+      const right = c(a[1]);
+      return (ctx, s) => {
+        const l = left(ctx, s);
+        const r = right(ctx, s);
+        if (typeof l === 'string' && typeof r === 'string') return l + r;
+        if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r];
+        if (typeof l === 'bigint' && typeof r === 'bigint') return int(l + r);
+        return bail();
+      };
+    }
+    case 'in': {
+      const left = c(a[0]);
+      const right = c(a[1]);
+      return (ctx, s) => {
+        const x = left(ctx, s);
+        const coll = right(ctx, s);
+        if (Array.isArray(coll)) {
+          const t = typeof x;
+          if (!isPrimitive(t)) return bail();
+          for (const e of coll) {
+            if (typeof e !== t) return bail();
+            if (e === x) return true;
+          }
+          return false;
+        }
+        if (isMap(coll) && typeof x === 'string') return hasOwn(coll, x) && coll[x] !== undefined;
+        return bail();
+      };
+    }
+    case '?:': {
+      const cond = c(a[0]);
+      const yes = c(a[1]);
+      const no = c(a[2]);
+      return (ctx, s) => (bool(cond(ctx, s)) ? yes(ctx, s) : no(ctx, s));
+    }
+    case 'list': {
+      const elements = (a as Node[]).map((x) => c(x));
+      return (ctx, s) => elements.map((e) => e(ctx, s));
+    }
+    case 'map': {
+      const entries = (a as Node[][]).map(([k, v]) => [c(k), c(v)] as const);
+      return (ctx, s) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of entries) {
+          const key = k(ctx, s);
+          // Duplicate or reserved keys: cel-js decides.
+          if (typeof key !== 'string' || key === '__proto__' || key === 'constructor' || key === 'prototype' || hasOwn(out, key)) return bail();
+          out[key] = v(ctx, s);
+        }
+        return out;
+      };
+    }
+    case 'call':
+      return compileCall(a[0] as string, a[1] as Node[], c);
+    case 'rcall':
+      return compileReceiverCall(a[0] as string, a[1] as Node, a[2] as Node[], vars, slots, c);
+    default:
+      return unsupported(n.op);
+  }
+}
+
+function compileCall(name: string, args: readonly Node[], c: (x: Node) => Fn): Fn {
+  if (name === 'has') {
+    const field = args[0];
+    if (args.length !== 1 || field.op !== '.') return unsupported('has');
+    const left = c(field.args[0]);
+    const key = field.args[1] as string;
+    return (ctx, s) => {
+      const o = left(ctx, s);
+      return isMap(o) ? hasOwn(o, key) && o[key] !== undefined : bail();
+    };
+  }
+  if (args.length !== 1) return unsupported(name);
+  const x = c(args[0]);
+  switch (name) {
+    case 'size':
+      return (ctx, s) => size(x(ctx, s));
+    case 'string':
+      return (ctx, s) => {
+        const v = x(ctx, s);
+        return typeof v === 'string' ? v : typeof v === 'bigint' ? `${v}` : bail();
+      };
+    case 'isQuantity':
+      return (ctx, s) => isQuantity(str(x(ctx, s)));
+    default:
+      return unsupported(name);
+  }
+}
+
+function size(v: unknown): bigint {
+  if (typeof v === 'string') {
+    let count = 0;
+    for (const _ of v) count++; // code points, as CEL counts them
+    return BigInt(count);
+  }
+  if (Array.isArray(v)) return BigInt(v.length);
+  if (isMap(v)) return BigInt(Object.keys(v).length);
+  return bail();
+}
+
+const MACROS = new Set(['all', 'exists', 'filter', 'map']);
+
+function compileReceiverCall(
+  name: string,
+  receiver: Node,
+  args: readonly Node[],
+  vars: ReadonlyMap<string, number>,
+  slots: { n: number },
+  c: (x: Node, v?: ReadonlyMap<string, number>) => Fn,
+): Fn {
+  if (MACROS.has(name)) {
+    if (args.length !== 2 || args[0].op !== 'id') return unsupported(name);
+    const slot = slots.n++;
+    const inner = new Map(vars).set(args[0].args as string, slot);
+    const range = c(receiver);
+    const body = c(args[1], inner);
+    switch (name) {
+      case 'all':
+        return (ctx, s) => {
+          for (const e of items(range(ctx, s))) {
+            s[slot] = e;
+            if (!bool(body(ctx, s))) return false;
+          }
+          return true;
+        };
+      case 'exists':
+        return (ctx, s) => {
+          for (const e of items(range(ctx, s))) {
+            s[slot] = e;
+            if (bool(body(ctx, s))) return true;
+          }
+          return false;
+        };
+      case 'filter':
+        return (ctx, s) => {
+          const out: unknown[] = [];
+          for (const e of items(range(ctx, s))) {
+            s[slot] = e;
+            if (bool(body(ctx, s))) out.push(e);
+          }
+          return out;
+        };
+      default:
+        return (ctx, s) => {
+          const out: unknown[] = [];
+          for (const e of items(range(ctx, s))) {
+            s[slot] = e;
+            out.push(body(ctx, s));
+          }
+          return out;
+        };
+    }
+  }
+  if (receiver.op === 'id' && receiver.args === 'sets' && !vars.has('sets') && SETS[name] && args.length === 2) {
+    const fn = SETS[name];
+    const [x, y] = args.map((arg) => c(arg));
+    return (ctx, s) => fn(list(x(ctx, s)), list(y(ctx, s)));
+  }
+  if (name === 'orValue' && receiver.op === '.?' && args.length === 1) {
+    // `a.?b.?c.orValue(d)`: walk the chain without building optionals (same semantics as below).
+    const keys: string[] = [];
+    let node = receiver;
+    while (node.op === '.?') {
+      keys.unshift(node.args[1] as string);
+      node = node.args[0] as Node;
+    }
+    const base = c(node);
+    const otherwise = c(args[0]);
+    return (ctx, s) => {
+      let o = base(ctx, s);
+      const fallback = otherwise(ctx, s); // function arguments are strict in CEL
+      if (o instanceof Opt) {
+        if (o === NONE) return fallback;
+        o = o.v;
+      }
+      for (const key of keys) {
+        if (!isMap(o)) return bail();
+        const v = own(o, key);
+        if (v === undefined) return fallback;
+        o = data(v);
+      }
+      return o;
+    };
+  }
+  const self = c(receiver);
+  const [x] = args.map((arg) => c(arg));
+  const arity = (k: number) => (args.length === k ? true : unsupported(`${name}/${args.length}`));
+  switch (name) {
+    case 'orValue':
+      arity(1);
+      return (ctx, s) => {
+        const o = self(ctx, s);
+        const fallback = x(ctx, s); // function arguments are strict in CEL
+        if (!(o instanceof Opt)) return bail();
+        return o === NONE ? fallback : o.v;
+      };
+    case 'startsWith':
+      arity(1);
+      return (ctx, s) => str(self(ctx, s)).startsWith(str(x(ctx, s)));
+    case 'endsWith':
+      arity(1);
+      return (ctx, s) => str(self(ctx, s)).endsWith(str(x(ctx, s)));
+    case 'contains':
+      arity(1);
+      return (ctx, s) => str(self(ctx, s)).includes(str(x(ctx, s)));
+    case 'matches': {
+      arity(1);
+      const patterns = new Map<string, RegExp>();
+      return (ctx, s) => {
+        const subject = str(self(ctx, s));
+        const pattern = str(x(ctx, s));
+        let re = patterns.get(pattern);
+        if (!re) patterns.set(pattern, (re = new RegExp(pattern))); // an invalid pattern throws: cel-js reports it
+        return re.test(subject);
+      };
+    }
+    case 'lowerAscii':
+      arity(0);
+      return (ctx, s) => str(self(ctx, s)).toLowerCase(); // as cel-js implements it
+    case 'trim':
+      arity(0);
+      return (ctx, s) => str(self(ctx, s)).trim();
+    case 'size':
+      arity(0);
+      return (ctx, s) => size(str(self(ctx, s)));
+    case 'join':
+      if (args.length > 1) return unsupported('join');
+      return (ctx, s) => {
+        const l = list(self(ctx, s));
+        const sep = x ? str(x(ctx, s)) : '';
+        for (const e of l) str(e);
+        return l.join(sep);
+      };
+    default:
+      return unsupported(name);
+  }
+}
+
+/**
+ * Compiles a checked cel-js AST into a fast evaluator that returns the result, or `fallback(ctx)`
+ * whenever it cannot be sure to agree with cel-js. Returns undefined when the expression uses
+ * anything the fast path does not implement (then cel-js evaluates it every time).
+ */
+export function compileFast(ast: unknown, fallback: (ctx: CelContext) => unknown): ((ctx: CelContext) => unknown) | undefined {
+  const slots = { n: 0 };
+  let fn: Fn;
+  try {
+    fn = compileNode(ast as Node, new Map(), slots);
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+  // Evaluation is synchronous and never re-enters a program, so one scope array per program serves.
+  const scope: Scope = new Array(slots.n);
+  return (ctx) => {
+    try {
+      const v = fn(ctx, scope);
+      if (v instanceof Opt) return fallback(ctx);
+      return v;
+    } catch {
+      return fallback(ctx);
+    }
+  };
+}

@@ -1,0 +1,35 @@
+// Synth pre-renders helm concurrently and parses repeated chunks once; the output must be exactly
+// what the one-at-a-time path renders.
+import { parseAllDocuments } from 'yaml';
+import { parseHelmOutput } from '../../constructs/helm-release';
+import { ENVIRONMENTS } from '../../environments';
+import { renderEnvironments, renderEnvironmentsAsync } from '../../lib/synth';
+
+describe('helm pre-rendering', () => {
+  it('renders byte for byte what the synchronous path renders', async () => {
+    const sync = renderEnvironments(ENVIRONMENTS);
+    const concurrent = await renderEnvironmentsAsync(ENVIRONMENTS);
+    expect([...concurrent.keys()]).toEqual([...sync.keys()]);
+    for (const [path, content] of sync) expect(concurrent.get(path)).toBe(content);
+  });
+
+  it('parses helm output into the same documents as one parse, empty documents included', () => {
+    const text = ['---', '# Source: a.yaml', 'kind: A', 'on: yes', '---', '---', '# Source: b.yaml', 'kind: B', 'x: |', '  ---', '  y', '---', 'kind: A', 'on: yes', ''].join('\n');
+    const memo = new Map<string, readonly unknown[]>();
+    const parsed = parseHelmOutput(text, memo);
+    expect(parsed).toEqual(parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()));
+    expect(parsed[0]).not.toBe(parsed[3]);
+    // A repeated chunk is a copy, never the same object (releases must not share mutable objects).
+    const again = parseHelmOutput(text, memo);
+    expect(again).toEqual(parsed);
+    expect(again[0]).not.toBe(parsed[0]);
+  });
+
+  it('fails when a pre-rendered chart does not render: synth reports helm\'s error', async () => {
+    const { prerenderHelm } = await import('../../constructs/helm-release');
+    const renders = await prerenderHelm([{ chart: '/no/such/chart', releaseName: 'x', namespace: 'x' }]);
+    const [r] = [...renders.values()];
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/no\/such\/chart|not found|no such file/i);
+  });
+});
