@@ -47,6 +47,14 @@ describe('scan engine', () => {
     expect(scanWith([policy('block-wip-pr-merge')], 'apiVersion: krate.a5c.ai/v1alpha1\nkind: PullRequest\nmetadata: {name: p, namespace: t}\nspec: {title: "WIP x", merge: false}\n').results).toEqual([]);
   });
 
+  it('checks ephemeral containers on whole Pods, and a rule for only the pods/ephemeralcontainers subresource never matches a whole object', () => {
+    const p = policy('disallow-privileged-containers');
+    const debugged = pod('dbg', 'x', '{containers: [{name: c, image: i}], ephemeralContainers: [{name: debugger, image: busybox, securityContext: {privileged: true}}]}');
+    expect(scanWith([p], debugged).results.map((r) => `${r.resource.name}:${r.result}`)).toEqual(['dbg:fail']);
+    const subresourceOnly = { ...p, spec: { ...(p.spec as object), matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods/ephemeralcontainers'], operations: ['UPDATE'] }] } } } as Manifest;
+    expect(scanWith([subresourceOnly], debugged).results).toEqual([]);
+  });
+
   it('auto-generates Pod policies for every pod controller (spec.template, CronJob spec.jobTemplate.spec.template)', () => {
     expect(autogenExpression("object.spec.containers.all(c, object.metadata.?labels.orValue({}).size() > 0) && object.metadata.name != ''", 'template')).toBe(
       "object.spec.template.spec.containers.all(c, object.spec.template.metadata.?labels.orValue({}).size() > 0) && object.metadata.name != ''",

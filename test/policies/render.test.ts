@@ -72,6 +72,16 @@ describe('policy templates', () => {
     ]);
   });
 
+  it('matches the pods/ephemeralcontainers subresource for every Pod Security template (kubectl debug adds containers through it)', () => {
+    const pss = TEMPLATES.filter((t) => t.pack.startsWith('pod-security-'));
+    expect(pss.length).toBe(17);
+    for (const t of pss) {
+      const rules = spec(renderValidatingPolicy(t, { org: 'a5c', mode: 'Enforce' })).matchConstraints.resourceRules;
+      const ephemeral = rules.filter((r: { resources: string[]; operations: string[] }) => r.resources.includes('pods/ephemeralcontainers') && r.operations.includes('UPDATE'));
+      expect([t.name, ephemeral.length]).toEqual([t.name, 1]);
+    }
+  });
+
   it('applies parameters: require-labels renders the configured label keys', () => {
     const p = renderValidatingPolicy(findTemplate('require-labels')!, { org: 'a5c', mode: 'Audit', parameters: { labels: ['owner'] } });
     expect(spec(p).variables[0]).toEqual({ name: 'requiredLabels', expression: '["owner"]' });
