@@ -9,6 +9,12 @@ import type { Manifest, SourcedManifest } from './manifests';
 export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
 export type ScanMode = 'Audit' | 'Enforce';
 
+/**
+ * What scan reports for an ImageValidatingPolicy: signatures live in the registry and the
+ * transparency log, so they are verified at admission only; scan never claims a pass.
+ */
+export const ADMISSION_ONLY_MESSAGE = 'image signatures are verified at admission only (Kyverno checks them against the registry); not evaluated offline';
+
 /** One (policy, matching resource) outcome, in the JSON shape `scan --output json` prints. */
 export interface ScanResult {
   readonly policy: string;
@@ -130,6 +136,10 @@ interface Programs {
 
 interface CompiledPolicy {
   readonly name: string;
+  /** `Kind/name`, as PolicyException policyRefs name it. */
+  readonly ref: string;
+  /** ImageValidatingPolicy: matched and excepted offline, verified at admission only (scan reports skip). */
+  readonly admissionOnly: boolean;
   readonly template: string;
   readonly pack: string;
   readonly mode: ScanMode;
@@ -175,14 +185,14 @@ export class PolicySet {
       }
     };
     for (const m of manifests) {
-      if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'ValidatingPolicy') this.policies.push(this.compilePolicy(m, compile));
+      if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy')) this.policies.push(this.compilePolicy(m, compile));
       if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'PolicyException') {
         const spec = (m.spec ?? {}) as Spec;
         if (spec.expiresAt && options.now && Date.parse(spec.expiresAt) < options.now.getTime()) continue;
         const id = `${m.metadata.namespace ?? ''}/${m.metadata.name}`;
         this.exceptions.push({
           id,
-          policies: new Set(((spec.policyRefs ?? []) as Spec[]).filter((r) => (r.kind ?? 'ValidatingPolicy') === 'ValidatingPolicy').map((r) => r.name as string)),
+          policies: new Set(((spec.policyRefs ?? []) as Spec[]).map((r) => `${r.kind ?? 'ValidatingPolicy'}/${r.name}`)),
           matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({ name: c.name, program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`) })),
         });
       }
@@ -213,12 +223,14 @@ export class PolicySet {
     if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'template')) families.push('template');
     if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'cronjob')) families.push('cronjob');
     const programs: Partial<Record<Family, Programs>> = {};
+    // An ImageValidatingPolicy's variables and validations call Kyverno's image functions: only its matching is evaluated.
+    const admissionOnly = m.kind === 'ImageValidatingPolicy';
     for (const family of families) {
       const c = (expr: string, where: string) => compile(autogenExpression(expr, family), `ValidatingPolicy/${name}: ${where}`);
       programs[family] = {
         matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.variables[${i}]`), pure: !/\bvariables\b/.test(x.expression) })),
-        validations: ((spec.validations ?? []) as Spec[]).map((x, i) => ({
+        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, program: c(x.expression, `spec.variables[${i}]`), pure: !/\bvariables\b/.test(x.expression) })),
+        validations: ((admissionOnly ? [] : spec.validations ?? []) as Spec[]).map((x, i) => ({
           program: c(x.expression, `spec.validations[${i}].expression`),
           message: x.message ?? `failed expression: ${x.expression}`,
           ...(x.messageExpression ? { messageProgram: c(x.messageExpression, `spec.validations[${i}].messageExpression`) } : {}),
@@ -228,6 +240,8 @@ export class PolicySet {
     const actions = (spec.validationActions ?? []) as string[];
     return {
       name,
+      ref: `${m.kind}/${name}`,
+      admissionOnly,
       template: labels['krate.a5c.ai/policy-template'] ?? name,
       pack: labels['krate.a5c.ai/policy-pack'] ?? '',
       mode: actions.includes('Deny') ? 'Enforce' : 'Audit',
@@ -335,10 +349,11 @@ export class PolicySet {
         if (once(c.program, base) !== true) return undefined;
       }
       for (const ex of this.exceptions) {
-        if (!ex.policies.has(p.name)) continue;
+        if (!ex.policies.has(p.ref)) continue;
         step = `PolicyException ${ex.id}`;
         if (ex.matchConditions.every((c) => c.program(base) === true)) return { result: 'skip', message: `exempted by PolicyException ${ex.id}` };
       }
+      if (p.admissionOnly) return { result: 'skip', message: ADMISSION_ONLY_MESSAGE };
       let context = base;
       if (programs.variables.length > 0) {
         const variables: Record<string, unknown> = {};
@@ -443,7 +458,7 @@ export async function loadPolicyManifests(source: PolicySource): Promise<Manifes
   if (!config) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${ENVIRONMENTS.map((e) => e.name).join('|')})`]);
   const manifests = renderManifests([config])
     .map((r) => r.manifest)
-    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'PolicyException'));
+    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
   return honouredExceptionsOnly(manifests, resolveEnvironments([config])[0].kyverno.policyNamespace);
 }
 
