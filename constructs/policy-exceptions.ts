@@ -4,7 +4,7 @@ import type { ExceptionRequest } from '../environments/exceptions';
 import type { ResolvedEnvironment } from '../environments/types';
 import { exceptionMatchConditions } from '../lib/exceptions';
 import { AppChart } from './app-chart';
-import { policyNamesFor } from './policies/naming';
+import { policyNamesFor, policyRefsFor } from './policies/naming';
 
 export interface PolicyExceptionsProps {
   readonly env: ResolvedEnvironment;
@@ -55,7 +55,7 @@ export class PolicyExceptions extends AppChart {
           },
         },
         spec: {
-          policyRefs: policies.map((name) => ({ name, kind: 'ValidatingPolicy' })),
+          policyRefs: policyRefsFor(env, e.template),
           matchConditions: exceptionMatchConditions(e),
           // Kyverno stops honouring the exception at this instant; the cleanup label then deletes it,
           // and `krate-policy check` fails CI from this date until it is removed from git.

@@ -87,7 +87,8 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     template: 'disallow-host-path',
     namespaces: ['monitoring'],
     names: ['node-exporter'],
-    conditions: [{ name: 'daemonsets-only', expression: "object.kind == 'DaemonSet'" }],
+    // The DaemonSet and the Pods it creates (a bare kind == 'DaemonSet' would leave its Pods failing).
+    conditions: [{ name: 'daemonset-and-its-pods', expression: "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')" }],
     justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
     ticket: 'PLAT-1405',
     approver: 'platform-lead@a5c.ai',

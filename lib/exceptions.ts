@@ -36,17 +36,55 @@ export function exceptionsFor(env: ResolvedEnvironment, exceptions: readonly Exc
 /** A CEL string-list literal; names and namespaces are DNS names, so single quotes never need escaping. */
 const celList = (values: readonly string[]): string => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
+/**
+ * CEL (evaluated by Kyverno against the admission object) that is true for the named objects and
+ * for what their controllers create from them, so an exception for a workload is not undone by its
+ * own ReplicaSets, Jobs and Pods, which the pod policies check too:
+ * - the object itself (`metadata.name`);
+ * - anything it owns directly (`ownerReferences[].name`): a Deployment's ReplicaSets, a DaemonSet's,
+ *   StatefulSet's or Job's Pods, a CronJob's Jobs;
+ * - a Deployment's Pods (owned by ReplicaSet `<name>-<pod-template-hash>`, created with
+ *   `generateName: <name>-<pod-template-hash>-` and usually no name yet at admission);
+ * - a CronJob's Pods (owned by Job `<name>-<digits>`, the name the CronJob controller gives).
+ * A bare `<name>-` prefix is not enough: Deployment `billing-api-v2`'s Pods start with `billing-api-`.
+ * Every field read is optional-safe (admission objects and manifests may omit any of them).
+ */
+export function namedWorkloadCondition(names: readonly string[]): string {
+  const list = celList(names);
+  const owners = "object.?metadata.?ownerReferences.orValue([])";
+  const hash = "object.?metadata.?labels[?'pod-template-hash']";
+  // Names are DNS subdomains: only '.' needs escaping in a regex, and CEL strings reject '\.'.
+  const cronJobJobs = `^(${names.map((n) => n.replace(/\./g, '[.]')).join('|')})-[0-9]+$`;
+  return [
+    `object.?metadata.?name.orValue('') in ${list}`,
+    `${owners}.exists(r, r.?name.orValue('') in ${list})`,
+    `(${hash}.hasValue() && ${list}.exists(n, object.?metadata.?generateName.orValue('') == n + '-' + ${hash}.value() + '-' || ${owners}.exists(r, r.?kind.orValue('') == 'ReplicaSet' && r.?name.orValue('') == n + '-' + ${hash}.value())))`,
+    `${owners}.exists(r, r.?kind.orValue('') == 'Job' && r.?name.orValue('').matches('${cronJobJobs}'))`,
+  ].join(' || ');
+}
+
 /** The matchConditions an exception renders with: namespaces, names, then its own conditions. */
 export function exceptionMatchConditions(e: ExceptionRequest): { name: string; expression: string }[] {
   const out: { name: string; expression: string }[] = [];
   if (e.namespaces && e.namespaces.length > 0) {
     out.push({ name: GENERATED_CONDITIONS.namespaces, expression: `object.metadata.?namespace.orValue('') in ${celList(e.namespaces)}` });
   }
-  if (e.names && e.names.length > 0) {
-    out.push({ name: GENERATED_CONDITIONS.names, expression: `object.metadata.?name.orValue('') in ${celList(e.names)}` });
-  }
+  if (e.names && e.names.length > 0) out.push({ name: GENERATED_CONDITIONS.names, expression: namedWorkloadCondition(e.names) });
   for (const c of e.conditions ?? []) out.push({ name: c.name, expression: c.expression });
   return out;
+}
+
+const POD_CONTROLLER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+
+/**
+ * The pod-controller kind a condition restricts the exception to (`object.kind == 'DaemonSet'`)
+ * when it says nothing about owned objects: for a pod template such a condition never covers the
+ * controller's Pods. A condition that reads ownerReferences is trusted to cover them.
+ */
+function controllerOnlyKind(expression: string): string | undefined {
+  if (/ownerReferences/.test(expression)) return undefined;
+  const m = /object\.kind\s*==\s*['"](\w+)['"]/.exec(expression);
+  return m && POD_CONTROLLER_KINDS.includes(m[1]) ? m[1] : undefined;
 }
 
 /** The stage a rollout gives a template (absent: draft). */
@@ -113,6 +151,14 @@ export function validateExceptions(exceptions: unknown, envs: readonly ResolvedE
         celEnvironment().parse(expression);
       } catch (err) {
         fail(`${cpath}.expression`, `${show(expression)} is not valid CEL: ${String((err as Error).message).split('\n')[0]}`);
+        return;
+      }
+      const kind = controllerOnlyKind(expression);
+      if (kind && TEMPLATES.find((t) => t.name === e.template)?.podControllers) {
+        fail(
+          `${cpath}.expression`,
+          `${show(expression)} matches only the ${kind}, never the Pods (or ReplicaSets/Jobs) it creates, which '${e.template}' checks too, so they would still fail (and be denied once it enforces); drop the condition (the names condition already covers what the named workload owns) or also match its Pods, e.g. "object.kind == '${kind}' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == '${kind}')"`,
+        );
       }
     });
 

@@ -9,6 +9,12 @@ import type { Manifest, SourcedManifest } from './manifests';
 export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
 export type ScanMode = 'Audit' | 'Enforce';
 
+/**
+ * What scan reports for an ImageValidatingPolicy: signatures live in the registry and the
+ * transparency log, so they are verified at admission only; scan never claims a pass.
+ */
+export const ADMISSION_ONLY_MESSAGE = 'image signatures are verified at admission only (Kyverno checks them against the registry); not evaluated offline';
+
 /** One (policy, matching resource) outcome, in the JSON shape `scan --output json` prints. */
 export interface ScanResult {
   readonly policy: string;
@@ -145,6 +151,10 @@ const PASS: Outcome = { result: 'pass', message: 'validation passed' };
 
 interface CompiledPolicy {
   readonly name: string;
+  /** `Kind/name`, as PolicyException policyRefs name it. */
+  readonly ref: string;
+  /** ImageValidatingPolicy: matched and excepted offline, verified at admission only (scan reports skip). */
+  readonly admissionOnly: boolean;
   readonly template: string;
   readonly pack: string;
   readonly mode: ScanMode;
@@ -193,7 +203,7 @@ export class PolicySet {
       }
     };
     for (const m of manifests) {
-      if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'ValidatingPolicy') this.policies.push(this.compilePolicy(m, compile));
+      if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy')) this.policies.push(this.compilePolicy(m, compile));
       if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'PolicyException') {
         const spec = (m.spec ?? {}) as Spec;
         if (spec.expiresAt && options.now && Date.parse(spec.expiresAt) < options.now.getTime()) continue;
@@ -201,13 +211,13 @@ export class PolicySet {
         this.exceptions.push({
           id,
           step: `PolicyException ${id}`,
-          policies: new Set(((spec.policyRefs ?? []) as Spec[]).filter((r) => (r.kind ?? 'ValidatingPolicy') === 'ValidatingPolicy').map((r) => r.name as string)),
+          policies: new Set(((spec.policyRefs ?? []) as Spec[]).map((r) => `${r.kind ?? 'ValidatingPolicy'}/${r.name}`)),
           matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({ name: c.name, program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`) })),
         });
       }
     }
     for (const p of this.policies) {
-      p.exceptions.push(...this.exceptions.filter((ex) => ex.policies.has(p.name)));
+      p.exceptions.push(...this.exceptions.filter((ex) => ex.policies.has(p.ref)));
       const keys = new Set<string>();
       for (const r of p.rules) for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) keys.add(`${g}/${res}`);
       for (const c of p.controllers) keys.add(c);
@@ -236,6 +246,8 @@ export class PolicySet {
     if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'template')) families.push('template');
     if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'cronjob')) families.push('cronjob');
     const programs: Partial<Record<Family, Programs>> = {};
+    // An ImageValidatingPolicy's variables and validations call Kyverno's image functions: only its matching is evaluated.
+    const admissionOnly = m.kind === 'ImageValidatingPolicy';
     for (const family of families) {
       const c = (expr: string, where: string) => compile(autogenExpression(expr, family), `ValidatingPolicy/${name}: ${where}`);
       const variables = ((spec.variables ?? []) as Spec[]).map((x) => [x.name as string, autogenExpression(x.expression, family)]);
@@ -243,9 +255,9 @@ export class PolicySet {
       if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
       programs[family] = {
         matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `matchCondition ${x.name}`, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `variable ${x.name}`, program: c(x.expression, `spec.variables[${i}]`) })),
+        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `variable ${x.name}`, program: c(x.expression, `spec.variables[${i}]`) })),
         variablesKey: this.variablesKeys.get(signature)!,
-        validations: ((spec.validations ?? []) as Spec[]).map((x, i) => ({
+        validations: ((admissionOnly ? [] : spec.validations ?? []) as Spec[]).map((x, i) => ({
           step: `validation ${i}`,
           program: c(x.expression, `spec.validations[${i}].expression`),
           message: x.message ?? `failed expression: ${x.expression}`,
@@ -256,6 +268,8 @@ export class PolicySet {
     const actions = (spec.validationActions ?? []) as string[];
     return {
       name,
+      ref: `${m.kind}/${name}`,
+      admissionOnly,
       template: labels['krate.a5c.ai/policy-template'] ?? name,
       pack: labels['krate.a5c.ai/policy-pack'] ?? '',
       mode: actions.includes('Deny') ? 'Enforce' : 'Audit',
@@ -390,6 +404,7 @@ export class PolicySet {
         step = ex.step;
         if (ex.matchConditions.every((c) => c.program(base) === true)) return { result: 'skip', message: `exempted by PolicyException ${ex.id}` };
       }
+      if (p.admissionOnly) return { result: 'skip', message: ADMISSION_ONLY_MESSAGE };
       let context = base;
       if (programs.variables.length > 0) {
         const shared = withVariables.get(programs.variablesKey);
@@ -507,7 +522,7 @@ export async function loadPolicyManifests(source: PolicySource): Promise<Manifes
   if (!config) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${ENVIRONMENTS.map((e) => e.name).join('|')})`]);
   const manifests = renderManifests([config])
     .map((r) => r.manifest)
-    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'PolicyException'));
+    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
   return honouredExceptionsOnly(manifests, resolveEnvironments([config])[0].kyverno.policyNamespace);
 }
 

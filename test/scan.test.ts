@@ -5,7 +5,7 @@ import { allTemplatePolicies, renderValidatingPolicy } from '../constructs/polic
 import { findTemplate } from '../constructs/policies';
 import { parseManifests, readManifests, type Manifest } from '../lib/manifests';
 import { DIST_DIR, REPO_ROOT } from '../lib/paths';
-import { autogenExpression, hasEnforceFailures, honouredExceptionsOnly, loadPolicyManifests, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../lib/scan';
+import { ADMISSION_ONLY_MESSAGE, autogenExpression, hasEnforceFailures, honouredExceptionsOnly, loadPolicyManifests, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../lib/scan';
 import { SchemaValidator, formatFinding } from '../lib/schema';
 
 const docs = (yaml: string) => parseManifests(yaml, 'input.yaml');
@@ -47,6 +47,14 @@ describe('scan engine', () => {
     expect(scanWith([policy('block-wip-pr-merge')], 'apiVersion: krate.a5c.ai/v1alpha1\nkind: PullRequest\nmetadata: {name: p, namespace: t}\nspec: {title: "WIP x", merge: false}\n').results).toEqual([]);
   });
 
+  it('checks ephemeral containers on whole Pods, and a rule for only the pods/ephemeralcontainers subresource never matches a whole object', () => {
+    const p = policy('disallow-privileged-containers');
+    const debugged = pod('dbg', 'x', '{containers: [{name: c, image: i}], ephemeralContainers: [{name: debugger, image: busybox, securityContext: {privileged: true}}]}');
+    expect(scanWith([p], debugged).results.map((r) => `${r.resource.name}:${r.result}`)).toEqual(['dbg:fail']);
+    const subresourceOnly = { ...p, spec: { ...(p.spec as object), matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods/ephemeralcontainers'], operations: ['UPDATE'] }] } } } as Manifest;
+    expect(scanWith([subresourceOnly], debugged).results).toEqual([]);
+  });
+
   it('auto-generates Pod policies for every pod controller (spec.template, CronJob spec.jobTemplate.spec.template)', () => {
     expect(autogenExpression("object.spec.containers.all(c, object.metadata.?labels.orValue({}).size() > 0) && object.metadata.name != ''", 'template')).toBe(
       "object.spec.template.spec.containers.all(c, object.spec.template.metadata.?labels.orValue({}).size() > 0) && object.metadata.name != ''",
@@ -70,6 +78,20 @@ describe('scan engine', () => {
     const now = new Date('2026-12-01T00:00:00Z');
     expect(scanWith([p, ex('2027-01-01T00:00:00Z')], yaml, now).results.map((r) => `${r.resource.name}:${r.result}`)).toEqual(['a:skip', 'b:fail']);
     expect(scanWith([p, ex('2026-11-01T00:00:00Z')], yaml, now).results.map((r) => `${r.resource.name}:${r.result}`)).toEqual(['a:fail', 'b:fail']);
+  });
+
+  it('reports ImageValidatingPolicies as skip (signatures are verified at admission only), honouring matching and exceptions by kind', () => {
+    const p = policy('production-deployment-image-verified');
+    expect(p.kind).toBe('ImageValidatingPolicy');
+    const job = (name: string, env: string) =>
+      `apiVersion: krate.a5c.ai/v1alpha1\nkind: Job\nmetadata: {name: ${name}, namespace: t, labels: {krate.a5c.ai/surface: deployment, krate.a5c.ai/environment: ${env}}}\nspec: {image: "r.example/app:1"}\n`;
+    const yaml = `${job('prod-a', 'production')}---\n${job('prod-b', 'production')}---\n${job('stage', 'staging')}`;
+    expect(scanWith([p], yaml).results.map((r) => `${r.resource.name}:${r.result}:${r.message}`)).toEqual([`prod-a:skip:${ADMISSION_ONLY_MESSAGE}`, `prod-b:skip:${ADMISSION_ONLY_MESSAGE}`]);
+    const ex = (kind: string) =>
+      docs(`apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: ex, namespace: krate-system}\nspec:\n  policyRefs: [{kind: ${kind}, name: ${p.metadata.name}}]\n  matchConditions: [{name: n, expression: "object.metadata.name == 'prod-a'"}]\n`)[0].manifest;
+    expect(scanWith([p, ex('ImageValidatingPolicy')], yaml).results.map((r) => `${r.resource.name}:${r.message}`)).toEqual(['prod-a:exempted by PolicyException krate-system/ex', `prod-b:${ADMISSION_ONLY_MESSAGE}`]);
+    // A ref with the wrong kind does not name the policy (Kyverno matches kind and name).
+    expect(scanWith([p, ex('ValidatingPolicy')], yaml).results.map((r) => r.message)).toEqual([ADMISSION_ONLY_MESSAGE, ADMISSION_ONLY_MESSAGE]);
   });
 
   it('keeps only exceptions in the namespace Kyverno honours them in', () => {

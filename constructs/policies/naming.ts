@@ -3,6 +3,8 @@ import type { ResolvedEnvironment } from '../../environments/types';
 import { ROLLOUT } from '../../environments/rollout';
 import { auditOverrideNamespaces } from '../../lib/exclusions';
 import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from '../../lib/ladder';
+import { findTemplate } from './index';
+import type { PolicyKind } from './template';
 
 const MAX_NAME = 63;
 
@@ -32,4 +34,13 @@ export function policyNamesFor(env: ResolvedEnvironment, template: string): stri
   const names = [policyName(env.org, POLICY_SCOPES.cluster, template)];
   if (auditOverrideNamespaces(env, template).length > 0) names.push(policyName(env.org, POLICY_SCOPES.auditOverride, template));
   return names;
+}
+
+/**
+ * PolicyException `policyRefs` for a template in an environment: every rendered policy, with the
+ * kind it renders to (Kyverno matches a ref by kind and name).
+ */
+export function policyRefsFor(env: ResolvedEnvironment, template: string): { name: string; kind: PolicyKind }[] {
+  const kind: PolicyKind = findTemplate(template)?.kind ?? 'ValidatingPolicy';
+  return policyNamesFor(env, template).map((name) => ({ name, kind }));
 }

@@ -25,11 +25,49 @@ export interface Validation {
   readonly messageExpression?: string;
 }
 
+/** A cosign keyless signer identity (upstream `Identity`): exact values or regular expressions. */
+export interface KeylessIdentity {
+  /** OIDC issuer of the signing certificate, e.g. 'https://token.actions.githubusercontent.com'. @default issuerRegExp */
+  readonly issuer?: string;
+  /** Regular expression for the issuer. @default issuer */
+  readonly issuerRegExp?: string;
+  /** Certificate subject (exact), e.g. a CI workflow ref. @default subjectRegExp */
+  readonly subject?: string;
+  /** Regular expression for the subject (unanchored upstream: anchor it with ^…$). @default subject */
+  readonly subjectRegExp?: string;
+}
+
+/**
+ * A trusted signer of images (upstream ImageValidatingPolicy `attestors[]`, cosign only): keyless
+ * identities verified through Fulcio/Rekor, or a PEM public key. `name` is how validations refer
+ * to it (`attestors.<name>`), so it must be a CEL identifier.
+ */
+export interface Attestor {
+  readonly name: string;
+  readonly cosign: { readonly keyless: { readonly identities: readonly KeylessIdentity[] } } | { readonly key: { readonly data: string } };
+}
+
 /** A parameter a template takes: its type, default and documentation. */
 export interface ParameterSpec {
-  readonly type: 'string[]' | 'int[]' | 'int';
+  readonly type: 'string[]' | 'int[]' | 'int' | 'attestors';
   readonly description: string;
-  readonly default: string[] | number[] | number;
+  readonly default: string[] | number[] | number | readonly Attestor[];
+  /**
+   * The default is a placeholder that must be configured (in `ROLLOUT[template].parameters`)
+   * before the template may render in Enforce: enforcing it would deny everything it matches.
+   * @default false
+   */
+  readonly requiredBeforeEnforce?: boolean;
+}
+
+/** What an image-verification template verifies (rendered as an ImageValidatingPolicy). */
+export interface ImageVerification {
+  /** Named CEL lists of image references (`images.<name>` in validations): needed for kinds other than Pods. */
+  readonly images: readonly NamedExpression[];
+  /** Images the policy verifies (a glob or a CEL expression over `image`); other images are skipped. */
+  readonly matchImageReferences: ReadonlyArray<{ readonly glob: string } | { readonly expression: string }>;
+  /** Trusted signers (`attestors.<name>` in validations). */
+  readonly attestors: readonly Attestor[];
 }
 
 /** The CEL a template renders, given its resolved parameters. */
@@ -39,16 +77,32 @@ export interface PolicyBody {
   /** All must be true for the policy to apply to a resource. @default [] */
   readonly matchConditions?: readonly NamedExpression[];
   readonly validations: readonly Validation[];
+  /**
+   * Signature verification: when set, the template renders as an `ImageValidatingPolicy` and its
+   * validations may call Kyverno's image functions (`verifyImageSignatures`), which need the
+   * registry, so `scan` reports `skip` for it (verified at admission only).
+   * @default none (a ValidatingPolicy)
+   */
+  readonly imageVerification?: ImageVerification;
 }
 
 /** Values of a template's parameters after defaults are applied. */
-export type ParameterValues = Readonly<Record<string, string[] | number[] | number>>;
+export type ParameterValues = Readonly<Record<string, string[] | number[] | number | readonly Attestor[]>>;
 
 /** Krate's vocabulary for the kind of resource a policy governs (the `krate.a5c.ai/surface` label). */
 export type KrateSurface = 'repo' | 'pr' | 'run' | 'runner' | 'deployment' | 'hook' | 'identity' | 'workload';
 
-/** A typed policy template: everything one `ValidatingPolicy` is rendered from. */
+/** The Kyverno policy kinds templates render to (`policies.kyverno.io/v1`). */
+export type PolicyKind = 'ValidatingPolicy' | 'ImageValidatingPolicy';
+
+/** A typed policy template: everything one `ValidatingPolicy` (or `ImageValidatingPolicy`) is rendered from. */
 export interface PolicyTemplate {
+  /**
+   * The kind it renders to; `ImageValidatingPolicy` when its body declares `imageVerification`
+   * (exceptions reference the policy by kind and name, so the two must agree).
+   * @default 'ValidatingPolicy'
+   */
+  readonly kind?: PolicyKind;
   /** Template name; also the last segment of every generated policy name. */
   readonly name: string;
   /** Semantic version; rendered as `krate.a5c.ai/policy-template: name@version`. */

@@ -22,7 +22,8 @@ function outcome(engine: CelEngine, expression: string, context: CelContext): un
 
 function templateExpressions(): string[] {
   const out = new Set<string>();
-  for (const m of allTemplatePolicies()) {
+  // ImageValidatingPolicies call Kyverno's image functions and are verified at admission only.
+  for (const m of allTemplatePolicies().filter((p) => p.kind === 'ValidatingPolicy')) {
     const spec = m.spec as Record<string, Array<Record<string, string>>>;
     const all = [...(spec.matchConditions ?? []), ...(spec.variables ?? [])].map((x) => x.expression);
     for (const v of spec.validations ?? []) all.push(v.expression, ...(v.messageExpression ? [v.messageExpression] : []));

@@ -4,7 +4,10 @@ import { ENVIRONMENTS } from '../../environments';
 import { EXCEPTIONS, type ExceptionRequest } from '../../environments/exceptions';
 import { runChecks } from '../../lib/check';
 import { resolveEnvironments } from '../../lib/config';
-import { celEnvironment, exceptionMatchConditions } from '../../lib/exceptions';
+import { join } from 'node:path';
+import { readInputs } from '../../cli/commands/scan';
+import { celEnvironment, exceptionMatchConditions, namedWorkloadCondition } from '../../lib/exceptions';
+import { loadPolicyManifests, PolicySet } from '../../lib/scan';
 
 const TODAY = '2026-11-22';
 const good: ExceptionRequest = {
@@ -95,6 +98,15 @@ describe('exception requests', () => {
     );
   });
 
+  it('fails when a condition limits a pod template to a controller kind, leaving its Pods uncovered', () => {
+    expect(problemsFor({ conditions: [{ name: 'daemonsets-only', expression: "object.kind == 'DaemonSet'" }] })).toContain(
+      `exceptions.node-exporter.conditions[0].expression: 'object.kind == 'DaemonSet'' matches only the DaemonSet, never the Pods (or ReplicaSets/Jobs) it creates, which 'disallow-host-path' checks too, so they would still fail (and be denied once it enforces); drop the condition`,
+    );
+    expect(problemsFor({ conditions: [{ name: 'ds', expression: "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')" }] })).toBe('');
+    // Not a pod template: a kind condition narrows nothing that autogen would check.
+    expect(problemsFor({ template: 'require-pr-description', riskAcceptance: 'x', conditions: [{ name: 'k', expression: "object.kind == 'Job'" }] })).not.toContain('matches only the Job');
+  });
+
   it('fails when the template is unknown', () => {
     expect(problemsFor({ template: 'disallow-hostpath' })).toContain(
       "exceptions.node-exporter.template: 'disallow-hostpath' is not a known template; templates are listed in constructs/policies/index.ts",
@@ -176,6 +188,44 @@ describe('PolicyException rendering', () => {
     expect(matches({ ...ds, metadata: { namespace: 'monitoring', name: 'other' } })).toBe(false);
     expect(matches({ ...ds, kind: 'Deployment' })).toBe(false);
     expect(matches({ kind: 'Namespace', metadata: { name: 'node-exporter' } })).toBe(false); // cluster-scoped: no namespace
+  });
+
+  it('covers what a named workload owns: its ReplicaSets and Pods, a DaemonSet\'s, StatefulSet\'s or Job\'s Pods, a CronJob\'s Jobs and Pods', () => {
+    const covers = (object: unknown, names = ['billing-api', 'nightly', 'web.v1']) => celEnvironment().evaluate(namedWorkloadCondition(names), { object }) === true;
+    const owned = (kind: string, name: string) => [{ apiVersion: 'apps/v1', kind, name, uid: 'u', controller: true }];
+    expect(covers({ metadata: { name: 'billing-api' } })).toBe(true);
+    expect(covers({ metadata: { name: 'billing-api-5d8f7c', ownerReferences: owned('Deployment', 'billing-api') } })).toBe(true);
+    // A Deployment's Pod at admission: no name yet, generateName and pod-template-hash from its ReplicaSet.
+    expect(covers({ metadata: { generateName: 'billing-api-5d8f7c-', labels: { 'pod-template-hash': '5d8f7c' } } })).toBe(true);
+    expect(covers({ metadata: { labels: { 'pod-template-hash': '5d8f7c' }, ownerReferences: owned('ReplicaSet', 'billing-api-5d8f7c') } })).toBe(true);
+    expect(covers({ metadata: { name: 'nightly-29123456', ownerReferences: owned('CronJob', 'nightly') } })).toBe(true);
+    expect(covers({ metadata: { generateName: 'nightly-29123456-', ownerReferences: owned('Job', 'nightly-29123456') } })).toBe(true);
+    expect(covers({ metadata: { ownerReferences: owned('Job', 'web.v1-29123456') } })).toBe(true);
+    // Similar names are not covered: a bare prefix match would take billing-api-v2's Pods too.
+    expect(covers({ metadata: { name: 'billing-api-v2' } })).toBe(false);
+    expect(covers({ metadata: { generateName: 'billing-api-v2-7c9f4b-', labels: { 'pod-template-hash': '7c9f4b' }, ownerReferences: owned('ReplicaSet', 'billing-api-v2-7c9f4b') } })).toBe(false);
+    expect(covers({ metadata: { generateName: 'billing-api-' } })).toBe(false);
+    expect(covers({ metadata: { ownerReferences: owned('Job', 'nightly-backfill') } })).toBe(false);
+    expect(covers({ metadata: { ownerReferences: owned('Job', 'webxv1-1') } })).toBe(false); // '.' is literal
+    expect(covers({})).toBe(false);
+  });
+
+  it('skips the excepted workloads and everything they own in scan; similar names and ownerless look-alikes still fail', async () => {
+    const items = readInputs([join(__dirname, 'fixtures', 'excepted-workloads.yaml')]);
+    const results = async (env: string, template: string) =>
+      new PolicySet(await loadPolicyManifests({ env }))
+        .scan(items)
+        .results.filter((r) => r.template === template)
+        .map((r) => `${r.resource.kind}/${r.resource.name}: ${r.mode} ${r.result}`);
+    expect((await results('staging', 'require-labels')).filter((r) => r.includes('billing'))).toEqual([
+      'Deployment/billing-api: Enforce skip',
+      'ReplicaSet/billing-api-5d8f7c: Enforce skip',
+      'Pod/billing-api-5d8f7c-abcde: Enforce skip',
+      'Deployment/billing-api-v2: Enforce fail',
+      'ReplicaSet/billing-api-v2-7c9f4b: Enforce fail',
+      'Pod/billing-api-v2-7c9f4b-qwert: Enforce fail',
+    ]);
+    expect((await results('prod', 'disallow-host-path')).filter((r) => r.includes('node-exporter'))).toEqual(['DaemonSet/node-exporter: Audit skip', 'Pod/node-exporter-x7k2p: Audit skip', 'Pod/node-exporter-debug: Audit fail']);
   });
 
   it('ships example exceptions for every environment', () => {

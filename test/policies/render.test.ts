@@ -4,8 +4,9 @@ import { REPO_ROOT } from '../../lib/paths';
 import { ENVIRONMENTS } from '../../environments';
 import { ROLLOUT } from '../../environments/rollout';
 import { findTemplate, TEMPLATES } from '../../constructs/policies';
-import { policyNamesFor } from '../../constructs/policies/naming';
-import { environmentPolicies, renderValidatingPolicy, resolveParameters } from '../../constructs/policies/render';
+import { policyNamesFor, policyRefsFor } from '../../constructs/policies/naming';
+import { environmentPolicies, renderPolicy, renderValidatingPolicy, resolveParameters } from '../../constructs/policies/render';
+import { SchemaValidator, formatFinding } from '../../lib/schema';
 import { resolveEnvironments } from '../../lib/config';
 import { excludedNamespaces } from '../../lib/exclusions';
 import { modeAt } from '../../lib/ladder';
@@ -72,6 +73,16 @@ describe('policy templates', () => {
     ]);
   });
 
+  it('matches the pods/ephemeralcontainers subresource for every Pod Security template (kubectl debug adds containers through it)', () => {
+    const pss = TEMPLATES.filter((t) => t.pack.startsWith('pod-security-'));
+    expect(pss.length).toBe(17);
+    for (const t of pss) {
+      const rules = spec(renderValidatingPolicy(t, { org: 'a5c', mode: 'Enforce' })).matchConstraints.resourceRules;
+      const ephemeral = rules.filter((r: { resources: string[]; operations: string[] }) => r.resources.includes('pods/ephemeralcontainers') && r.operations.includes('UPDATE'));
+      expect([t.name, ephemeral.length]).toEqual([t.name, 1]);
+    }
+  });
+
   it('applies parameters: require-labels renders the configured label keys', () => {
     const p = renderValidatingPolicy(findTemplate('require-labels')!, { org: 'a5c', mode: 'Audit', parameters: { labels: ['owner'] } });
     expect(spec(p).variables[0]).toEqual({ name: 'requiredLabels', expression: '["owner"]' });
@@ -90,6 +101,59 @@ describe('policy templates', () => {
     );
     expect(() => resolveParameters(findTemplate('disallow-host-ports')!, { allowedHostPorts: [70000] })).toThrow('parameters.allowedHostPorts: [70000] is not a list of integers 0-65535');
     expect(() => resolveParameters(findTemplate('require-pr-description')!, { minLength: -1 })).toThrow('parameters.minLength: -1 is not a non-negative integer');
+  });
+
+  describe('production-deployment-image-verified (ImageValidatingPolicy)', () => {
+    const t = findTemplate('production-deployment-image-verified')!;
+    const signer = [{ name: 'release', cosign: { keyless: { identities: [{ issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github[.]com/a5c-ai/.+@refs/tags/v.+$' }] } } }];
+
+    it('renders an ImageValidatingPolicy that verifies signatures with the attestors, never a self-reported field', async () => {
+      const p = renderPolicy(t, { org: 'a5c', mode: 'Audit' });
+      expect([p.apiVersion, p.kind, p.metadata.name]).toEqual(['policies.kyverno.io/v1', 'ImageValidatingPolicy', 'krate-a5c-cluster-production-deployment-image-verified']);
+      expect(p.metadata.labels).toMatchObject({ 'krate.a5c.ai/policy-template': t.name, 'krate.a5c.ai/policy-pack': 'krate', 'krate.a5c.ai/policy-mode': 'audit' });
+      expect(p.metadata.annotations).toMatchObject({ 'krate.a5c.ai/policy-template': `${t.name}@2.0.0`, 'policies.kyverno.io/subject': 'Job' });
+      expect(spec(p)).toMatchObject({
+        validationActions: ['Audit'],
+        evaluation: { background: { enabled: true } },
+        matchConstraints: { resourceRules: [{ apiGroups: ['krate.a5c.ai'], resources: ['jobs'] }] },
+        images: [{ name: 'deployment' }],
+        matchImageReferences: [{ glob: '*' }],
+        attestors: [{ name: 'krateRelease', cosign: { keyless: { identities: [{ issuer: 'https://issuer.configure-me.invalid' }] } } }],
+        validationConfigurations: { mutateDigest: false, verifyDigest: true, required: true },
+      });
+      expect(JSON.stringify(spec(p))).not.toContain('imageVerification');
+      expect(spec(p).validations[1].expression).toBe('images.deployment.map(image, verifyImageSignatures(image, [attestors.krateRelease])).all(e, e > 0)');
+      const configured = renderPolicy(t, { org: 'a5c', mode: 'Enforce', parameters: { attestors: signer } });
+      expect(spec(configured)).toMatchObject({ validationActions: ['Deny'], failurePolicy: 'Fail', attestors: signer });
+      expect(spec(configured).validations[1].expression).toContain('[attestors.release]');
+      const items = [p, configured].map((manifest, index) => ({ manifest, file: 'ivp.yaml', index }));
+      expect((await new SchemaValidator().validate(items)).map(formatFinding)).toEqual([]);
+    });
+
+    it('fails when it would enforce with the placeholder attestors', () => {
+      expect(() => renderPolicy(t, { org: 'a5c', mode: 'Enforce', parametersPath: `ROLLOUT['${t.name}'].parameters` })).toThrow(
+        `ROLLOUT['${t.name}'].parameters.attestors: not configured, and the default is a placeholder: '${t.name}' cannot enforce with it (it would deny everything it matches); set it before promoting the template to an enforce rung`,
+      );
+    });
+
+    it('fails when the attestors are malformed, naming the attestor field', () => {
+      const bad = (attestors: unknown) => () => resolveParameters(t, { attestors });
+      expect(bad([])).toThrow('parameters.attestors: [] is not a non-empty list of attestors');
+      expect(bad([{ ...signer[0], name: 'release-ci' }])).toThrow("parameters.attestors[0].name: 'release-ci' is not a CEL identifier (validations refer to it as attestors.<name>)");
+      expect(bad([signer[0], signer[0]])).toThrow("parameters.attestors[1].name: 'release' is used twice");
+      expect(bad([{ name: 'k', cosign: {} }])).toThrow('parameters.attestors[0].cosign: {} must set exactly one of keyless or key');
+      expect(bad([{ name: 'k', cosign: { key: { data: 'abc' } } }])).toThrow('parameters.attestors[0].cosign.key.data: is not a PEM public key');
+      expect(bad([{ name: 'k', cosign: { keyless: { identities: [{ issuer: 'https://x' }] } } }])).toThrow(
+        'parameters.attestors[0].cosign.keyless.identities[0]: ',
+      );
+      expect(resolveParameters(t, { attestors: [{ name: 'k', cosign: { key: { data: '-----BEGIN PUBLIC KEY-----\nMFk=\n-----END PUBLIC KEY-----' } } }] }).attestors).toHaveLength(1);
+    });
+
+    it('is referenced by PolicyExceptions with kind ImageValidatingPolicy', () => {
+      expect(policyRefsFor(env('dev'), t.name)).toEqual([{ name: 'krate-a5c-cluster-production-deployment-image-verified', kind: 'ImageValidatingPolicy' }]);
+      expect(policyRefsFor(env('dev'), 'disallow-host-path')).toEqual([{ name: 'krate-a5c-cluster-disallow-host-path', kind: 'ValidatingPolicy' }]);
+      expect(environmentPolicies(env('dev')).filter((p) => p.kind === 'ImageValidatingPolicy').map((p) => p.metadata.name)).toEqual(['krate-a5c-cluster-production-deployment-image-verified']);
+    });
   });
 
   it('documents every Krate template\'s field contract', () => {
