@@ -156,7 +156,9 @@ export interface ManagedKyvernoConfig {
    */
   readonly installMethod?: KyvernoInstallMethod;
   /**
-   * Extra upstream Kyverno chart values, merged last (they win over Krate's defaults).
+   * Extra upstream Kyverno chart values, merged last (they win over Krate's defaults). Krate's
+   * webhook exclusions and exception settings (`config.webhooks`, `config.resourceFilters`,
+   * `config.excludeKyvernoNamespace`, `features.policyExceptions`) cannot be set here.
    * @default {}
    */
   readonly values?: Readonly<Record<string, unknown>>;

@@ -129,8 +129,12 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
       if (managed.installMethod !== undefined) check.oneOf(`${path}.kyverno.managed.installMethod`, managed.installMethod, KYVERNO_INSTALL_METHODS);
       if (managed.values !== undefined && (managed.values === null || typeof managed.values !== 'object' || Array.isArray(managed.values))) {
         check.problems.add(`${path}.kyverno.managed.values`, `${show(managed.values)} must be an object of upstream Kyverno chart values (${fix})`);
-      } else if (managed.values && 'createSelfSignedCert' in managed.values) {
-        check.problems.add(`${path}.kyverno.managed.values.createSelfSignedCert`, `must not be set: it renders private keys into dist/ (${fix}: remove it; Kyverno issues its own certificates)`);
+      } else if (managed.values) {
+        const vpath = `${path}.kyverno.managed.values`;
+        if ('createSelfSignedCert' in managed.values) {
+          check.problems.add(`${vpath}.createSelfSignedCert`, `must not be set: it renders private keys into dist/ (${fix}: remove it; Kyverno issues its own certificates)`);
+        }
+        checkKrateOwnedKyvernoValues(check, vpath, managed.values, fix);
       }
     }
     const reporter = kyverno.policyReporter ?? {};
@@ -240,6 +244,35 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
       },
     },
   };
+}
+
+/**
+ * Upstream Kyverno values Krate computes (charts/krate-kyverno's upstreamValues): managed.values is
+ * merged over them, so setting one could drop a protected namespace from the webhooks or move the
+ * exception namespace. The chart refuses the same keys (templates/validate.yaml).
+ */
+export const KRATE_OWNED_KYVERNO_VALUES: readonly { readonly section: 'config' | 'features'; readonly key: string; readonly instead: string }[] = [
+  { section: 'config', key: 'webhooks', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'resourceFilters', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'excludeKyvernoNamespace', instead: 'exclusions.platformNamespaces' },
+  { section: 'features', key: 'policyExceptions', instead: 'kyverno.policyNamespace' },
+];
+
+function checkKrateOwnedKyvernoValues(check: Check, path: string, values: Readonly<Record<string, unknown>>, fix: string): void {
+  for (const section of ['config', 'features'] as const) {
+    if (!(section in values)) continue;
+    const block = values[section];
+    if (block === null || typeof block !== 'object' || Array.isArray(block)) {
+      check.problems.add(`${path}.${section}`, `${show(block)} must be an object (it would replace Krate's webhook exclusions and exception settings) (${fix})`);
+      continue;
+    }
+    for (const owned of KRATE_OWNED_KYVERNO_VALUES.filter((o) => o.section === section && o.key in block)) {
+      check.problems.add(
+        `${path}.${section}.${owned.key}`,
+        `must not be set: Krate computes it from the namespace exclusions and the exception namespace, and a value here would win over them (a protected namespace could be dropped) (${fix}: remove it; use ${owned.instead} instead)`,
+      );
+    }
+  }
 }
 
 const DURATION = /^\d+(s|m|h)$/;

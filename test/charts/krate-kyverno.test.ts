@@ -225,6 +225,33 @@ describe('krate-kyverno install-time checks', () => {
   });
 });
 
+describe('managed.values cannot override what Krate computes', () => {
+  it.each([
+    ['config', 'webhooks', { namespaceSelector: { matchExpressions: [] } }, 'excludedNamespaces'],
+    ['config', 'resourceFilters', ['[Event,*,*]'], 'excludedNamespaces'],
+    ['config', 'excludeKyvernoNamespace', false, 'excludedNamespaces'],
+    ['features', 'policyExceptions', { enabled: true, namespace: 'default' }, 'policyNamespace'],
+  ])('fails when managed.values sets %s.%s', (section, key, value, instead) => {
+    expect(failure(kyverno({ mode: 'managed', managed: { values: { [section]: { [key]: value } } } }))).toContain(
+      `externalDependencies.kyverno.managed.values.${section}.${key} is set: Krate computes it from externalDependencies.kyverno.excludedNamespaces and externalDependencies.kyverno.policyNamespace, and managed.values would win over them (a protected namespace could be dropped). Remove it; set externalDependencies.kyverno.${instead} instead.`,
+    );
+  });
+
+  it('fails when managed.values replaces the config block with a non-object', () => {
+    expect(failure(kyverno({ mode: 'managed', managed: { values: { config: 'none' } } }))).toContain(
+      "externalDependencies.kyverno.managed.values.config must be an object: it would replace Krate's webhook exclusions and exception settings.",
+    );
+  });
+
+  it('still merges other upstream values under config and features', () => {
+    const app = find(render(kyverno({ mode: 'managed', managed: { values: { config: { webhookAnnotations: { a: 'b' } }, features: { logging: { format: 'json' } } } } })), 'Application', 'kyverno') as any;
+    const v = app.spec.source.helm.valuesObject;
+    expect(v.config.webhookAnnotations).toEqual({ a: 'b' });
+    expect(v.config.webhooks.namespaceSelector.matchExpressions[0].values).toContain('kube-system');
+    expect(v.features).toEqual({ logging: { format: 'json' }, policyExceptions: { enabled: true, namespace: 'krate-system' } });
+  });
+});
+
 describe('installMethod helm-dependency (offline, with a local stand-in for the upstream chart)', () => {
   let dir: string;
   let chart: string;
