@@ -7,6 +7,19 @@
 export const KYVERNO_MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
 export type KyvernoMode = (typeof KYVERNO_MODES)[number];
 
+/**
+ * Modes in which Kyverno is on the cluster by configuration, so this repository's Argo CD apps may
+ * sync Kyverno objects (policies, PolicyExceptions): `managed` installs it, `byo` declares it is
+ * there. `disabled` has no CRDs (Argo CD's sync would fail forever) and `auto` is read-only until
+ * Krate finds a Kyverno at runtime, which synth cannot know, so neither gets them.
+ */
+export const KYVERNO_PRESENT_MODES: readonly KyvernoMode[] = ['managed', 'byo'];
+
+/** True when the environment's Kyverno mode says Kyverno is there (see KYVERNO_PRESENT_MODES). */
+export function hasKyverno(env: { readonly kyverno: { readonly mode: KyvernoMode } }): boolean {
+  return KYVERNO_PRESENT_MODES.includes(env.kyverno.mode);
+}
+
 /** Argo CD cluster-secret label that puts a cluster in an environment's fleet (ApplicationSet selector). */
 export const FLEET_ENVIRONMENT_LABEL = 'krate.a5c.ai/policy-environment';
 /** Argo CD cluster-secret label naming the cluster, so per-cluster overrides can select it. */

@@ -6,6 +6,7 @@ import {
   FLEET_ENVIRONMENT_LABEL,
   KYVERNO_INSTALL_METHODS,
   KYVERNO_MODES,
+  hasKyverno,
   POLICY_PACK_MODES,
   POLICY_REPORTER_MODES,
   type EnvironmentConfig,
@@ -17,7 +18,7 @@ import {
 import { Problems, show } from './errors';
 import { DEFAULT_EXCEPTION_MAX_DAYS, validateExceptions } from './exceptions';
 import { PROTECTED_NAMESPACES } from './exclusions';
-import { LADDER_ENVIRONMENTS } from './ladder';
+import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from './ladder';
 import { stageOf, validateRollout, type Rollout } from './rollout';
 import { Check } from './validators';
 
@@ -52,10 +53,31 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[], sourc
   });
   // The rollout and the exceptions are configuration too: nothing renders while they are invalid.
   const rollout = sources.rollout ?? ROLLOUT;
+  const rolloutProblems = problems.count;
   validateRollout(rollout, problems);
+  if (problems.count === rolloutProblems) checkEnforceNeedsKyverno(resolved, rollout as Rollout, problems);
   validateExceptions(sources.exceptions ?? EXCEPTIONS, resolved, problems, { stageOf: (t) => (rollout !== null && typeof rollout === 'object' ? stageOf(rollout as Rollout, t) : 'draft') });
   problems.throwIfAny();
   return resolved;
+}
+
+/**
+ * An environment without Kyverno by configuration (disabled, or auto: see hasKyverno) gets no
+ * policies app, so a template the ladder enforces there would silently not be enforced; with
+ * requireForEnforceMode that is an error naming the environment, the template and the fix.
+ */
+function checkEnforceNeedsKyverno(envs: readonly ResolvedEnvironment[], rollout: Rollout, problems: Problems): void {
+  for (const env of envs) {
+    if (hasKyverno(env) || !env.kyverno.requireForEnforceMode) continue;
+    for (const template of TEMPLATES.map((t) => t.name)) {
+      const stage = stageOf(rollout, template);
+      if (modeAt(stage, env.name as LadderEnvironment) !== 'Enforce') continue;
+      problems.add(
+        `environments.${env.name}.kyverno.mode`,
+        `'${env.kyverno.mode}' renders no policies, but the ladder enforces ${template} in ${env.name} (environments/rollout.ts: ${stage}) and kyverno.requireForEnforceMode is true: nothing would enforce it (edit environments/${env.name}.ts: set kyverno.mode to managed or byo, or kyverno.requireForEnforceMode: false; or move ${template} below enforce:${env.name} in environments/rollout.ts)`,
+      );
+    }
+  }
 }
 
 function resolveEnvironment(config: EnvironmentConfig, path: string, check: Check): ResolvedEnvironment | undefined {

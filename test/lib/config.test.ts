@@ -1,6 +1,7 @@
 import { ENVIRONMENTS } from '../../environments';
 import { resolveEnvironments } from '../../lib/config';
-import { errorFor } from '../support/config-errors';
+import type { EnvironmentConfig } from '../../environments/types';
+import { editableEnvironment, errorFor } from '../support/config-errors';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
@@ -66,6 +67,19 @@ describe('resolveEnvironments', () => {
     expect(errorFor((e) => (e.kyverno.managed = { admissionReplicas: 0 }))).toContain(
       'environments.prod.kyverno.managed.admissionReplicas: 0 must be a whole number from 1 to 15',
     );
+  });
+
+  it.each(['disabled', 'auto'] as const)('fails when the ladder enforces a template in an environment whose Kyverno is %s and requireForEnforceMode is true', (mode) => {
+    // require-labels is at enforce:staging in environments/rollout.ts.
+    expect(errorFor((e) => (e.kyverno = { mode }), 'staging')).toContain(
+      `environments.staging.kyverno.mode: '${mode}' renders no policies, but the ladder enforces require-labels in staging (environments/rollout.ts: enforce:staging) and kyverno.requireForEnforceMode is true: nothing would enforce it (edit environments/staging.ts: set kyverno.mode to managed or byo, or kyverno.requireForEnforceMode: false; or move require-labels below enforce:staging in environments/rollout.ts)`,
+    );
+  });
+
+  it('accepts an enforcing ladder without Kyverno when requireForEnforceMode is false', () => {
+    const staging = editableEnvironment('staging');
+    staging.kyverno = { mode: 'disabled', requireForEnforceMode: false };
+    expect(() => resolveEnvironments([staging as EnvironmentConfig])).not.toThrow();
   });
 
   it('fails when two environments share a name', () => {
