@@ -228,8 +228,9 @@ export interface KyvernoConfig {
    */
   readonly namespace?: string;
   /**
-   * Namespace where Kyverno honours PolicyExceptions and Krate writes them.
-   * @default the Krate namespace
+   * Namespace where Kyverno honours PolicyExceptions and Krate writes them. Required for `byo`:
+   * there it is the existing Kyverno's `features.policyExceptions.namespace`, which its owners set.
+   * @default the Krate namespace (required when mode is 'byo')
    */
   readonly policyNamespace?: string;
   /**

@@ -141,6 +141,13 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
     check.oneOf(`${path}.kyverno.mode`, kyverno.mode, KYVERNO_MODES);
     if (kyverno.namespace !== undefined) check.dnsLabel(`${path}.kyverno.namespace`, kyverno.namespace);
     if (kyverno.policyNamespace !== undefined) check.dnsLabel(`${path}.kyverno.policyNamespace`, kyverno.policyNamespace);
+    else if (kyverno.mode === 'byo') {
+      // A Kyverno we do not install honours exceptions where its owners configured, not where we default.
+      check.problems.add(
+        `${path}.kyverno.policyNamespace`,
+        `must be set when kyverno.mode is 'byo': Kyverno honours PolicyExceptions only in its features.policyExceptions.namespace, which the existing Kyverno's owners choose, not this repository; a default could put every exception where Kyverno ignores it (${fix}: set it to that Kyverno's features.policyExceptions.namespace)`,
+      );
+    }
     boolean(`${path}.kyverno.requireForEnforceMode`, kyverno.requireForEnforceMode);
     boolean(`${path}.kyverno.discoverExisting`, kyverno.discoverExisting);
     const managed = kyverno.managed ?? {};

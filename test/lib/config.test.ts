@@ -82,6 +82,18 @@ describe('resolveEnvironments', () => {
     expect(() => resolveEnvironments([staging as EnvironmentConfig])).not.toThrow();
   });
 
+  it('fails when a byo environment does not name its exception namespace', () => {
+    expect(errorFor((e) => (e.kyverno = { mode: 'byo' }), 'staging')).toContain(
+      "environments.staging.kyverno.policyNamespace: must be set when kyverno.mode is 'byo': Kyverno honours PolicyExceptions only in its features.policyExceptions.namespace, which the existing Kyverno's owners choose, not this repository; a default could put every exception where Kyverno ignores it (edit environments/staging.ts: set it to that Kyverno's features.policyExceptions.namespace)",
+    );
+  });
+
+  it('takes the byo exception namespace as configured', () => {
+    const staging = editableEnvironment('staging');
+    staging.kyverno = { mode: 'byo', policyNamespace: 'kyverno-exceptions' };
+    expect(resolveEnvironments([staging as EnvironmentConfig])[0].kyverno.policyNamespace).toBe('kyverno-exceptions');
+  });
+
   it('fails when two environments share a name', () => {
     expect(() => resolveEnvironments([prod, prod])).toThrow("environments.prod.name: 'prod' is defined twice");
   });
