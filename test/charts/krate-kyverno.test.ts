@@ -174,6 +174,13 @@ describe('the managed Kyverno Application', () => {
     expect(upstream.config.resourceFilters).toContain('[Event,*,*]');
   });
 
+  it('filters out no pod controller, so admission evaluates what scan and autogen evaluate (ReplicaSets included)', () => {
+    const controllers = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+    // A kind or all its subresources (Pod/binding, the scheduler's subresource, may stay filtered).
+    const filtered = (upstream.config.resourceFilters as string[]).filter((f) => controllers.some((k) => f.startsWith(`[${k},`) || f.startsWith(`[${k}/*,`)));
+    expect(filtered).toEqual([]);
+  });
+
   it('adds a pinned Policy Reporter Application after Kyverno when asked', () => {
     const ms = render(kyverno({ mode: 'managed', policyReporter: { enabled: true, mode: 'managed' } }));
     const pr = find(ms, 'Application', 'policy-reporter') as any;
@@ -297,6 +304,16 @@ describe('installMethod helm-dependency (offline, with a local stand-in for the 
     expect(failure({ ...helmDep, kyverno: { config: { webhooks: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kyverno'] }] } } } } }, chart)).toContain(
       "kyverno.config.webhooks.namespaceSelector does not exclude namespace 'argocd'",
     );
+  });
+
+  it('fails when the subchart values would filter out ReplicaSets (upstream default)', () => {
+    vendor('3.9.0');
+    expect(failure({ ...helmDep, kyverno: { config: { resourceFilters: ['[Event,*,*]', '[ReplicaSet,*,*]'] } } }, chart)).toContain(
+      "kyverno.config.resourceFilters filters '[ReplicaSet,*,*]': Krate's Pod policies autogenerate rules for ReplicaSets, so admission would skip what scan reports. Remove it (the chart's default list has none).",
+    );
+    const got = JSON.parse((find(render(helmDep, chart), 'ConfigMap', 'kyverno-received-values') as any).data['values.json']);
+    expect(got.config.resourceFilters.filter((f: string) => f.startsWith('[ReplicaSet'))).toEqual([]);
+    expect(got.config.resourceFilters).toContain('[*/*,kube-system,*]');
   });
 
   it('fails when a vendored subchart would install Kyverno in another mode', () => {
