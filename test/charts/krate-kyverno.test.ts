@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helm } from '../../lib/helm';
 import { parseManifests, type Manifest, type SourcedManifest } from '../../lib/manifests';
-import { CHARTS_DIR } from '../../lib/paths';
+import { CHARTS_DIR, REPO_ROOT } from '../../lib/paths';
 import { auditRbac, formatRbacFinding } from '../../lib/rbac-audit';
 
 const CHART = join(CHARTS_DIR, 'krate-kyverno');
@@ -260,6 +260,36 @@ describe('managed.values cannot override what Krate computes', () => {
   });
 });
 
+interface HelmStep {
+  readonly text: string;
+  readonly install: boolean;
+  /** Values after this step: its --set flags over the previous step's with --reuse-values. */
+  readonly values: Values;
+}
+
+/** `helm upgrade` command sequences in the READMEs (a new `--install` starts a sequence), with their --set values. */
+function documentedHelmInstalls(): HelmStep[][] {
+  const sequences: HelmStep[][] = [];
+  for (const file of [join(REPO_ROOT, 'README.md'), join(CHART, 'README.md')]) {
+    const commands = readFileSync(file, 'utf8').replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('helm upgrade'));
+    for (const text of commands) {
+      const install = text.includes('--install');
+      const previous = install ? undefined : sequences[sequences.length - 1];
+      if (!install) expect(text).toContain('--reuse-values');
+      const values: Values = structuredClone(previous ? previous[previous.length - 1].values : {});
+      for (const [, key, raw] of text.matchAll(/--set ([\w.]+)=(\S+)/g)) {
+        const path = key.split('.');
+        let node = values as Record<string, any>;
+        for (const p of path.slice(0, -1)) node = node[p] ??= {};
+        node[path[path.length - 1]] = raw === 'true' ? true : raw === 'false' ? false : raw;
+      }
+      if (install) sequences.push([]);
+      sequences[sequences.length - 1].push({ text, install, values });
+    }
+  }
+  return sequences;
+}
+
 describe('installMethod helm-dependency (offline, with a local stand-in for the upstream chart)', () => {
   let dir: string;
   let chart: string;
@@ -314,6 +344,27 @@ describe('installMethod helm-dependency (offline, with a local stand-in for the 
     const got = JSON.parse((find(render(helmDep, chart), 'ConfigMap', 'kyverno-received-values') as any).data['values.json']);
     expect(got.config.resourceFilters.filter((f: string) => f.startsWith('[ReplicaSet'))).toEqual([]);
     expect(got.config.resourceFilters).toContain('[*/*,kube-system,*]');
+  });
+
+  it('installs with the documented plain-helm commands: no Krate custom resource in the release that creates its CRDs', () => {
+    vendor('3.9.0');
+    // Helm maps every object of a release before applying any, so a PolicyProfile next to its CRD
+    // fails on a fresh cluster with "resource mapping not found".
+    const sameReleaseCustomResources = (ms: Manifest[]): string[] => {
+      const crdKinds = new Set(ms.filter((m) => m.kind === 'CustomResourceDefinition').map((m) => `${(m.spec as any).group}/${(m.spec as any).names.kind}`));
+      return ms.filter((m) => crdKinds.has(`${m.apiVersion.split('/')[0]}/${m.kind}`)).map((m) => `${m.kind}/${m.metadata.name}`);
+    };
+    const chartFor = (v: Values): string => (JSON.stringify(v).includes('helm-dependency') ? chart : CHART);
+    expect(sameReleaseCustomResources(render({})).sort()).toEqual(['PolicyBinding/krate-example', 'PolicyProfile/krate-default']);
+    const sequences = documentedHelmInstalls();
+    expect(sequences.length).toBeGreaterThanOrEqual(2); // the chart README's install and its helm-dependency section
+    for (const steps of sequences) {
+      expect(steps[0].install).toBe(true);
+      expect({ command: steps[0].text, crs: sameReleaseCustomResources(render(steps[0].values, chartFor(steps[0].values))) }).toEqual({ command: steps[0].text, crs: [] });
+      // The later --reuse-values step brings the default pack once the CRDs exist.
+      const last = steps[steps.length - 1];
+      expect(sameReleaseCustomResources(render(last.values, chartFor(last.values)))).toContain('PolicyProfile/krate-default');
+    }
   });
 
   it('fails when a vendored subchart would install Kyverno in another mode', () => {
