@@ -6,7 +6,7 @@ import { PolicyExceptions } from '../constructs/policy-exceptions';
 import { exceptionsFor } from '../lib/exceptions';
 import { KratePolicies } from '../constructs/policies/krate-policies';
 import { environmentPolicies } from '../constructs/policies/render';
-import type { ResolvedEnvironment } from '../environments/types';
+import { hasKyverno, type ResolvedEnvironment } from '../environments/types';
 
 /** One Argo CD application an environment may get: what it syncs, where, and when. */
 export interface CatalogEntry {
@@ -38,20 +38,23 @@ export const CATALOG: readonly CatalogEntry[] = [
     argocd: { finalizer: 'none' },
   },
   {
-    // After the engine (its CRDs and webhooks); only environments some template has reached.
+    // After the engine (its CRDs and webhooks); only environments some template has reached and
+    // whose Kyverno mode says Kyverno is there (no CRDs: Argo CD's sync would fail forever).
     name: 'policies',
     syncWave: 10,
     destinationNamespace: (env) => env.krate.namespace,
-    build: (scope, env) => (environmentPolicies(env).length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
+    build: (scope, env) => (hasKyverno(env) && environmentPolicies(env).length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
     // Deleting the app removes its policies: orphaned Deny policies nobody manages are worse than none.
     argocd: { finalizer: 'foreground' },
   },
   {
-    // After the policies (wave 10): an exception references policies by name.
+    // After the policies (wave 10): an exception references policies by name. Only where Kyverno
+    // is there by configuration, like the policies.
     name: 'policy-exceptions',
     syncWave: 20,
     destinationNamespace: (env) => env.kyverno.policyNamespace,
     build: (scope, env) => {
+      if (!hasKyverno(env)) return undefined;
       const exceptions = exceptionsFor(env);
       return exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env, exceptions }) : undefined;
     },

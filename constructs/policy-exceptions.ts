@@ -40,9 +40,8 @@ export class PolicyExceptions extends AppChart {
           labels: {
             'app.kubernetes.io/managed-by': 'krate-policy-gitops',
             'krate.a5c.ai/policy-template': e.template,
-            // Kyverno's cleanup controller deletes the exception on this date even if nobody
-            // removes it from git (absolute-date form of the TTL label).
-            'cleanup.kyverno.io/ttl': e.expiresAt,
+            // No cleanup.kyverno.io/ttl label: Kyverno would delete the object and Argo CD's
+            // self-heal recreate it, in a loop. spec.expiresAt ends the exception instead.
           },
           annotations: {
             // The CRD comes from the Kyverno install (another app, an earlier wave).
@@ -57,8 +56,8 @@ export class PolicyExceptions extends AppChart {
         spec: {
           policyRefs: policyRefsFor(env, e.template),
           matchConditions: exceptionMatchConditions(e),
-          // Kyverno stops honouring the exception at this instant; the cleanup label then deletes it,
-          // and `krate-policy check` fails CI from this date until it is removed from git.
+          // Kyverno stops honouring the exception at this instant; the object stays until it is
+          // removed from git, and `krate-policy check` fails CI from this date until then.
           expiresAt: expires,
         },
       });

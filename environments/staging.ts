@@ -11,7 +11,9 @@ export const staging: EnvironmentConfig = {
   clusters: [{ name: 'staging', labels: { 'krate.a5c.ai/environment': 'staging' } }],
   // staging shares a cluster whose Kyverno another team runs: we only read it (no policy or
   // exception writes), so policies reach staging through Argo CD, not Krate's controller.
-  kyverno: { mode: 'byo' },
+  // Its exception namespace is that Kyverno's features.policyExceptions.namespace, set by its
+  // owners (agreed with them: krate-system); byo requires it here so a change there is a change here.
+  kyverno: { mode: 'byo', policyNamespace: 'krate-system' },
   exclusions: { platformNamespaces: ['cert-manager'] },
   // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
   rbac: {

@@ -7,6 +7,19 @@
 export const KYVERNO_MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
 export type KyvernoMode = (typeof KYVERNO_MODES)[number];
 
+/**
+ * Modes in which Kyverno is on the cluster by configuration, so this repository's Argo CD apps may
+ * sync Kyverno objects (policies, PolicyExceptions): `managed` installs it, `byo` declares it is
+ * there. `disabled` has no CRDs (Argo CD's sync would fail forever) and `auto` is read-only until
+ * Krate finds a Kyverno at runtime, which synth cannot know, so neither gets them.
+ */
+export const KYVERNO_PRESENT_MODES: readonly KyvernoMode[] = ['managed', 'byo'];
+
+/** True when the environment's Kyverno mode says Kyverno is there (see KYVERNO_PRESENT_MODES). */
+export function hasKyverno(env: { readonly kyverno: { readonly mode: KyvernoMode } }): boolean {
+  return KYVERNO_PRESENT_MODES.includes(env.kyverno.mode);
+}
+
 /** Argo CD cluster-secret label that puts a cluster in an environment's fleet (ApplicationSet selector). */
 export const FLEET_ENVIRONMENT_LABEL = 'krate.a5c.ai/policy-environment';
 /** Argo CD cluster-secret label naming the cluster, so per-cluster overrides can select it. */
@@ -156,7 +169,9 @@ export interface ManagedKyvernoConfig {
    */
   readonly installMethod?: KyvernoInstallMethod;
   /**
-   * Extra upstream Kyverno chart values, merged last (they win over Krate's defaults).
+   * Extra upstream Kyverno chart values, merged last (they win over Krate's defaults). Krate's
+   * webhook exclusions and exception settings (`config.webhooks`, `config.resourceFilters`,
+   * `config.excludeKyvernoNamespace`, `features.policyExceptions`) cannot be set here.
    * @default {}
    */
   readonly values?: Readonly<Record<string, unknown>>;
@@ -213,8 +228,9 @@ export interface KyvernoConfig {
    */
   readonly namespace?: string;
   /**
-   * Namespace where Kyverno honours PolicyExceptions and Krate writes them.
-   * @default the Krate namespace
+   * Namespace where Kyverno honours PolicyExceptions and Krate writes them. Required for `byo`:
+   * there it is the existing Kyverno's `features.policyExceptions.namespace`, which its owners set.
+   * @default the Krate namespace (required when mode is 'byo')
    */
   readonly policyNamespace?: string;
   /**

@@ -6,6 +6,7 @@ import {
   FLEET_ENVIRONMENT_LABEL,
   KYVERNO_INSTALL_METHODS,
   KYVERNO_MODES,
+  hasKyverno,
   POLICY_PACK_MODES,
   POLICY_REPORTER_MODES,
   type EnvironmentConfig,
@@ -17,7 +18,7 @@ import {
 import { Problems, show } from './errors';
 import { DEFAULT_EXCEPTION_MAX_DAYS, validateExceptions } from './exceptions';
 import { PROTECTED_NAMESPACES } from './exclusions';
-import { LADDER_ENVIRONMENTS } from './ladder';
+import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from './ladder';
 import { stageOf, validateRollout, type Rollout } from './rollout';
 import { Check } from './validators';
 
@@ -52,10 +53,31 @@ export function resolveEnvironments(configs: readonly EnvironmentConfig[], sourc
   });
   // The rollout and the exceptions are configuration too: nothing renders while they are invalid.
   const rollout = sources.rollout ?? ROLLOUT;
+  const rolloutProblems = problems.count;
   validateRollout(rollout, problems);
+  if (problems.count === rolloutProblems) checkEnforceNeedsKyverno(resolved, rollout as Rollout, problems);
   validateExceptions(sources.exceptions ?? EXCEPTIONS, resolved, problems, { stageOf: (t) => (rollout !== null && typeof rollout === 'object' ? stageOf(rollout as Rollout, t) : 'draft') });
   problems.throwIfAny();
   return resolved;
+}
+
+/**
+ * An environment without Kyverno by configuration (disabled, or auto: see hasKyverno) gets no
+ * policies app, so a template the ladder enforces there would silently not be enforced; with
+ * requireForEnforceMode that is an error naming the environment, the template and the fix.
+ */
+function checkEnforceNeedsKyverno(envs: readonly ResolvedEnvironment[], rollout: Rollout, problems: Problems): void {
+  for (const env of envs) {
+    if (hasKyverno(env) || !env.kyverno.requireForEnforceMode) continue;
+    for (const template of TEMPLATES.map((t) => t.name)) {
+      const stage = stageOf(rollout, template);
+      if (modeAt(stage, env.name as LadderEnvironment) !== 'Enforce') continue;
+      problems.add(
+        `environments.${env.name}.kyverno.mode`,
+        `'${env.kyverno.mode}' renders no policies, but the ladder enforces ${template} in ${env.name} (environments/rollout.ts: ${stage}) and kyverno.requireForEnforceMode is true: nothing would enforce it (edit environments/${env.name}.ts: set kyverno.mode to managed or byo, or kyverno.requireForEnforceMode: false; or move ${template} below enforce:${env.name} in environments/rollout.ts)`,
+      );
+    }
+  }
 }
 
 function resolveEnvironment(config: EnvironmentConfig, path: string, check: Check): ResolvedEnvironment | undefined {
@@ -119,6 +141,13 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
     check.oneOf(`${path}.kyverno.mode`, kyverno.mode, KYVERNO_MODES);
     if (kyverno.namespace !== undefined) check.dnsLabel(`${path}.kyverno.namespace`, kyverno.namespace);
     if (kyverno.policyNamespace !== undefined) check.dnsLabel(`${path}.kyverno.policyNamespace`, kyverno.policyNamespace);
+    else if (kyverno.mode === 'byo') {
+      // A Kyverno we do not install honours exceptions where its owners configured, not where we default.
+      check.problems.add(
+        `${path}.kyverno.policyNamespace`,
+        `must be set when kyverno.mode is 'byo': Kyverno honours PolicyExceptions only in its features.policyExceptions.namespace, which the existing Kyverno's owners choose, not this repository; a default could put every exception where Kyverno ignores it (${fix}: set it to that Kyverno's features.policyExceptions.namespace)`,
+      );
+    }
     boolean(`${path}.kyverno.requireForEnforceMode`, kyverno.requireForEnforceMode);
     boolean(`${path}.kyverno.discoverExisting`, kyverno.discoverExisting);
     const managed = kyverno.managed ?? {};
@@ -129,8 +158,12 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
       if (managed.installMethod !== undefined) check.oneOf(`${path}.kyverno.managed.installMethod`, managed.installMethod, KYVERNO_INSTALL_METHODS);
       if (managed.values !== undefined && (managed.values === null || typeof managed.values !== 'object' || Array.isArray(managed.values))) {
         check.problems.add(`${path}.kyverno.managed.values`, `${show(managed.values)} must be an object of upstream Kyverno chart values (${fix})`);
-      } else if (managed.values && 'createSelfSignedCert' in managed.values) {
-        check.problems.add(`${path}.kyverno.managed.values.createSelfSignedCert`, `must not be set: it renders private keys into dist/ (${fix}: remove it; Kyverno issues its own certificates)`);
+      } else if (managed.values) {
+        const vpath = `${path}.kyverno.managed.values`;
+        if ('createSelfSignedCert' in managed.values) {
+          check.problems.add(`${vpath}.createSelfSignedCert`, `must not be set: it renders private keys into dist/ (${fix}: remove it; Kyverno issues its own certificates)`);
+        }
+        checkKrateOwnedKyvernoValues(check, vpath, managed.values, fix);
       }
     }
     const reporter = kyverno.policyReporter ?? {};
@@ -240,6 +273,35 @@ function resolveEnvironment(config: EnvironmentConfig, path: string, check: Chec
       },
     },
   };
+}
+
+/**
+ * Upstream Kyverno values Krate computes (charts/krate-kyverno's upstreamValues): managed.values is
+ * merged over them, so setting one could drop a protected namespace from the webhooks or move the
+ * exception namespace. The chart refuses the same keys (templates/validate.yaml).
+ */
+export const KRATE_OWNED_KYVERNO_VALUES: readonly { readonly section: 'config' | 'features'; readonly key: string; readonly instead: string }[] = [
+  { section: 'config', key: 'webhooks', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'resourceFilters', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'excludeKyvernoNamespace', instead: 'exclusions.platformNamespaces' },
+  { section: 'features', key: 'policyExceptions', instead: 'kyverno.policyNamespace' },
+];
+
+function checkKrateOwnedKyvernoValues(check: Check, path: string, values: Readonly<Record<string, unknown>>, fix: string): void {
+  for (const section of ['config', 'features'] as const) {
+    if (!(section in values)) continue;
+    const block = values[section];
+    if (block === null || typeof block !== 'object' || Array.isArray(block)) {
+      check.problems.add(`${path}.${section}`, `${show(block)} must be an object (it would replace Krate's webhook exclusions and exception settings) (${fix})`);
+      continue;
+    }
+    for (const owned of KRATE_OWNED_KYVERNO_VALUES.filter((o) => o.section === section && o.key in block)) {
+      check.problems.add(
+        `${path}.${section}.${owned.key}`,
+        `must not be set: Krate computes it from the namespace exclusions and the exception namespace, and a value here would win over them (a protected namespace could be dropped) (${fix}: remove it; use ${owned.instead} instead)`,
+      );
+    }
+  }
 }
 
 const DURATION = /^\d+(s|m|h)$/;

@@ -7,6 +7,8 @@ export const RBAC_RULES = {
   'no-secrets': 'no access to Secrets: Krate never needs them through these roles',
   'no-escalation': 'no escalate, bind or impersonate: they let a subject grant itself more than it has',
   'policyexception-write': 'PolicyException write is bound only to the exception-controller ServiceAccount, with a RoleBinding in the exception namespace',
+  'kyverno-side-effect-policy-write':
+    "no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy",
 } as const;
 export type RbacRuleId = keyof typeof RBAC_RULES;
 
@@ -49,6 +51,15 @@ const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
 const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', '*'];
 const POLICY_EXCEPTION_GROUPS = ['kyverno.io', 'policies.kyverno.io', '*'];
+/**
+ * Kyverno policy kinds that change, create or delete other objects, by API group. kyverno.io
+ * (Cluster)Policies can carry mutate and generate rules and (Cluster)CleanupPolicies delete, so
+ * write on them is the same power; validating kinds only admit or deny.
+ */
+const SIDE_EFFECT_POLICIES: Readonly<Record<string, readonly string[]>> = {
+  'policies.kyverno.io': ['mutatingpolicies', 'namespacedmutatingpolicies', 'generatingpolicies', 'namespacedgeneratingpolicies', 'deletingpolicies', 'namespaceddeletingpolicies'],
+  'kyverno.io': ['clusterpolicies', 'policies', 'cleanuppolicies', 'clustercleanuppolicies'],
+};
 
 function isRbac(m: Manifest): boolean {
   return /^rbac\.authorization\.k8s\.io\//.test(m.apiVersion) && [...ROLE_KINDS, ...BINDING_KINDS].includes(m.kind);
@@ -75,6 +86,13 @@ const grantsPolicyExceptionWrite = (r: PolicyRule): boolean =>
   r.resources.some((res) => res === 'policyexceptions' || res === '*') &&
   r.verbs.some((v) => WRITE_VERBS.includes(v));
 
+/** The mutating/generating/deleting Kyverno policy resources a rule may write (`group/resource`). */
+function sideEffectPolicyWrites(r: PolicyRule): string[] {
+  if (!r.verbs.some((v) => WRITE_VERBS.includes(v))) return [];
+  const groups = r.apiGroups.includes('*') ? Object.keys(SIDE_EFFECT_POLICIES) : r.apiGroups.filter((g) => g in SIDE_EFFECT_POLICIES);
+  return groups.flatMap((g) => SIDE_EFFECT_POLICIES[g].filter((res) => r.resources.includes(res) || r.resources.includes('*')).map((res) => `${g}/${res}`));
+}
+
 /**
  * Audits every Role/ClusterRole (and the bindings of PolicyException writers) among the given
  * manifests. Objects that are not RBAC are ignored, so it runs over whole folders.
@@ -100,6 +118,10 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
       }
       const esc = r.verbs.filter((v) => ESCALATION_VERBS.includes(v));
       if (esc.length > 0) add(`rules[${i}].verbs`, 'no-escalation', `'${esc.join("', '")}' lets the subject grant itself more access; remove ${esc.length > 1 ? 'them' : 'it'}`);
+      const sideEffects = sideEffectPolicyWrites(r);
+      if (sideEffects.length > 0) {
+        add(`rules[${i}]`, 'kyverno-side-effect-policy-write', `grants write on ${sideEffects.join(', ')}: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only`);
+      }
       if (grantsPolicyExceptionWrite(r)) {
         writers.set(roleKey(item.manifest.kind, item.manifest.metadata.namespace, item.manifest.metadata.name), item);
         const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;

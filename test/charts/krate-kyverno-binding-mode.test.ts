@@ -49,3 +49,23 @@ describe('PolicyBinding enforce-mode gate (ValidatingAdmissionPolicy)', () => {
     expect(admit('enforce', 'system:serviceaccount:team-a:ci', [])).toContain("PolicyBinding mode 'enforce' is set by platform admins");
   });
 });
+
+describe('the gate needs admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (GA in Kubernetes 1.30)', () => {
+  const kinds = (...flags: string[]): string[] => {
+    const out = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno'), '--namespace', 'krate-system', ...flags]);
+    expect(out.stderr).toBe('');
+    return parseManifests(out.stdout, 'helm template').map((i) => i.manifest.kind).filter((k) => k.startsWith('ValidatingAdmissionPolicy'));
+  };
+  const BOTH = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
+
+  it.each(['1.28.0', '1.29.9'])('is left out on Kubernetes %s (the chart still installs there: kubeVersion >=1.28)', (v) => {
+    expect(kinds('--kube-version', v)).toEqual([]);
+    const lint = helm(['lint', '--strict', join(CHARTS_DIR, 'krate-kyverno'), '--kube-version', v]);
+    expect(lint.status).toBe(0);
+  });
+
+  it('renders from Kubernetes 1.30, or wherever the cluster serves the v1 kind', () => {
+    expect(kinds('--kube-version', '1.30.0')).toEqual(BOTH);
+    expect(kinds('--kube-version', '1.29.0', '--api-versions', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy')).toEqual(BOTH);
+  });
+});

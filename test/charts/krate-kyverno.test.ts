@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helm } from '../../lib/helm';
 import { parseManifests, type Manifest, type SourcedManifest } from '../../lib/manifests';
-import { CHARTS_DIR } from '../../lib/paths';
+import { CHARTS_DIR, REPO_ROOT } from '../../lib/paths';
 import { auditRbac, formatRbacFinding } from '../../lib/rbac-audit';
 
 const CHART = join(CHARTS_DIR, 'krate-kyverno');
@@ -107,8 +107,9 @@ describe('krate-kyverno chart in each mode', () => {
     expect(find(byMode.managed, 'ClusterRole', 'krate-kyverno-controller-policy-write')).toBeUndefined();
     const on = render(kyverno({ mode: 'managed' }, { rbac: { managedPolicyBindings: { enabled: true } } }));
     const write = find(on, 'ClusterRole', 'krate-kyverno-controller-policy-write') as unknown as { rules: Rule[] };
-    expect(write.rules[0].apiGroups).toEqual(['policies.kyverno.io']);
-    expect(write.rules[0].resources).not.toContain('policyexceptions');
+    // Krate renders only validating policies: write on mutating/generating/deleting kinds would be
+    // cluster-admin through Kyverno's ServiceAccounts.
+    expect(write.rules).toEqual([{ apiGroups: ['policies.kyverno.io'], resources: ['validatingpolicies', 'imagevalidatingpolicies'], verbs: ['create', 'update', 'patch', 'delete'] }]);
     expect(find(on, 'ClusterRoleBinding', 'krate-kyverno-controller-policy-write')).toBeDefined();
   });
 
@@ -173,6 +174,13 @@ describe('the managed Kyverno Application', () => {
     expect(upstream.config.resourceFilters).toContain('[Event,*,*]');
   });
 
+  it('filters out no pod controller, so admission evaluates what scan and autogen evaluate (ReplicaSets included)', () => {
+    const controllers = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+    // A kind or all its subresources (Pod/binding, the scheduler's subresource, may stay filtered).
+    const filtered = (upstream.config.resourceFilters as string[]).filter((f) => controllers.some((k) => f.startsWith(`[${k},`) || f.startsWith(`[${k}/*,`)));
+    expect(filtered).toEqual([]);
+  });
+
   it('adds a pinned Policy Reporter Application after Kyverno when asked', () => {
     const ms = render(kyverno({ mode: 'managed', policyReporter: { enabled: true, mode: 'managed' } }));
     const pr = find(ms, 'Application', 'policy-reporter') as any;
@@ -225,6 +233,63 @@ describe('krate-kyverno install-time checks', () => {
   });
 });
 
+describe('managed.values cannot override what Krate computes', () => {
+  it.each([
+    ['config', 'webhooks', { namespaceSelector: { matchExpressions: [] } }, 'excludedNamespaces'],
+    ['config', 'resourceFilters', ['[Event,*,*]'], 'excludedNamespaces'],
+    ['config', 'excludeKyvernoNamespace', false, 'excludedNamespaces'],
+    ['features', 'policyExceptions', { enabled: true, namespace: 'default' }, 'policyNamespace'],
+  ])('fails when managed.values sets %s.%s', (section, key, value, instead) => {
+    expect(failure(kyverno({ mode: 'managed', managed: { values: { [section]: { [key]: value } } } }))).toContain(
+      `externalDependencies.kyverno.managed.values.${section}.${key} is set: Krate computes it from externalDependencies.kyverno.excludedNamespaces and externalDependencies.kyverno.policyNamespace, and managed.values would win over them (a protected namespace could be dropped). Remove it; set externalDependencies.kyverno.${instead} instead.`,
+    );
+  });
+
+  it('fails when managed.values replaces the config block with a non-object', () => {
+    expect(failure(kyverno({ mode: 'managed', managed: { values: { config: 'none' } } }))).toContain(
+      "externalDependencies.kyverno.managed.values.config must be an object: it would replace Krate's webhook exclusions and exception settings.",
+    );
+  });
+
+  it('still merges other upstream values under config and features', () => {
+    const app = find(render(kyverno({ mode: 'managed', managed: { values: { config: { webhookAnnotations: { a: 'b' } }, features: { logging: { format: 'json' } } } } })), 'Application', 'kyverno') as any;
+    const v = app.spec.source.helm.valuesObject;
+    expect(v.config.webhookAnnotations).toEqual({ a: 'b' });
+    expect(v.config.webhooks.namespaceSelector.matchExpressions[0].values).toContain('kube-system');
+    expect(v.features).toEqual({ logging: { format: 'json' }, policyExceptions: { enabled: true, namespace: 'krate-system' } });
+  });
+});
+
+interface HelmStep {
+  readonly text: string;
+  readonly install: boolean;
+  /** Values after this step: its --set flags over the previous step's with --reuse-values. */
+  readonly values: Values;
+}
+
+/** `helm upgrade` command sequences in the READMEs (a new `--install` starts a sequence), with their --set values. */
+function documentedHelmInstalls(): HelmStep[][] {
+  const sequences: HelmStep[][] = [];
+  for (const file of [join(REPO_ROOT, 'README.md'), join(CHART, 'README.md')]) {
+    const commands = readFileSync(file, 'utf8').replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('helm upgrade'));
+    for (const text of commands) {
+      const install = text.includes('--install');
+      const previous = install ? undefined : sequences[sequences.length - 1];
+      if (!install) expect(text).toContain('--reuse-values');
+      const values: Values = structuredClone(previous ? previous[previous.length - 1].values : {});
+      for (const [, key, raw] of text.matchAll(/--set ([\w.]+)=(\S+)/g)) {
+        const path = key.split('.');
+        let node = values as Record<string, any>;
+        for (const p of path.slice(0, -1)) node = node[p] ??= {};
+        node[path[path.length - 1]] = raw === 'true' ? true : raw === 'false' ? false : raw;
+      }
+      if (install) sequences.push([]);
+      sequences[sequences.length - 1].push({ text, install, values });
+    }
+  }
+  return sequences;
+}
+
 describe('installMethod helm-dependency (offline, with a local stand-in for the upstream chart)', () => {
   let dir: string;
   let chart: string;
@@ -269,6 +334,37 @@ describe('installMethod helm-dependency (offline, with a local stand-in for the 
     expect(failure({ ...helmDep, kyverno: { config: { webhooks: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kyverno'] }] } } } } }, chart)).toContain(
       "kyverno.config.webhooks.namespaceSelector does not exclude namespace 'argocd'",
     );
+  });
+
+  it('fails when the subchart values would filter out ReplicaSets (upstream default)', () => {
+    vendor('3.9.0');
+    expect(failure({ ...helmDep, kyverno: { config: { resourceFilters: ['[Event,*,*]', '[ReplicaSet,*,*]'] } } }, chart)).toContain(
+      "kyverno.config.resourceFilters filters '[ReplicaSet,*,*]': Krate's Pod policies autogenerate rules for ReplicaSets, so admission would skip what scan reports. Remove it (the chart's default list has none).",
+    );
+    const got = JSON.parse((find(render(helmDep, chart), 'ConfigMap', 'kyverno-received-values') as any).data['values.json']);
+    expect(got.config.resourceFilters.filter((f: string) => f.startsWith('[ReplicaSet'))).toEqual([]);
+    expect(got.config.resourceFilters).toContain('[*/*,kube-system,*]');
+  });
+
+  it('installs with the documented plain-helm commands: no Krate custom resource in the release that creates its CRDs', () => {
+    vendor('3.9.0');
+    // Helm maps every object of a release before applying any, so a PolicyProfile next to its CRD
+    // fails on a fresh cluster with "resource mapping not found".
+    const sameReleaseCustomResources = (ms: Manifest[]): string[] => {
+      const crdKinds = new Set(ms.filter((m) => m.kind === 'CustomResourceDefinition').map((m) => `${(m.spec as any).group}/${(m.spec as any).names.kind}`));
+      return ms.filter((m) => crdKinds.has(`${m.apiVersion.split('/')[0]}/${m.kind}`)).map((m) => `${m.kind}/${m.metadata.name}`);
+    };
+    const chartFor = (v: Values): string => (JSON.stringify(v).includes('helm-dependency') ? chart : CHART);
+    expect(sameReleaseCustomResources(render({})).sort()).toEqual(['PolicyBinding/krate-example', 'PolicyProfile/krate-default']);
+    const sequences = documentedHelmInstalls();
+    expect(sequences.length).toBeGreaterThanOrEqual(2); // the chart README's install and its helm-dependency section
+    for (const steps of sequences) {
+      expect(steps[0].install).toBe(true);
+      expect({ command: steps[0].text, crs: sameReleaseCustomResources(render(steps[0].values, chartFor(steps[0].values))) }).toEqual({ command: steps[0].text, crs: [] });
+      // The later --reuse-values step brings the default pack once the CRDs exist.
+      const last = steps[steps.length - 1];
+      expect(sameReleaseCustomResources(render(last.values, chartFor(last.values)))).toContain('PolicyProfile/krate-default');
+    }
   });
 
   it('fails when a vendored subchart would install Kyverno in another mode', () => {

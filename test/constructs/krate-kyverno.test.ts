@@ -87,6 +87,28 @@ describe('Kyverno settings in environments', () => {
     );
   });
 
+  it.each([
+    ['config', 'webhooks', { namespaceSelector: {} }, 'exclusions.platformNamespaces'],
+    ['config', 'resourceFilters', ['[Event,*,*]'], 'exclusions.platformNamespaces'],
+    ['config', 'excludeKyvernoNamespace', false, 'exclusions.platformNamespaces'],
+    ['features', 'policyExceptions', { enabled: true, namespace: 'default' }, 'kyverno.policyNamespace'],
+  ])('fails when managed values override %s.%s (it could drop a protected namespace or move exceptions)', (section, key, value, instead) => {
+    const msg = errorFor((e) => (e.kyverno.managed = { values: { [section]: { [key]: value } } }));
+    expect(msg).toContain(`environments.prod.kyverno.managed.values.${section}.${key}: must not be set: Krate computes it`);
+    expect(msg).toContain(`(edit environments/prod.ts: remove it; use ${instead} instead)`);
+  });
+
+  it('fails when managed values replace the config or features block with a non-object', () => {
+    expect(errorFor((e) => (e.kyverno.managed = { values: { config: 'none' } }))).toContain(
+      "environments.prod.kyverno.managed.values.config: 'none' must be an object (it would replace Krate's webhook exclusions and exception settings)",
+    );
+  });
+
+  it('accepts other upstream values under config and features', () => {
+    const ok = { ...prod, kyverno: { ...prod.kyverno, managed: { values: { config: { preserve: false, webhookAnnotations: { a: 'b' } }, features: { logging: { format: 'json' } } } } } };
+    expect(() => resolveEnvironments([ok])).not.toThrow();
+  });
+
   it('fails when the default pack mode or Policy Reporter mode is unknown', () => {
     const msg = errorFor((e) => {
       e.kyverno.defaultPolicyPack = { mode: 'enforced' };

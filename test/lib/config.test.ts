@@ -1,6 +1,7 @@
 import { ENVIRONMENTS } from '../../environments';
 import { resolveEnvironments } from '../../lib/config';
-import { errorFor } from '../support/config-errors';
+import type { EnvironmentConfig } from '../../environments/types';
+import { editableEnvironment, errorFor } from '../support/config-errors';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
@@ -66,6 +67,31 @@ describe('resolveEnvironments', () => {
     expect(errorFor((e) => (e.kyverno.managed = { admissionReplicas: 0 }))).toContain(
       'environments.prod.kyverno.managed.admissionReplicas: 0 must be a whole number from 1 to 15',
     );
+  });
+
+  it.each(['disabled', 'auto'] as const)('fails when the ladder enforces a template in an environment whose Kyverno is %s and requireForEnforceMode is true', (mode) => {
+    // require-labels is at enforce:staging in environments/rollout.ts.
+    expect(errorFor((e) => (e.kyverno = { mode }), 'staging')).toContain(
+      `environments.staging.kyverno.mode: '${mode}' renders no policies, but the ladder enforces require-labels in staging (environments/rollout.ts: enforce:staging) and kyverno.requireForEnforceMode is true: nothing would enforce it (edit environments/staging.ts: set kyverno.mode to managed or byo, or kyverno.requireForEnforceMode: false; or move require-labels below enforce:staging in environments/rollout.ts)`,
+    );
+  });
+
+  it('accepts an enforcing ladder without Kyverno when requireForEnforceMode is false', () => {
+    const staging = editableEnvironment('staging');
+    staging.kyverno = { mode: 'disabled', requireForEnforceMode: false };
+    expect(() => resolveEnvironments([staging as EnvironmentConfig])).not.toThrow();
+  });
+
+  it('fails when a byo environment does not name its exception namespace', () => {
+    expect(errorFor((e) => (e.kyverno = { mode: 'byo' }), 'staging')).toContain(
+      "environments.staging.kyverno.policyNamespace: must be set when kyverno.mode is 'byo': Kyverno honours PolicyExceptions only in its features.policyExceptions.namespace, which the existing Kyverno's owners choose, not this repository; a default could put every exception where Kyverno ignores it (edit environments/staging.ts: set it to that Kyverno's features.policyExceptions.namespace)",
+    );
+  });
+
+  it('takes the byo exception namespace as configured', () => {
+    const staging = editableEnvironment('staging');
+    staging.kyverno = { mode: 'byo', policyNamespace: 'kyverno-exceptions' };
+    expect(resolveEnvironments([staging as EnvironmentConfig])[0].kyverno.policyNamespace).toBe('kyverno-exceptions');
   });
 
   it('fails when two environments share a name', () => {

@@ -76,6 +76,27 @@ describe('RBAC audit', () => {
     ]);
   });
 
+  it('fails when a role can write mutating, generating or deleting Kyverno policies (either API group)', () => {
+    expect(audit(clusterRole([
+      '  - {apiGroups: [policies.kyverno.io], resources: [validatingpolicies, mutatingpolicies, namespacedgeneratingpolicies, deletingpolicies], verbs: [get, create]}',
+      '  - {apiGroups: [kyverno.io], resources: [clusterpolicies, policyexceptions], verbs: [patch]}',
+      '  - {apiGroups: [kyverno.io], resources: [clustercleanuppolicies], verbs: [delete]}',
+      '',
+    ].join('\n')))).toEqual([
+      "rbac.yaml: ClusterRole/r: rules[0]: kyverno-side-effect-policy-write: grants write on policies.kyverno.io/mutatingpolicies, policies.kyverno.io/namespacedgeneratingpolicies, policies.kyverno.io/deletingpolicies: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only",
+      "rbac.yaml: ClusterRole/r: rules[1]: kyverno-side-effect-policy-write: grants write on kyverno.io/clusterpolicies: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only",
+      "rbac.yaml: ClusterRole/r: rules[2]: kyverno-side-effect-policy-write: grants write on kyverno.io/clustercleanuppolicies: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only",
+    ]);
+  });
+
+  it('passes validating-policy write and read-only access to every Kyverno policy kind', () => {
+    expect(audit(clusterRole([
+      '  - {apiGroups: [policies.kyverno.io], resources: [validatingpolicies, imagevalidatingpolicies], verbs: [create, update, patch, delete]}',
+      '  - {apiGroups: [policies.kyverno.io, kyverno.io], resources: [mutatingpolicies, generatingpolicies, deletingpolicies, clusterpolicies, policies], verbs: [get, list, watch]}',
+      '',
+    ].join('\n')))).toEqual([]);
+  });
+
   it('fails with a bad-input error when a role is malformed', () => {
     expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow(ConfigError);
     expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow('rbac.yaml: ClusterRole/r: rules[0].resources: must be a list of strings');

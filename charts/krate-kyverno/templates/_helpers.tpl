@@ -40,8 +40,10 @@ exceptions in one namespace; managed.values is merged last and wins.
 {{- $k := .Values.externalDependencies.kyverno -}}
 {{- $m := $k.managed -}}
 {{- $excluded := include "krate-kyverno.excludedNamespaces" . | fromJsonArray -}}
-{{- /* The upstream defaults that are not namespaces: kinds Kyverno never needs to see. */ -}}
-{{- $filters := list "[Event,*,*]" "[Node,*,*]" "[Node/*,*,*]" "[APIService,*,*]" "[APIService/*,*,*]" "[TokenReview,*,*]" "[SubjectAccessReview,*,*]" "[SelfSubjectAccessReview,*,*]" "[Binding,*,*]" "[Pod/binding,*,*]" "[ReplicaSet,*,*]" "[ReplicaSet/*,*,*]" "[EphemeralReport,*,*]" "[ClusterEphemeralReport,*,*]" -}}
+{{- /* The upstream defaults that are not namespaces: kinds Kyverno never needs to see. Upstream's
+[ReplicaSet,*,*] and [ReplicaSet/*,*,*] are left out: Krate's Pod policies autogenerate rules for
+ReplicaSets (scan evaluates them), so admission must see them too. */ -}}
+{{- $filters := list "[Event,*,*]" "[Node,*,*]" "[Node/*,*,*]" "[APIService,*,*]" "[APIService/*,*,*]" "[TokenReview,*,*]" "[SubjectAccessReview,*,*]" "[SelfSubjectAccessReview,*,*]" "[Binding,*,*]" "[Pod/binding,*,*]" "[EphemeralReport,*,*]" "[ClusterEphemeralReport,*,*]" -}}
 {{- range $excluded }}{{ $filters = append $filters (printf "[*/*,%s,*]" .) }}{{ end -}}
 {{- $base := dict
   "crds" (dict "install" true)
