@@ -21,6 +21,13 @@ describe('README.md', () => {
     expect(rows.filter((r) => r.includes('npm run bench'))).toHaveLength(1);
   });
 
+  it('lists every command `krate-policy --help` lists', () => {
+    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), '--help'], { encoding: 'utf8' }).stdout;
+    const commands = [...help.matchAll(/^ {2}(\S+(?: \S+)?)\s{2,}/gm)].map((m) => m[1]);
+    expect(commands.length).toBeGreaterThan(5);
+    for (const c of commands) expect([c, README.includes(`npx krate-policy ${c}`)]).toEqual([c, true]);
+  });
+
   it('quotes the bad-input message scan really prints', () => {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'scan', '-'], { input: 'a: [\n', encoding: 'utf8' });
     expect(r.status).toBe(2);
