@@ -29,6 +29,15 @@ describe('npm run synth (end to end)', () => {
     expect(readTree(join(dir, 'dist'))).toEqual(readTree(join(REPO_ROOT, 'dist')));
   });
 
+  it('renders the same bytes whatever the environment variables, time zone and locale', () => {
+    // cdk8s reads CDK8S_* variables (key sorting, outdir, metadata); synth must not depend on them.
+    const env = { ...process.env, CDK8S_DISABLE_SORT: '1', CDK8S_OUTDIR: join(dir, 'elsewhere'), CDK8S_RECORD_CONSTRUCT_METADATA: 'true', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' };
+    const r = spawnSync(process.execPath, [join('.build', 'cli', 'main.mjs'), 'synth', '--out', join(dir, 'dist-env')], { cwd: dir, encoding: 'utf8', env });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readTree(join(dir, 'dist-env'))).toEqual(readTree(join(REPO_ROOT, 'dist')));
+  });
+
   it('`cdk8s synth` (cdk8s.yaml) renders the same dist/', () => {
     cpSync(join(REPO_ROOT, 'cdk8s.yaml'), join(dir, 'cdk8s.yaml'));
     const r = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8' });
