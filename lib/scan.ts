@@ -130,7 +130,8 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
 interface Programs {
   /** `step`: the label an error names, built once. */
   readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
-  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
+  /** `shared`: the expression does not read `variables`, so its value is a function of the object alone. */
+  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram; readonly shared: boolean }>;
   /**
    * Identifies the variables list (names and expressions, in order): the variables are a function
    * of the object alone, so policies with the same list share one evaluation per object.
@@ -255,7 +256,12 @@ export class PolicySet {
       if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
       programs[family] = {
         matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `matchCondition ${x.name}`, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `variable ${x.name}`, program: c(x.expression, `spec.variables[${i}]`) })),
+        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({
+          name: x.name,
+          step: `variable ${x.name}`,
+          program: c(x.expression, `spec.variables[${i}]`),
+          shared: !/\bvariables\b/.test(x.expression),
+        })),
         variablesKey: this.variablesKeys.get(signature)!,
         validations: ((admissionOnly ? [] : spec.validations ?? []) as Spec[]).map((x, i) => ({
           step: `validation ${i}`,
@@ -410,11 +416,18 @@ export class PolicySet {
         const shared = withVariables.get(programs.variablesKey);
         if (shared === undefined) {
           const variables: Record<string, unknown> = {};
-          context = { ...base, variables };
+          // Spelled out: an object spread here costs more than the variables themselves.
+          context = { object: base.object, oldObject: base.oldObject, namespaceObject: base.namespaceObject, request: base.request, variables };
           try {
             for (const v of programs.variables) {
               step = v.step;
-              variables[v.name] = v.program(context);
+              // A variable that reads only the object (e.g. allContainers) is shared by every list on this object.
+              let value = v.shared ? memo.get(v.program) : undefined;
+              if (value === undefined) {
+                value = v.program(context);
+                if (v.shared) memo.set(v.program, value);
+              }
+              variables[v.name] = value;
             }
           } catch (e) {
             const failed: Outcome = { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
