@@ -145,6 +145,8 @@ interface Candidate {
   readonly p: CompiledPolicy;
   /** Undefined when the policy's rules name resources: decided per object by its name. */
   readonly family: Family | undefined;
+  /** `p.programs[family]`, looked up once per plan rather than per object. */
+  readonly programs: Programs | undefined;
 }
 
 type Outcome = { readonly result: ScanResultKind; readonly message: string };
@@ -324,9 +326,14 @@ export class PolicySet {
       // matchConditions and variables lists shared by several policies are evaluated once per object.
       const memo = new Map<CelProgram, unknown>();
       const withVariables = new Map<number, CelContext | Outcome>();
-      for (const { p, family: planned } of plan) {
-        const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
-        if (!family) continue;
+      for (let i = 0; i < plan.length; i++) {
+        const { p, family: planned } = plan[i];
+        let programs = plan[i].programs;
+        if (!programs) {
+          const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
+          if (!family) continue;
+          programs = p.programs[family]!;
+        }
         if (p.objectSelector && !selectorMatches(p.objectSelector, (manifest.metadata.labels ?? {}) as Record<string, string>)) continue;
         if (!context) {
           if (!celNamespaces.has(nsName)) celNamespaces.set(nsName, namespaces.has(nsName) ? toCelValue(namespaces.get(nsName)) : null);
@@ -341,7 +348,7 @@ export class PolicySet {
             request: { operation: 'CREATE', name, namespace, kind: { group, version, kind: manifest.kind }, resource: { group, version, resource } },
           };
         }
-        const outcome = this.evaluate(p, p.programs[family]!, context, memo, withVariables);
+        const outcome = this.evaluate(p, programs, context, memo, withVariables);
         if (!outcome) continue;
         summary[outcome.result]++;
         resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name };
@@ -360,10 +367,10 @@ export class PolicySet {
     const plan: Candidate[] = [];
     for (const p of this.byResource.get(`${group}/${resource}`) ?? []) {
       if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;
-      if (p.namesMatter) plan.push({ p, family: undefined });
+      if (p.namesMatter) plan.push({ p, family: undefined, programs: undefined });
       else {
         const family = this.familyOf(p, group, version, resource, '');
-        if (family) plan.push({ p, family });
+        if (family) plan.push({ p, family, programs: p.programs[family]! });
       }
     }
     return plan;
