@@ -448,7 +448,7 @@ export class PolicySet {
           context = shared;
         }
       }
-      let messages: string[] | undefined;
+      let failed: string | undefined; // the messages of failed validations, joined by spaces
       for (const v of programs.validations) {
         step = v.step;
         const ok = v.program(context);
@@ -463,9 +463,9 @@ export class PolicySet {
             // Kubernetes falls back to the static message when messageExpression fails.
           }
         }
-        (messages ??= []).push(message);
+        failed = failed === undefined ? message : `${failed} ${message}`;
       }
-      return messages ? { result: 'fail', message: messages.join(' ') } : PASS;
+      return failed === undefined ? PASS : { result: 'fail', message: failed };
     } catch (e) {
       return { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
     }
