@@ -130,7 +130,8 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
 interface Programs {
   /** `step`: the label an error names, built once. */
   readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
-  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
+  /** `shared`: the expression does not read `variables`, so its value is a function of the object alone. */
+  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram; readonly shared: boolean }>;
   /**
    * Identifies the variables list (names and expressions, in order): the variables are a function
    * of the object alone, so policies with the same list share one evaluation per object.
@@ -144,6 +145,8 @@ interface Candidate {
   readonly p: CompiledPolicy;
   /** Undefined when the policy's rules name resources: decided per object by its name. */
   readonly family: Family | undefined;
+  /** `p.programs[family]`, looked up once per plan rather than per object. */
+  readonly programs: Programs | undefined;
 }
 
 type Outcome = { readonly result: ScanResultKind; readonly message: string };
@@ -255,7 +258,12 @@ export class PolicySet {
       if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
       programs[family] = {
         matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `matchCondition ${x.name}`, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `variable ${x.name}`, program: c(x.expression, `spec.variables[${i}]`) })),
+        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({
+          name: x.name,
+          step: `variable ${x.name}`,
+          program: c(x.expression, `spec.variables[${i}]`),
+          shared: !/\bvariables\b/.test(x.expression),
+        })),
         variablesKey: this.variablesKeys.get(signature)!,
         validations: ((admissionOnly ? [] : spec.validations ?? []) as Spec[]).map((x, i) => ({
           step: `validation ${i}`,
@@ -318,9 +326,14 @@ export class PolicySet {
       // matchConditions and variables lists shared by several policies are evaluated once per object.
       const memo = new Map<CelProgram, unknown>();
       const withVariables = new Map<number, CelContext | Outcome>();
-      for (const { p, family: planned } of plan) {
-        const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
-        if (!family) continue;
+      for (let i = 0; i < plan.length; i++) {
+        const { p, family: planned } = plan[i];
+        let programs = plan[i].programs;
+        if (!programs) {
+          const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
+          if (!family) continue;
+          programs = p.programs[family]!;
+        }
         if (p.objectSelector && !selectorMatches(p.objectSelector, (manifest.metadata.labels ?? {}) as Record<string, string>)) continue;
         if (!context) {
           if (!celNamespaces.has(nsName)) celNamespaces.set(nsName, namespaces.has(nsName) ? toCelValue(namespaces.get(nsName)) : null);
@@ -335,7 +348,7 @@ export class PolicySet {
             request: { operation: 'CREATE', name, namespace, kind: { group, version, kind: manifest.kind }, resource: { group, version, resource } },
           };
         }
-        const outcome = this.evaluate(p, p.programs[family]!, context, memo, withVariables);
+        const outcome = this.evaluate(p, programs, context, memo, withVariables);
         if (!outcome) continue;
         summary[outcome.result]++;
         resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name };
@@ -354,10 +367,10 @@ export class PolicySet {
     const plan: Candidate[] = [];
     for (const p of this.byResource.get(`${group}/${resource}`) ?? []) {
       if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;
-      if (p.namesMatter) plan.push({ p, family: undefined });
+      if (p.namesMatter) plan.push({ p, family: undefined, programs: undefined });
       else {
         const family = this.familyOf(p, group, version, resource, '');
-        if (family) plan.push({ p, family });
+        if (family) plan.push({ p, family, programs: p.programs[family]! });
       }
     }
     return plan;
@@ -410,11 +423,18 @@ export class PolicySet {
         const shared = withVariables.get(programs.variablesKey);
         if (shared === undefined) {
           const variables: Record<string, unknown> = {};
-          context = { ...base, variables };
+          // Spelled out: an object spread here costs more than the variables themselves.
+          context = { object: base.object, oldObject: base.oldObject, namespaceObject: base.namespaceObject, request: base.request, variables };
           try {
             for (const v of programs.variables) {
               step = v.step;
-              variables[v.name] = v.program(context);
+              // A variable that reads only the object (e.g. allContainers) is shared by every list on this object.
+              let value = v.shared ? memo.get(v.program) : undefined;
+              if (value === undefined) {
+                value = v.program(context);
+                if (v.shared) memo.set(v.program, value);
+              }
+              variables[v.name] = value;
             }
           } catch (e) {
             const failed: Outcome = { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
@@ -428,7 +448,7 @@ export class PolicySet {
           context = shared;
         }
       }
-      let messages: string[] | undefined;
+      let failed: string | undefined; // the messages of failed validations, joined by spaces
       for (const v of programs.validations) {
         step = v.step;
         const ok = v.program(context);
@@ -443,9 +463,9 @@ export class PolicySet {
             // Kubernetes falls back to the static message when messageExpression fails.
           }
         }
-        (messages ??= []).push(message);
+        failed = failed === undefined ? message : `${failed} ${message}`;
       }
-      return messages ? { result: 'fail', message: messages.join(' ') } : PASS;
+      return failed === undefined ? PASS : { result: 'fail', message: failed };
     } catch (e) {
       return { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
     }

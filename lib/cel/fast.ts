@@ -31,10 +31,22 @@ const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o,
 const MAX_INT = 9223372036854775807n;
 const MIN_INT = -9223372036854775808n;
 
-/** `o[key]` when it is o's own property; undefined otherwise (no prototype lookups). */
-function own(o: Record<string, unknown>, key: string): unknown {
-  const v = o[key];
-  return v === undefined || !(key in Object.prototype) || hasOwn(o, key) ? v : undefined;
+type Getter = (o: Record<string, unknown>) => unknown;
+const getters = new Map<string, Getter>();
+
+/**
+ * `o[key]` when it is o's own property, undefined otherwise (no prototype lookups), specialised for
+ * a key known when compiling: only keys Object.prototype also has (toString, constructor, ...) need
+ * the own-property check. Other keys get generated code with the key as a literal (as ajv does), so
+ * each field name has its own inline cache instead of one megamorphic lookup shared by every field.
+ */
+function ownGetter(key: string): Getter {
+  let get = getters.get(key);
+  if (!get) {
+    get = key in Object.prototype ? (o) => (hasOwn(o, key) ? o[key] : undefined) : (new Function('o', `return o[${JSON.stringify(key)}];`) as Getter);
+    getters.set(key, get);
+  }
+  return get;
 }
 
 /** A plain CEL map as toCelValue builds it (not an Array, Map, Optional or class instance). */
@@ -103,6 +115,14 @@ const unsupported = (what: string): never => {
   throw new Unsupported(what);
 };
 
+/** The value of a list literal whose elements are all scalar literals; undefined otherwise. */
+function constantList(n: Node): readonly unknown[] | undefined {
+  if (n.op !== 'list') return undefined;
+  const elements = n.args as Node[];
+  if (!elements.every((e) => e.op === 'value' && e.args !== undefined && (e.args === null || typeof e.args !== 'object'))) return undefined;
+  return elements.map((e) => e.args as unknown);
+}
+
 /** Compiles one node; `vars` maps comprehension variables in scope to their slot. */
 function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: number }): Fn {
   const c = (x: Node, v = vars) => compileNode(x, v, slots);
@@ -126,17 +146,17 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case '.': {
       const left = c(a[0]);
-      const key = a[1] as string;
+      const get = ownGetter(a[1] as string);
       return (ctx, s) => {
         const o = left(ctx, s);
         if (!isMap(o)) return bail();
-        const v = own(o, key);
+        const v = get(o);
         return v === undefined ? bail() : data(v);
       };
     }
     case '.?': {
       const left = c(a[0]);
-      const key = a[1] as string;
+      const get = ownGetter(a[1] as string);
       return (ctx, s) => {
         let o = left(ctx, s);
         if (o instanceof Opt) {
@@ -144,7 +164,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
           o = o.v;
         }
         if (!isMap(o)) return bail();
-        const v = own(o, key);
+        const v = get(o);
         return v === undefined ? NONE : new Opt(data(v));
       };
     }
@@ -227,6 +247,15 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case 'in': {
       const left = c(a[0]);
+      const constant = constantList(a[1] as Node);
+      if (constant && constant.length > 0 && constant.every((e) => typeof e === 'string')) {
+        // `x in ['a', 'b']`: a set lookup; a non-string x meets a string first and bails, as below.
+        const set = new Set(constant);
+        return (ctx, s) => {
+          const x = left(ctx, s);
+          return typeof x === 'string' ? set.has(x) : bail();
+        };
+      }
       const right = c(a[1]);
       return (ctx, s) => {
         const x = left(ctx, s);
@@ -251,6 +280,9 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       return (ctx, s) => (bool(cond(ctx, s)) ? yes(ctx, s) : no(ctx, s));
     }
     case 'list': {
+      // A literal list of literals is built once: CEL values are immutable and nothing here mutates one.
+      const constant = constantList(n);
+      if (constant) return () => constant;
       const elements = (a as Node[]).map((x) => c(x));
       return (ctx, s) => elements.map((e) => e(ctx, s));
     }
@@ -383,6 +415,7 @@ function compileReceiverCall(
     }
     const base = c(node);
     const otherwise = c(args[0]);
+    const getters = keys.map(ownGetter);
     return (ctx, s) => {
       let o = base(ctx, s);
       const fallback = otherwise(ctx, s); // function arguments are strict in CEL
@@ -390,9 +423,9 @@ function compileReceiverCall(
         if (o === NONE) return fallback;
         o = o.v;
       }
-      for (const key of keys) {
+      for (let i = 0; i < getters.length; i++) {
         if (!isMap(o)) return bail();
-        const v = own(o, key);
+        const v = getters[i](o);
         if (v === undefined) return fallback;
         o = data(v);
       }

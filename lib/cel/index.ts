@@ -74,15 +74,24 @@ export class CelEngine {
  */
 export function toCelValue(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
+  return convertObject(value);
+}
+
+// Leaves (mostly strings) are converted inline: a call per leaf was most of a manifest's conversion.
+function convertObject(value: object): unknown {
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = toCelValue(value[i]);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      out[i] = typeof v === 'object' && v !== null ? convertObject(v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+    }
     return out;
   }
   const out: Record<string, unknown> = {};
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = toCelValue(v);
+    if (v === undefined) continue;
+    out[k] = typeof v === 'object' && v !== null ? convertObject(v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
   }
   return out;
 }

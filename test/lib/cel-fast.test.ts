@@ -107,6 +107,15 @@ describe('CEL fast path', () => {
     'object.metadata.labels.size() == 2',
     '-object.spec.big < 0',
     'oldObject.spec',
+    "object.metadata.name in ['p', 'q']",
+    "1 in ['p', 'q']",
+    "object.spec.ratio in ['p']",
+    "object.spec.missing in ['p']",
+    "1 in []",
+    "['a', 1, null] == ['a', 1, null]",
+    "object.metadata.labels.toString",
+    "object.metadata.?labels.?constructor.orValue('none') == 'none'",
+    "object.metadata.labels.app == 'a'",
   ])('agrees with cel-js: %s', (expression) => {
     expect(outcome(fast, expression, context)).toEqual(outcome(reference, expression, context));
   });
