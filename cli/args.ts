@@ -49,3 +49,10 @@ export function enumFlag<T extends string>(parsed: ParsedArgs, name: string, all
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
   throw new ConfigError([`--${name}: '${String(v)}' is not one of ${allowed.join('|')}`]);
 }
+
+/** A flag the command cannot run without; the error shows an example and the usage. */
+export function requiredFlag(parsed: ParsedArgs, name: string, example: string, usage: string): string {
+  const v = parsed.flags.get(name);
+  if (typeof v === 'string' && v !== '') return v;
+  throw new ConfigError([`--${name}: required (e.g. --${name} ${example})\nusage: ${usage}`]);
+}

@@ -8,15 +8,15 @@ type Loader = () => Promise<Command>;
 
 /** Every command: name → summary and loader. Add new commands here. */
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
-  { name: 'synth', summary: 'render every environment into dist/', load: async () => (await import('./commands/synth')).synth },
-  { name: 'validate', summary: 'schema-validate manifests (default: dist/)', load: async () => (await import('./commands/validate')).validate },
-  { name: 'scan', summary: 'evaluate policies against manifests (exit 1 when an enforce-mode policy fails)', load: async () => (await import('./commands/scan')).scan },
-  { name: 'diff', summary: 'render --base <git-ref> and the working tree; report rendered changes for review', load: async () => (await import('./commands/diff')).diff },
+  { name: 'synth', summary: 'render every environment into dist/ and apps/bootstrap/ (or --out <dir>)', load: async () => (await import('./commands/synth')).synth },
+  { name: 'validate', summary: 'schema-validate manifests offline (default: dist/)', load: async () => (await import('./commands/validate')).validate },
+  { name: 'scan', summary: 'evaluate policies against manifests (files, folders, - for stdin)', load: async () => (await import('./commands/scan')).scan },
+  { name: 'diff', summary: 'render a git ref and the working tree, report what changes per environment and app', load: async () => (await import('./commands/diff')).diff },
   { name: 'rollout check', summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates', load: async () => (await import('./commands/rollout-check')).rolloutCheck },
   { name: 'promote', summary: 'move a template one rung up the ladder (refuses what rollout check refuses)', load: async () => (await import('./commands/promote')).promote },
-  { name: 'status', summary: 'print the ladder board: template × environment, days in stage, next promotion', load: async () => (await import('./commands/status')).status },
-  { name: 'check', summary: 'check config against today: expired exceptions, future dates, approvers', load: async () => (await import('./commands/check')).check },
-  { name: 'audit-rbac', summary: 'audit RBAC: no wildcards, Secrets or escalation; PolicyException write only for the exception controller', load: async () => (await import('./commands/audit-rbac')).auditRbacCommand },
+  { name: 'status', summary: 'print the ladder board: template × environment, days in stage, next allowed promotion', load: async () => (await import('./commands/status')).status },
+  { name: 'check', summary: 'check environments, rollout and exceptions against today (expired exceptions, future dates, approvers)', load: async () => (await import('./commands/check')).check },
+  { name: 'audit-rbac', summary: 'audit Roles/ClusterRoles: no wildcards, no Secrets, no escalation, PolicyException write only for the exception controller', load: async () => (await import('./commands/audit-rbac')).auditRbacCommand },
   { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
 ];
 
@@ -46,7 +46,7 @@ runMain(async () => {
   const command = await entry.load();
   const rest = argv.slice(entry.name.split(' ').length);
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${command.summary}\nusage: ${command.usage}`);
+    console.log(`${entry.summary}\nusage: ${command.usage}`);
     return 0;
   }
   return command.run(rest);

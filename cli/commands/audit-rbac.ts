@@ -8,7 +8,6 @@ const usage = 'krate-policy audit-rbac <file|dir>... [--exception-controller nam
 
 export const auditRbacCommand: Command = {
   name: 'audit-rbac',
-  summary: 'audit Roles/ClusterRoles: no wildcards, no Secrets, no escalation, PolicyException write only for the exception controller',
   usage: `${usage}\n\nrules:\n${Object.entries(RBAC_RULES).map(([id, text]) => `  ${id}: ${text}`).join('\n')}`,
   async run(args) {
     const parsed = parseArgs(args, { values: ['exception-controller', 'exception-namespace'] }, usage);

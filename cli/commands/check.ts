@@ -5,7 +5,6 @@ import type { Command } from '../command';
 
 export const check: Command = {
   name: 'check',
-  summary: 'check environments, rollout and exceptions against today (expired exceptions, future dates, approvers)',
   usage: 'krate-policy check [--today YYYY-MM-DD]',
   async run(args) {
     const parsed = parseArgs(args, { values: ['today'] }, this.usage);

@@ -15,7 +15,6 @@ import type { Command } from '../command';
 
 export const promote: Command = {
   name: 'promote',
-  summary: 'move a template one rung up the ladder (refuses what rollout check refuses)',
   usage: 'krate-policy promote <template> [--today YYYY-MM-DD] [--reports <policyreports.yaml>] [--base <git-ref>] [--repo <dir>]',
   async run(args) {
     const parsed = parseArgs(args, { values: ['today', 'reports', 'base', 'repo'] }, this.usage);

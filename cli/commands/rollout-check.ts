@@ -1,18 +1,15 @@
 import { parseToday } from '../../lib/dates';
-import { ConfigError } from '../../lib/errors';
 import { compareRollouts, formatFinding, stageOf } from '../../lib/rollout';
 import { repoFlag, rolloutAt, workingRollout } from '../../lib/rollout-cli';
-import { parseArgs } from '../args';
+import { parseArgs, requiredFlag } from '../args';
 import type { Command } from '../command';
 
 export const rolloutCheck: Command = {
   name: 'rollout check',
-  summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates',
   usage: 'krate-policy rollout check --base <git-ref> [--today YYYY-MM-DD] [--repo <dir>]',
   async run(args) {
     const parsed = parseArgs(args, { values: ['base', 'today', 'repo'] }, this.usage);
-    const ref = parsed.flags.get('base');
-    if (typeof ref !== 'string' || ref === '') throw new ConfigError([`--base: needed, e.g. --base origin/main\nusage: ${this.usage}`]);
+    const ref = requiredFlag(parsed, 'base', 'origin/main', this.usage);
     const today = parseToday(parsed.flags.get('today'));
     const repo = repoFlag(parsed);
     const head = workingRollout(repo).rollout;

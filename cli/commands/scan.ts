@@ -29,7 +29,6 @@ export function formatTable(report: ScanReport, policySet: string): string {
 
 export const scan: Command = {
   name: 'scan',
-  summary: 'evaluate policies against manifests (files, folders, - for stdin)',
   usage: USAGE,
   async run(args) {
     const parsed = parseArgs(args, { values: ['env', 'output', 'today'], booleans: ['all-templates'] }, USAGE);

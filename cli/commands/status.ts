@@ -38,7 +38,6 @@ export function renderStatus(rows: readonly StatusRow[], today: string, format: 
 
 export const status: Command = {
   name: 'status',
-  summary: 'print the ladder board: template × environment, days in stage, next allowed promotion',
   usage: 'krate-policy status [--today YYYY-MM-DD] [--format table|markdown|json] [--repo <dir>]',
   async run(args) {
     const parsed = parseArgs(args, { values: ['today', 'format', 'repo'] }, this.usage);

@@ -6,7 +6,6 @@ import type { Command } from '../command';
 
 export const synth: Command = {
   name: 'synth',
-  summary: 'render every environment into dist/ and apps/bootstrap/ (or --out <dir>)',
   usage: 'krate-policy synth [--out <dir>] [--bootstrap-out <dir>]',
   async run(args) {
     const parsed = parseArgs(args, { values: ['out', 'bootstrap-out'] }, this.usage);

@@ -4,7 +4,6 @@ import type { Command } from '../command';
 
 export const tools: Command = {
   name: 'tools',
-  summary: 'print the versions of the project-local helm and kubectl',
   usage: 'krate-policy tools',
   async run() {
     const helm = execFileSync(toolPath('helm'), ['version', '--short'], { encoding: 'utf8' }).trim();

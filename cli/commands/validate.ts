@@ -8,7 +8,6 @@ import type { Command } from '../command';
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'schema-validate manifests offline (default: dist/)',
   usage: 'krate-policy validate [<file|dir>...]',
   async run(args) {
     const paths = args.length > 0 ? args : [DIST_DIR];
