@@ -36,6 +36,13 @@ describe('krate-policy', () => {
     expect(r.stderr).toContain('usage: krate-policy synth [--out <dir>]');
   });
 
+  it.each(['diff', 'rollout check'])('fails when %s has no --base, with an example and the usage', (command) => {
+    const r = cli(...command.split(' '));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --base: required (e.g. --base origin/main)');
+    expect(r.stderr).toContain(`usage: krate-policy ${command} --base <git-ref>`);
+  });
+
   it("validate knows this repository's own kinds without their CRDs in the input", () => {
     const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-policybinding.yaml'));
     expect(r.status).toBe(1);
