@@ -1,5 +1,5 @@
 // `npm run synth` (and `cdk8s synth`, via cdk8s.yaml): render every environment into dist/.
 import { synth } from './cli/commands/synth';
-import { runMain } from './lib/cli-support';
+import { runMain } from './cli/support';
 
 runMain(() => synth.run([]));

@@ -1,6 +1,6 @@
 // `krate-policy <command>`: the project's command line. Commands load lazily so each pays only for
 // what it uses (scan does not load the schema validators, validate does not load CEL).
-import { runMain } from '../lib/cli-support';
+import { runMain } from './support';
 import { ConfigError } from '../lib/errors';
 import type { Command } from './command';
 

@@ -8,4 +8,4 @@ export * from './krate-kyverno';
 export * from './helm-release';
 export * from './policy-exceptions';
 export * from './upstream-application';
-export * from './policies/krate-policies';
+export * from './krate-policies';

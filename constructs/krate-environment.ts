@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CATALOG, type CatalogEntry } from '../apps/catalog';
+import { CATALOG, type CatalogEntry } from '../synth/catalog';
 import type { ResolvedEnvironment } from '../environments/types';
 import { AppChart } from './app-chart';
 import { footprintOf, isClusterScoped, toGroupKind, UPSTREAM_CHART_CLUSTER_KINDS, type AppFootprint, type UpstreamChart } from './app-footprint';
@@ -23,7 +23,7 @@ export interface KrateEnvironmentProps {
   readonly env: ResolvedEnvironment;
   /**
    * The applications to offer the environment.
-   * @default CATALOG (apps/catalog.ts)
+   * @default CATALOG (synth/catalog.ts)
    */
   readonly catalog?: readonly CatalogEntry[];
 }

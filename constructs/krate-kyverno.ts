@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { ResolvedEnvironment } from '../environments/types';
-import { excludedNamespaces } from '../lib/exclusions';
+import { excludedNamespaces } from '../config/exclusions';
 import { CHARTS_DIR } from '../lib/paths';
 import { AppChart } from './app-chart';
 import { HelmRelease, type HelmReleaseProps } from './helm-release';

@@ -2,9 +2,9 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ExceptionRequest } from '../environments/exceptions';
 import type { ResolvedEnvironment } from '../environments/types';
-import { exceptionMatchConditions } from '../lib/exceptions';
+import { exceptionMatchConditions } from '../config/exceptions';
 import { AppChart } from './app-chart';
-import { policyNamesFor, policyRefsFor } from './policies/naming';
+import { policyNamesFor, policyRefsFor } from '../policies/naming';
 
 export interface PolicyExceptionsProps {
   readonly env: ResolvedEnvironment;

@@ -17,7 +17,7 @@ export interface ExceptionRequest {
   readonly name: string;
   /** The environment the exception applies in. */
   readonly environment: LadderEnvironment;
-  /** The policy template it bypasses (a name from constructs/policies/index.ts). */
+  /** The policy template it bypasses (a name from policies/index.ts). */
   readonly template: string;
   /**
    * Namespaces it covers. At least one of `namespaces` and `names` is required.

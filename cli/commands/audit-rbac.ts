@@ -1,6 +1,6 @@
 import { ConfigError } from '../../lib/errors';
 import { readManifests } from '../../lib/manifests';
-import { auditRbac, countRoles, formatRbacFinding, RBAC_RULES } from '../../lib/rbac-audit';
+import { auditRbac, countRoles, formatRbacFinding, RBAC_RULES } from '../../analysis/rbac-audit';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
 

@@ -1,4 +1,4 @@
-import { runChecks } from '../../lib/check';
+import { runChecks } from '../../config/check';
 import { parseToday } from '../../lib/dates';
 import { parseArgs } from '../args';
 import type { Command } from '../command';

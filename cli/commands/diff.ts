@@ -1,4 +1,4 @@
-import { diffTrees, formatReport, renderBaseAndWorkingTree, type DiffFormat } from '../../lib/diff';
+import { diffTrees, formatReport, renderBaseAndWorkingTree, type DiffFormat } from '../../analysis/diff';
 import { ConfigError } from '../../lib/errors';
 import { REPO_ROOT } from '../../lib/paths';
 import { enumFlag, parseArgs, requiredFlag } from '../args';

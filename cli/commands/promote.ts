@@ -1,15 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEMPLATES } from '../../constructs/policies';
+import { TEMPLATES } from '../../policies';
 import { ENVIRONMENTS } from '../../environments';
-import { resolveEnvironments } from '../../lib/config';
+import { resolveEnvironments } from '../../config/resolve';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import type { LadderEnvironment } from '../../lib/ladder';
-import { compareRollouts, formatFinding, nextStage, stageOf, type Rollout } from '../../lib/rollout';
-import { repoFlag, rolloutAt, workingRollout } from '../../lib/rollout-cli';
-import { summariseReports } from '../../lib/rollout-reports';
-import { rewriteRolloutEntry, ROLLOUT_PATH, verifyRewrite } from '../../lib/rollout-source';
+import { compareRollouts, formatFinding, nextStage, stageOf, type Rollout } from '../../config/rollout';
+import { repoFlag, rolloutAt, workingRollout } from '../rollout';
+import { summariseReports } from '../../analysis/policy-reports';
+import { rewriteRolloutEntry, ROLLOUT_PATH, verifyRewrite } from '../rollout-source';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
 
@@ -21,7 +21,7 @@ export const promote: Command = {
     const [template, ...extra] = parsed.positional;
     if (!template || extra.length > 0) throw new ConfigError([`promote: name exactly one template\nusage: ${this.usage}`]);
     if (!TEMPLATES.some((t) => t.name === template)) {
-      throw new ConfigError([`promote: unknown template '${template}'; templates are listed in constructs/policies/index.ts (npx krate-policy status shows them all)`]);
+      throw new ConfigError([`promote: unknown template '${template}'; templates are listed in policies/index.ts (npx krate-policy status shows them all)`]);
     }
     const today = parseToday(parsed.flags.get('today'));
     const repo = repoFlag(parsed);

@@ -1,6 +1,6 @@
 import { parseToday } from '../../lib/dates';
-import { compareRollouts, formatFinding, stageOf } from '../../lib/rollout';
-import { repoFlag, rolloutAt, workingRollout } from '../../lib/rollout-cli';
+import { compareRollouts, formatFinding, stageOf } from '../../config/rollout';
+import { repoFlag, rolloutAt, workingRollout } from '../rollout';
 import { parseArgs, requiredFlag } from '../args';
 import type { Command } from '../command';
 

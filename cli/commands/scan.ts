@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../lib/errors';
 import { parseManifests, readManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
-import { hasEnforceFailures, loadPolicyManifests, PolicySet, toPolicyReports, type ScanReport } from '../../lib/scan';
-import { EXIT } from '../../lib/cli-support';
+import { hasEnforceFailures, loadPolicyManifests, PolicySet, toPolicyReports, type ScanReport } from '../../analysis/scan';
+import { EXIT } from '../support';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
 

@@ -1,7 +1,7 @@
 import { parseToday } from '../../lib/dates';
 import { LADDER_ENVIRONMENTS } from '../../lib/ladder';
-import { statusBoard, type StatusRow } from '../../lib/rollout';
-import { repoFlag, workingRollout } from '../../lib/rollout-cli';
+import { statusBoard, type StatusRow } from '../../config/rollout';
+import { repoFlag, workingRollout } from '../rollout';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
 

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../environments';
 import { DIST_DIR } from '../../lib/paths';
-import { BOOTSTRAP_DIR, renderBootstrap, renderEnvironmentsAsync, writeTree } from '../../lib/synth';
+import { BOOTSTRAP_DIR, renderBootstrap, renderEnvironmentsAsync, writeTree } from '../../synth/synth';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
 

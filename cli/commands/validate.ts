@@ -3,7 +3,7 @@ import { ConfigError } from '../../lib/errors';
 import { helm } from '../../lib/helm';
 import { parseManifests, readManifests, type Manifest } from '../../lib/manifests';
 import { CHARTS_DIR, DIST_DIR } from '../../lib/paths';
-import { formatFinding, runKubeconformIfPresent, SchemaValidator } from '../../lib/schema';
+import { formatFinding, runKubeconformIfPresent, SchemaValidator } from '../../analysis/schema';
 import type { Command } from '../command';
 
 export const validate: Command = {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENVIRONMENTS, type ClusterConfig, type EnvironmentConfig } from '../../environments';
-import { renderBootstrap, renderEnvironments, writeTree } from '../../lib/synth';
+import { renderBootstrap, renderEnvironments, writeTree } from '../../synth/synth';
 import { type Bench, median, ms } from './harness';
 
 const CHILD_FLAG = '--fleet-child';

@@ -1,7 +1,7 @@
-import { allTemplatePolicies } from '../../constructs/policies/render';
-import { CelEngine } from '../../lib/cel';
+import { allTemplatePolicies } from '../../policies/render';
+import { CelEngine } from '../../analysis/cel';
 import type { Manifest, SourcedManifest } from '../../lib/manifests';
-import { PolicySet } from '../../lib/scan';
+import { PolicySet } from '../../analysis/scan';
 import { type Bench, median, ms } from './harness';
 
 const RESOURCES = 12_000;
@@ -69,7 +69,7 @@ export const scanBench: Bench = {
     const t = median(times);
     const rate = evaluations / (t / 1000);
     // The reference: raw cel-js on a simple expression, the "~2M evaluations/s" figure (without
-    // lib/cel/fast.ts, so the fraction below stays comparable across changes to the engine).
+    // analysis/cel/fast.ts, so the fraction below stays comparable across changes to the engine).
     const raw = new CelEngine({ fastPath: false }).compile('object.spec.replicas > 1 && object.metadata.name != ""');
     const ctx = { object: { spec: { replicas: 3n }, metadata: { name: 'a' } } };
     const N = 500_000;

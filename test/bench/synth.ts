@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../../environments';
 import { REPO_ROOT } from '../../lib/paths';
-import { renderEnvironmentsAsync } from '../../lib/synth';
+import { renderEnvironmentsAsync } from '../../synth/synth';
 import { type Bench, median, ms } from './harness';
 
 const RUNS = 7;

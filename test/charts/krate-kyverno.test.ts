@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { helm } from '../../lib/helm';
 import { parseManifests, type Manifest, type SourcedManifest } from '../../lib/manifests';
 import { CHARTS_DIR, REPO_ROOT } from '../../lib/paths';
-import { auditRbac, formatRbacFinding } from '../../lib/rbac-audit';
+import { auditRbac, formatRbacFinding } from '../../analysis/rbac-audit';
 
 const CHART = join(CHARTS_DIR, 'krate-kyverno');
 const MODES = ['disabled', 'byo', 'managed', 'auto'] as const;

@@ -3,7 +3,7 @@
 import { parseAllDocuments } from 'yaml';
 import { parseHelmOutput } from '../../constructs/helm-release';
 import { ENVIRONMENTS } from '../../environments';
-import { renderEnvironments, renderEnvironmentsAsync } from '../../lib/synth';
+import { renderEnvironments, renderEnvironmentsAsync } from '../../synth/synth';
 
 describe('helm pre-rendering', () => {
   it('renders byte for byte what the synchronous path renders', async () => {

@@ -1,12 +1,12 @@
 import { ApiObject, App } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { CatalogEntry } from '../../apps/catalog';
+import type { CatalogEntry } from '../../synth/catalog';
 import { AppChart } from '../../constructs/app-chart';
 import { KrateEnvironment } from '../../constructs/krate-environment';
 import { ENVIRONMENTS, type EnvironmentConfig, type ResolvedEnvironment } from '../../environments';
-import { resolveEnvironments } from '../../lib/config';
+import { resolveEnvironments } from '../../config/resolve';
 import type { Manifest } from '../../lib/manifests';
-import { formatFinding, SchemaValidator } from '../../lib/schema';
+import { formatFinding, SchemaValidator } from '../../analysis/schema';
 
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { krateKyvernoValues, managedChartRepos } from '../../constructs/krate-kyverno';
 import { ENVIRONMENTS } from '../../environments';
-import { resolveEnvironments } from '../../lib/config';
+import { resolveEnvironments } from '../../config/resolve';
 import { errorFor } from '../support/config-errors';
-import { excludedNamespaces } from '../../lib/exclusions';
+import { excludedNamespaces } from '../../config/exclusions';
 import { CHARTS_DIR } from '../../lib/paths';
-import { renderEnvironments } from '../../lib/synth';
+import { renderEnvironments } from '../../synth/synth';
 import { parse } from 'yaml';
 
 const envs = resolveEnvironments(ENVIRONMENTS);

@@ -3,10 +3,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInputs } from '../../cli/commands/scan';
-import { TEMPLATES } from '../../constructs/policies';
+import { TEMPLATES } from '../../policies';
 import { readManifests } from '../../lib/manifests';
-import { loadPolicyManifests, PolicySet } from '../../lib/scan';
-import { formatFinding, SchemaValidator } from '../../lib/schema';
+import { loadPolicyManifests, PolicySet } from '../../analysis/scan';
+import { formatFinding, SchemaValidator } from '../../analysis/schema';
 
 const ROOT = __dirname;
 const CONTROLLER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];

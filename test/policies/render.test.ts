@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';
 import { ENVIRONMENTS } from '../../environments';
 import { ROLLOUT } from '../../environments/rollout';
-import { findTemplate, TEMPLATES } from '../../constructs/policies';
-import { policyNamesFor, policyRefsFor } from '../../constructs/policies/naming';
-import { environmentPolicies, renderPolicy, renderValidatingPolicy, resolveParameters } from '../../constructs/policies/render';
-import { SchemaValidator, formatFinding } from '../../lib/schema';
-import { resolveEnvironments } from '../../lib/config';
-import { excludedNamespaces } from '../../lib/exclusions';
+import { findTemplate, TEMPLATES } from '../../policies';
+import { policyNamesFor, policyRefsFor } from '../../policies/naming';
+import { environmentPolicies, renderPolicy, renderValidatingPolicy, resolveParameters } from '../../policies/render';
+import { SchemaValidator, formatFinding } from '../../analysis/schema';
+import { resolveEnvironments } from '../../config/resolve';
+import { excludedNamespaces } from '../../config/exclusions';
 import { modeAt } from '../../lib/ladder';
 
 const envs = resolveEnvironments(ENVIRONMENTS);

@@ -1,5 +1,5 @@
 // The repository's own change gate, run by `npm test` (and so by CI) with today's real date: the
-// ladder rules against the change's base. (`check` against today runs in test/lib/exceptions.test.ts.)
+// ladder rules against the change's base. (`check` against today runs in test/config/exceptions.test.ts.)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';

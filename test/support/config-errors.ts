@@ -1,5 +1,5 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
-import { resolveEnvironments } from '../../lib/config';
+import { resolveEnvironments } from '../../config/resolve';
 import { ConfigError } from '../../lib/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

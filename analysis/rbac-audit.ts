@@ -1,0 +1,162 @@
+import { ConfigError } from '../lib/errors';
+import { resourceId, type Manifest, type SourcedManifest } from '../lib/manifests';
+
+/** The rules the audit enforces; ids are what findings and docs name. */
+export const RBAC_RULES = {
+  'no-wildcard': "no '*' in verbs, resources, apiGroups or nonResourceURLs: grant what is needed by name",
+  'no-secrets': 'no access to Secrets: Krate never needs them through these roles',
+  'no-escalation': 'no escalate, bind or impersonate: they let a subject grant itself more than it has',
+  'policyexception-write': 'PolicyException write is bound only to the exception-controller ServiceAccount, with a RoleBinding in the exception namespace',
+  'kyverno-side-effect-policy-write':
+    "no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy",
+} as const;
+export type RbacRuleId = keyof typeof RBAC_RULES;
+
+export interface RbacFinding {
+  readonly file: string;
+  /** Kind/namespace/name of the offending Role, ClusterRole or binding. */
+  readonly resource: string;
+  /** Where in the object, e.g. `rules[2].verbs`. */
+  readonly field: string;
+  readonly rule: RbacRuleId;
+  readonly message: string;
+}
+
+export interface RbacAuditOptions {
+  /**
+   * ServiceAccount names allowed to hold PolicyException write access.
+   * @default ['krate-exception-controller']
+   */
+  readonly exceptionControllers?: readonly string[];
+  /**
+   * The one namespace PolicyException write may be bound in.
+   * @default any namespace (only the binding kind and subjects are checked)
+   */
+  readonly exceptionNamespace?: string;
+}
+
+export function formatRbacFinding(f: RbacFinding): string {
+  return `${f.file}: ${f.resource}: ${f.field}: ${f.rule}: ${f.message}`;
+}
+
+interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly nonResourceURLs: readonly string[];
+}
+
+const ROLE_KINDS = ['Role', 'ClusterRole'];
+const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
+const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection', '*'];
+const POLICY_EXCEPTION_GROUPS = ['kyverno.io', 'policies.kyverno.io', '*'];
+/**
+ * Kyverno policy kinds that change, create or delete other objects, by API group. kyverno.io
+ * (Cluster)Policies can carry mutate and generate rules and (Cluster)CleanupPolicies delete, so
+ * write on them is the same power; validating kinds only admit or deny.
+ */
+const SIDE_EFFECT_POLICIES: Readonly<Record<string, readonly string[]>> = {
+  'policies.kyverno.io': ['mutatingpolicies', 'namespacedmutatingpolicies', 'generatingpolicies', 'namespacedgeneratingpolicies', 'deletingpolicies', 'namespaceddeletingpolicies'],
+  'kyverno.io': ['clusterpolicies', 'policies', 'cleanuppolicies', 'clustercleanuppolicies'],
+};
+
+function isRbac(m: Manifest): boolean {
+  return /^rbac\.authorization\.k8s\.io\//.test(m.apiVersion) && [...ROLE_KINDS, ...BINDING_KINDS].includes(m.kind);
+}
+
+/** Reads a role's rules; malformed RBAC is bad input (exit 2), not a finding. */
+function rulesOf(item: SourcedManifest): PolicyRule[] {
+  const raw = (item.manifest as { rules?: unknown }).rules ?? [];
+  const where = `${item.file}: ${resourceId(item.manifest)}`;
+  if (!Array.isArray(raw)) throw new ConfigError([`${where}: rules: must be a list of PolicyRules`]);
+  return raw.map((r: unknown, i) => {
+    if (r === null || typeof r !== 'object') throw new ConfigError([`${where}: rules[${i}]: must be an object`]);
+    const list = (key: string): string[] => {
+      const v = (r as Record<string, unknown>)[key] ?? [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ConfigError([`${where}: rules[${i}].${key}: must be a list of strings`]);
+      return v as string[];
+    };
+    return { apiGroups: list('apiGroups'), resources: list('resources'), verbs: list('verbs'), nonResourceURLs: list('nonResourceURLs') };
+  });
+}
+
+const grantsPolicyExceptionWrite = (r: PolicyRule): boolean =>
+  r.apiGroups.some((g) => POLICY_EXCEPTION_GROUPS.includes(g)) &&
+  r.resources.some((res) => res === 'policyexceptions' || res === '*') &&
+  r.verbs.some((v) => WRITE_VERBS.includes(v));
+
+/** The mutating/generating/deleting Kyverno policy resources a rule may write (`group/resource`). */
+function sideEffectPolicyWrites(r: PolicyRule): string[] {
+  if (!r.verbs.some((v) => WRITE_VERBS.includes(v))) return [];
+  const groups = r.apiGroups.includes('*') ? Object.keys(SIDE_EFFECT_POLICIES) : r.apiGroups.filter((g) => g in SIDE_EFFECT_POLICIES);
+  return groups.flatMap((g) => SIDE_EFFECT_POLICIES[g].filter((res) => r.resources.includes(res) || r.resources.includes('*')).map((res) => `${g}/${res}`));
+}
+
+/**
+ * Audits every Role/ClusterRole (and the bindings of PolicyException writers) among the given
+ * manifests. Objects that are not RBAC are ignored, so it runs over whole folders.
+ */
+export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditOptions = {}): RbacFinding[] {
+  const allowed = options.exceptionControllers ?? ['krate-exception-controller'];
+  const findings: RbacFinding[] = [];
+  const rbac = items.filter((i) => isRbac(i.manifest));
+  /** Roles that grant PolicyException write, keyed by kind/namespace/name as roleRefs resolve them. */
+  const writers = new Map<string, SourcedManifest>();
+  const roleKey = (kind: string, namespace: string | undefined, name: string): string => (kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace ?? ''}/${name}`);
+
+  for (const item of rbac.filter((i) => ROLE_KINDS.includes(i.manifest.kind))) {
+    const add = (field: string, rule: RbacRuleId, message: string): void =>
+      void findings.push({ file: item.file, resource: resourceId(item.manifest), field, rule, message });
+    rulesOf(item).forEach((r, i) => {
+      for (const key of ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'] as const) {
+        const wild = r[key].filter((v) => v.includes('*'));
+        if (wild.length > 0) add(`rules[${i}].${key}`, 'no-wildcard', `'${wild.join("', '")}' grants everything that matches; list the ${key} needed instead`);
+      }
+      if (r.apiGroups.some((g) => g === '' || g === '*') && r.resources.some((res) => res === 'secrets' || res.startsWith('secrets/'))) {
+        add(`rules[${i}].resources`, 'no-secrets', "grants access to Secrets; remove 'secrets' from this rule");
+      }
+      const esc = r.verbs.filter((v) => ESCALATION_VERBS.includes(v));
+      if (esc.length > 0) add(`rules[${i}].verbs`, 'no-escalation', `'${esc.join("', '")}' lets the subject grant itself more access; remove ${esc.length > 1 ? 'them' : 'it'}`);
+      const sideEffects = sideEffectPolicyWrites(r);
+      if (sideEffects.length > 0) {
+        add(`rules[${i}]`, 'kyverno-side-effect-policy-write', `grants write on ${sideEffects.join(', ')}: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only`);
+      }
+      if (grantsPolicyExceptionWrite(r)) {
+        writers.set(roleKey(item.manifest.kind, item.manifest.metadata.namespace, item.manifest.metadata.name), item);
+        const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
+        const aggregated = Object.keys(labels).filter((l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true');
+        if (aggregated.length > 0) {
+          add(`rules[${i}]`, 'policyexception-write', `grants PolicyException write and is aggregated (${aggregated.join(', ')}), so every holder of that role could write exceptions; drop the label or the write verbs`);
+        }
+      }
+    });
+  }
+
+  for (const item of rbac.filter((i) => BINDING_KINDS.includes(i.manifest.kind))) {
+    const m = item.manifest as Manifest & { roleRef?: { kind?: string; name?: string }; subjects?: { kind?: string; name?: string; namespace?: string }[] };
+    const ref = m.roleRef;
+    if (!ref?.kind || !ref.name) throw new ConfigError([`${item.file}: ${resourceId(m)}: roleRef: needs kind and name`]);
+    // A RoleBinding may reference a ClusterRole: it then grants it in the binding's namespace.
+    const role = writers.get(roleKey(ref.kind, m.metadata.namespace, ref.name));
+    if (!role) continue;
+    const add = (field: string, message: string): void =>
+      void findings.push({ file: item.file, resource: resourceId(m), field, rule: 'policyexception-write', message });
+    if (m.kind === 'ClusterRoleBinding') {
+      add('roleRef', `binds ${ref.kind}/${ref.name}, which writes PolicyExceptions, cluster-wide; use a RoleBinding in the exception namespace`);
+    } else if (options.exceptionNamespace !== undefined && m.metadata.namespace !== options.exceptionNamespace) {
+      add('metadata.namespace', `binds PolicyException write in namespace '${m.metadata.namespace ?? ''}'; only '${options.exceptionNamespace}' (the exception namespace) may have it`);
+    }
+    (m.subjects ?? []).forEach((s, i) => {
+      if (s.kind !== 'ServiceAccount' || !allowed.includes(s.name ?? '')) {
+        add(`subjects[${i}]`, `${s.kind ?? '?'} '${s.name ?? ''}' gets PolicyException write via ${ref.kind}/${ref.name}; only the exception-controller ServiceAccount (${allowed.join(', ')}) may`);
+      }
+    });
+  }
+  return findings;
+}
+
+/** How many Roles and ClusterRoles the items hold (for the summary line). */
+export function countRoles(items: readonly SourcedManifest[]): number {
+  return items.filter((i) => isRbac(i.manifest) && ROLE_KINDS.includes(i.manifest.kind)).length;
+}

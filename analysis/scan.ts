@@ -1,0 +1,555 @@
+// The scan engine: evaluates rendered `policies.kyverno.io/v1` ValidatingPolicy objects (the exact
+// CEL Kyverno receives) against manifests, honouring matchConstraints, matchConditions, variables,
+// pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
+import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
+import { ConfigError } from '../lib/errors';
+import type { LabelSelector } from '../config/exclusions';
+import type { Manifest, SourcedManifest } from '../lib/manifests';
+
+export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
+export type ScanMode = 'Audit' | 'Enforce';
+
+/**
+ * What scan reports for an ImageValidatingPolicy: signatures live in the registry and the
+ * transparency log, so they are verified at admission only; scan never claims a pass.
+ */
+export const ADMISSION_ONLY_MESSAGE = 'image signatures are verified at admission only (Kyverno checks them against the registry); not evaluated offline';
+
+/** One (policy, matching resource) outcome, in the JSON shape `scan --output json` prints. */
+export interface ScanResult {
+  readonly policy: string;
+  readonly template: string;
+  readonly pack: string;
+  readonly mode: ScanMode;
+  readonly resource: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string };
+  readonly result: ScanResultKind;
+  readonly message: string;
+}
+
+export interface ScanSummary {
+  pass: number;
+  fail: number;
+  skip: number;
+  error: number;
+}
+
+export interface ScanReport {
+  readonly results: ScanResult[];
+  readonly summary: ScanSummary;
+}
+
+/** Kinds that are cluster-scoped (no namespace; namespaceSelector does not apply except to Namespace itself). */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass',
+  'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'APIService',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'ClusterPolicy', 'ValidatingPolicy', 'ImageValidatingPolicy',
+  'MutatingPolicy', 'GeneratingPolicy', 'DeletingPolicy', 'ClusterPolicyReport', 'ClusterCleanupPolicy', 'PriorityLevelConfiguration', 'FlowSchema',
+]);
+
+/** Resource (plural) name of a kind, as admission rules name it. */
+export function resourceName(kind: string): string {
+  const k = kind.toLowerCase();
+  if (k === 'endpoints') return k;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;
+  return `${k}s`;
+}
+
+/** Where a pod controller keeps its pod template (Kyverno autogen), by `group/resource`. */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, 'template' | 'cronjob'>> = {
+  'apps/deployments': 'template',
+  'apps/statefulsets': 'template',
+  'apps/daemonsets': 'template',
+  'apps/replicasets': 'template',
+  'batch/jobs': 'template',
+  'batch/cronjobs': 'cronjob',
+};
+
+type Family = 'direct' | 'template' | 'cronjob';
+
+/**
+ * Kyverno's autogen rewrite of a Pod expression for a controller: `object.spec` and
+ * `object.metadata` move into the pod template, except the workload's own metadata.name/namespace.
+ */
+export function autogenExpression(expression: string, family: Family): string {
+  if (family === 'direct') return expression;
+  const base = family === 'cronjob' ? 'spec.jobTemplate.spec.template' : 'spec.template';
+  return expression.replace(/\b(object|oldObject)\.(spec|metadata)\b(?!\.(?:name|namespace)\b)/g, (_m, root: string, field: string) => `${root}.${base}.${field}`);
+}
+
+/**
+ * The API server serializes a pod template's ObjectMeta even when empty, so admission always sees
+ * `spec.template.metadata`; manifests on disk often omit it. Supply it as the server would.
+ */
+function withTemplateMetadata(m: Manifest, family: Family): Manifest {
+  const spec = m.spec as Spec | undefined;
+  const holder = family === 'cronjob' ? spec?.jobTemplate?.spec : spec;
+  if (!holder?.template || holder.template.metadata) return m;
+  const template = { ...holder.template, metadata: {} };
+  if (family === 'template') return { ...m, spec: { ...spec, template } };
+  return { ...m, spec: { ...spec, jobTemplate: { ...spec!.jobTemplate, spec: { ...holder, template } } } };
+}
+
+interface Rule {
+  readonly apiGroups?: readonly string[];
+  readonly apiVersions?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly operations?: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+const has = (list: readonly string[] | undefined, v: string) => !list || list.length === 0 ? false : list.includes('*') || list.includes(v);
+
+/** A background scan evaluates existing objects as Kyverno does: as a CREATE/UPDATE of the object. */
+function ruleMatches(rule: Rule, group: string, version: string, resource: string, name: string): boolean {
+  return (
+    has(rule.apiGroups, group) &&
+    has(rule.apiVersions, version) &&
+    has(rule.resources, resource) &&
+    (has(rule.operations, 'CREATE') || has(rule.operations, 'UPDATE')) &&
+    (!rule.resourceNames?.length || rule.resourceNames.includes(name))
+  );
+}
+
+/** Kubernetes label-selector semantics (NotIn and DoesNotExist match when the label is absent). */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
+  if (!selector) return true;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const present = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const inValues = present && (e.values ?? []).includes(labels[e.key]);
+    if (e.operator === 'In' && !inValues) return false;
+    if (e.operator === 'NotIn' && inValues) return false;
+    if (e.operator === 'Exists' && !present) return false;
+    if (e.operator === 'DoesNotExist' && present) return false;
+  }
+  return true;
+}
+
+interface Programs {
+  /** `step`: the label an error names, built once. */
+  readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
+  /** `shared`: the expression does not read `variables`, so its value is a function of the object alone. */
+  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram; readonly shared: boolean }>;
+  /**
+   * Identifies the variables list (names and expressions, in order): the variables are a function
+   * of the object alone, so policies with the same list share one evaluation per object.
+   */
+  readonly variablesKey: number;
+  readonly validations: ReadonlyArray<{ readonly step: string; readonly program: CelProgram; readonly message: string; readonly messageProgram?: CelProgram }>;
+}
+
+/** A pair a scan evaluates: the policy and how it applies to that resource type. */
+interface Candidate {
+  readonly p: CompiledPolicy;
+  /** Undefined when the policy's rules name resources: decided per object by its name. */
+  readonly family: Family | undefined;
+  /** `p.programs[family]`, looked up once per plan rather than per object. */
+  readonly programs: Programs | undefined;
+}
+
+type Outcome = { readonly result: ScanResultKind; readonly message: string };
+const PASS: Outcome = { result: 'pass', message: 'validation passed' };
+
+interface CompiledPolicy {
+  readonly name: string;
+  /** `Kind/name`, as PolicyException policyRefs name it. */
+  readonly ref: string;
+  /** ImageValidatingPolicy: matched and excepted offline, verified at admission only (scan reports skip). */
+  readonly admissionOnly: boolean;
+  readonly template: string;
+  readonly pack: string;
+  readonly mode: ScanMode;
+  readonly rules: readonly Rule[];
+  readonly excludeRules: readonly Rule[];
+  readonly namespaceSelector?: LabelSelector;
+  readonly objectSelector?: LabelSelector;
+  /** Controller resources (`group/resource`) autogen covers; empty when the policy is not a Pod policy. */
+  readonly controllers: ReadonlySet<string>;
+  readonly programs: Readonly<Partial<Record<Family, Programs>>>;
+  /** The PolicyExceptions whose policyRefs name this policy (filled in once all are compiled). */
+  readonly exceptions: CompiledException[];
+  readonly namespaceCache: Map<string, boolean>;
+  readonly familyCache: Map<string, Family | undefined>;
+  /** Whether any rule lists resourceNames (then matching depends on the object's name and is not cached). */
+  readonly namesMatter: boolean;
+}
+
+interface CompiledException {
+  readonly id: string;
+  readonly policies: ReadonlySet<string>;
+  readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly program: CelProgram }>;
+  readonly step: string;
+}
+
+type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Compiled policies and exceptions, ready to scan any number of manifests. */
+export class PolicySet {
+  private readonly policies: CompiledPolicy[] = [];
+  private readonly exceptions: CompiledException[] = [];
+  /** Policies by `group/resource` they may match (directly or through autogen). */
+  private readonly byResource = new Map<string, CompiledPolicy[]>();
+
+  /**
+   * Compiles every ValidatingPolicy and PolicyException among `manifests` (other kinds are ignored).
+   * Exceptions whose expiresAt is before `now` are ignored, as Kyverno does.
+   */
+  constructor(manifests: readonly Manifest[], options: { readonly now?: Date; readonly engine?: CelEngine; readonly source?: string } = {}) {
+    const engine = options.engine ?? new CelEngine();
+    const compile = (expr: string, where: string): CelProgram => {
+      try {
+        return engine.compile(expr);
+      } catch (e) {
+        throw new ConfigError([`${options.source ?? 'policies'}: ${where}: ${(e as Error).message}`]);
+      }
+    };
+    for (const m of manifests) {
+      if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy')) this.policies.push(this.compilePolicy(m, compile));
+      if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'PolicyException') {
+        const spec = (m.spec ?? {}) as Spec;
+        if (spec.expiresAt && options.now && Date.parse(spec.expiresAt) < options.now.getTime()) continue;
+        const id = `${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+        this.exceptions.push({
+          id,
+          step: `PolicyException ${id}`,
+          policies: new Set(((spec.policyRefs ?? []) as Spec[]).map((r) => `${r.kind ?? 'ValidatingPolicy'}/${r.name}`)),
+          matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({ name: c.name, program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`) })),
+        });
+      }
+    }
+    for (const p of this.policies) {
+      p.exceptions.push(...this.exceptions.filter((ex) => ex.policies.has(p.ref)));
+      const keys = new Set<string>();
+      for (const r of p.rules) for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) keys.add(`${g}/${res}`);
+      for (const c of p.controllers) keys.add(c);
+      for (const k of keys) this.byResource.set(k, [...(this.byResource.get(k) ?? []), p]);
+    }
+  }
+
+  /** Number of ValidatingPolicies compiled. */
+  get size(): number {
+    return this.policies.length;
+  }
+
+  /** Ids of distinct variables lists (see Programs.variablesKey). */
+  private readonly variablesKeys = new Map<string, number>();
+
+  private compilePolicy(m: Manifest, compile: (expr: string, where: string) => CelProgram): CompiledPolicy {
+    const spec = (m.spec ?? {}) as Spec;
+    const name = m.metadata.name;
+    const labels = (m.metadata.labels ?? {}) as Record<string, string>;
+    const mc = (spec.matchConstraints ?? {}) as Spec;
+    const rules = (mc.resourceRules ?? []) as Rule[];
+    const podPolicy = rules.some((r) => has(r.apiGroups, '') && has(r.resources, 'pods'));
+    const controllerNames = podPolicy ? ((spec.autogen?.podControllers?.controllers ?? []) as string[]) : [];
+    const controllers = new Set(Object.keys(POD_TEMPLATE_PATHS).filter((k) => controllerNames.includes(k.split('/')[1])));
+    const families: Family[] = ['direct'];
+    if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'template')) families.push('template');
+    if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'cronjob')) families.push('cronjob');
+    const programs: Partial<Record<Family, Programs>> = {};
+    // An ImageValidatingPolicy's variables and validations call Kyverno's image functions: only its matching is evaluated.
+    const admissionOnly = m.kind === 'ImageValidatingPolicy';
+    for (const family of families) {
+      const c = (expr: string, where: string) => compile(autogenExpression(expr, family), `ValidatingPolicy/${name}: ${where}`);
+      const variables = ((spec.variables ?? []) as Spec[]).map((x) => [x.name as string, autogenExpression(x.expression, family)]);
+      const signature = JSON.stringify(variables);
+      if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
+      programs[family] = {
+        matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `matchCondition ${x.name}`, program: c(x.expression, `spec.matchConditions[${i}]`) })),
+        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({
+          name: x.name,
+          step: `variable ${x.name}`,
+          program: c(x.expression, `spec.variables[${i}]`),
+          shared: !/\bvariables\b/.test(x.expression),
+        })),
+        variablesKey: this.variablesKeys.get(signature)!,
+        validations: ((admissionOnly ? [] : spec.validations ?? []) as Spec[]).map((x, i) => ({
+          step: `validation ${i}`,
+          program: c(x.expression, `spec.validations[${i}].expression`),
+          message: x.message ?? `failed expression: ${x.expression}`,
+          ...(x.messageExpression ? { messageProgram: c(x.messageExpression, `spec.validations[${i}].messageExpression`) } : {}),
+        })),
+      };
+    }
+    const actions = (spec.validationActions ?? []) as string[];
+    return {
+      name,
+      ref: `${m.kind}/${name}`,
+      admissionOnly,
+      template: labels['krate.a5c.ai/policy-template'] ?? name,
+      pack: labels['krate.a5c.ai/policy-pack'] ?? '',
+      mode: actions.includes('Deny') ? 'Enforce' : 'Audit',
+      rules,
+      excludeRules: (mc.excludeResourceRules ?? []) as Rule[],
+      namespaceSelector: mc.namespaceSelector,
+      objectSelector: mc.objectSelector,
+      controllers,
+      programs,
+      exceptions: [],
+      namespaceCache: new Map(),
+      familyCache: new Map(),
+      namesMatter: [...rules, ...((mc.excludeResourceRules ?? []) as Rule[])].some((r) => (r.resourceNames ?? []).length > 0),
+    };
+  }
+
+  /**
+   * Scans manifests: one result per (policy, matching resource). Namespace objects among them
+   * supply namespace labels for namespaceSelector (every namespace also carries
+   * `kubernetes.io/metadata.name`); a namespaced object without a namespace is in `default`.
+   */
+  scan(items: readonly SourcedManifest[]): ScanReport {
+    const namespaces = new Map<string, Manifest>();
+    for (const { manifest } of items) if (manifest.kind === 'Namespace' && manifest.apiVersion === 'v1') namespaces.set(manifest.metadata.name, manifest);
+    const celNamespaces = new Map<string, unknown>();
+    // Which policies apply to (apiVersion, kind, namespace), worked out once per scan: the namespaces'
+    // labels are fixed for the scan, so every later object of that type and namespace reuses it.
+    const plans = new Map<string, readonly Candidate[]>();
+    const results: ScanResult[] = [];
+    const summary: ScanSummary = { pass: 0, fail: 0, skip: 0, error: 0 };
+    for (const { manifest } of items) {
+      const name = manifest.metadata?.name ?? '';
+      const clusterScoped = CLUSTER_SCOPED.has(manifest.kind);
+      const namespace = clusterScoped ? '' : (manifest.metadata.namespace ?? 'default');
+      const nsName = manifest.kind === 'Namespace' ? name : namespace;
+      const planKey = `${manifest.apiVersion}\0${manifest.kind}\0${nsName}`;
+      let plan = plans.get(planKey);
+      if (!plan) plans.set(planKey, (plan = this.plan(manifest, nsName, namespaces)));
+      if (plan.length === 0) continue;
+      const slash = manifest.apiVersion.indexOf('/');
+      const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
+      const version = manifest.apiVersion.slice(slash + 1);
+      let resource: ScanResult['resource'] | undefined;
+      let context: CelContext | undefined;
+      // CEL is side-effect free: an identical program on the same object gives the same value, so
+      // matchConditions and variables lists shared by several policies are evaluated once per object.
+      const memo = new Map<CelProgram, unknown>();
+      const withVariables = new Map<number, CelContext | Outcome>();
+      for (let i = 0; i < plan.length; i++) {
+        const { p, family: planned } = plan[i];
+        let programs = plan[i].programs;
+        if (!programs) {
+          const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
+          if (!family) continue;
+          programs = p.programs[family]!;
+        }
+        if (p.objectSelector && !selectorMatches(p.objectSelector, (manifest.metadata.labels ?? {}) as Record<string, string>)) continue;
+        if (!context) {
+          if (!celNamespaces.has(nsName)) celNamespaces.set(nsName, namespaces.has(nsName) ? toCelValue(namespaces.get(nsName)) : null);
+          // One conversion per object, shared by every policy. A pod controller is seen as the API
+          // server serializes it (with its pod template's metadata), whichever policy asks.
+          const resource = resourceName(manifest.kind);
+          const controller = version === 'v1' ? POD_TEMPLATE_PATHS[`${group}/${resource}`] : undefined;
+          context = {
+            object: toCelValue(controller ? withTemplateMetadata(manifest, controller) : manifest),
+            oldObject: null,
+            namespaceObject: celNamespaces.get(nsName),
+            request: { operation: 'CREATE', name, namespace, kind: { group, version, kind: manifest.kind }, resource: { group, version, resource } },
+          };
+        }
+        const outcome = this.evaluate(p, programs, context, memo, withVariables);
+        if (!outcome) continue;
+        summary[outcome.result]++;
+        resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name };
+        results.push({ policy: p.name, template: p.template, pack: p.pack, mode: p.mode, resource, result: outcome.result, message: outcome.message });
+      }
+    }
+    return { results, summary };
+  }
+
+  /** The policies that may apply to objects of this type in this namespace, in policy order. */
+  private plan(manifest: Manifest, nsName: string, namespaces: ReadonlyMap<string, Manifest>): Candidate[] {
+    const slash = manifest.apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
+    const version = manifest.apiVersion.slice(slash + 1);
+    const resource = resourceName(manifest.kind);
+    const plan: Candidate[] = [];
+    for (const p of this.byResource.get(`${group}/${resource}`) ?? []) {
+      if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;
+      if (p.namesMatter) plan.push({ p, family: undefined, programs: undefined });
+      else {
+        const family = this.familyOf(p, group, version, resource, '');
+        if (family) plan.push({ p, family, programs: p.programs[family]! });
+      }
+    }
+    return plan;
+  }
+
+  /** How a policy applies to a resource type: directly, through autogen, or not at all (cached when names do not matter). */
+  private familyOf(p: CompiledPolicy, group: string, version: string, resource: string, name: string): Family | undefined {
+    const key = `${group}/${version}/${resource}`;
+    if (p.familyCache.has(key)) return p.familyCache.get(key);
+    let family: Family | undefined;
+    if (p.rules.some((r) => ruleMatches(r, group, version, resource, name)) && !p.excludeRules.some((r) => ruleMatches(r, group, version, resource, name))) family = 'direct';
+    else if (p.controllers.has(`${group}/${resource}`) && version === 'v1') family = POD_TEMPLATE_PATHS[`${group}/${resource}`];
+    if (!p.namesMatter) p.familyCache.set(key, family);
+    return family;
+  }
+
+  private namespaceMatches(p: CompiledPolicy, ns: string, namespaces: ReadonlyMap<string, Manifest>): boolean {
+    if (!p.namespaceSelector) return true;
+    const cached = p.namespaceCache.get(ns);
+    if (cached !== undefined && !namespaces.has(ns)) return cached;
+    const labels = { ...((namespaces.get(ns)?.metadata.labels ?? {}) as Record<string, string>), 'kubernetes.io/metadata.name': ns };
+    const ok = selectorMatches(p.namespaceSelector, labels);
+    if (!namespaces.has(ns)) p.namespaceCache.set(ns, ok);
+    return ok;
+  }
+
+  /** Evaluates one policy on one object; undefined when its matchConditions exclude the object. */
+  private evaluate(
+    p: CompiledPolicy,
+    programs: Programs,
+    base: CelContext,
+    memo: Map<CelProgram, unknown>,
+    withVariables: Map<number, CelContext | Outcome>,
+  ): Outcome | undefined {
+    let step = 'matchConditions';
+    try {
+      for (const c of programs.matchConditions) {
+        step = c.step;
+        let ok = memo.get(c.program);
+        if (ok === undefined) memo.set(c.program, (ok = c.program(base)));
+        if (ok !== true) return undefined;
+      }
+      for (const ex of p.exceptions) {
+        step = ex.step;
+        if (ex.matchConditions.every((c) => c.program(base) === true)) return { result: 'skip', message: `exempted by PolicyException ${ex.id}` };
+      }
+      if (p.admissionOnly) return { result: 'skip', message: ADMISSION_ONLY_MESSAGE };
+      let context = base;
+      if (programs.variables.length > 0) {
+        const shared = withVariables.get(programs.variablesKey);
+        if (shared === undefined) {
+          const variables: Record<string, unknown> = {};
+          // Spelled out: an object spread here costs more than the variables themselves.
+          context = { object: base.object, oldObject: base.oldObject, namespaceObject: base.namespaceObject, request: base.request, variables };
+          try {
+            for (const v of programs.variables) {
+              step = v.step;
+              // A variable that reads only the object (e.g. allContainers) is shared by every list on this object.
+              let value = v.shared ? memo.get(v.program) : undefined;
+              if (value === undefined) {
+                value = v.program(context);
+                if (v.shared) memo.set(v.program, value);
+              }
+              variables[v.name] = value;
+            }
+          } catch (e) {
+            const failed: Outcome = { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
+            withVariables.set(programs.variablesKey, failed);
+            return failed;
+          }
+          withVariables.set(programs.variablesKey, context);
+        } else if ('result' in shared) {
+          return shared;
+        } else {
+          context = shared;
+        }
+      }
+      let failed: string | undefined; // the messages of failed validations, joined by spaces
+      for (const v of programs.validations) {
+        step = v.step;
+        const ok = v.program(context);
+        if (ok === true) continue;
+        if (ok !== false) return { result: 'error', message: `${step}: expression returned ${typeof ok}, not a bool` };
+        let message = v.message;
+        if (v.messageProgram) {
+          try {
+            const m = v.messageProgram(context);
+            if (typeof m === 'string' && m.trim() !== '') message = m;
+          } catch {
+            // Kubernetes falls back to the static message when messageExpression fails.
+          }
+        }
+        failed = failed === undefined ? message : `${failed} ${message}`;
+      }
+      return failed === undefined ? PASS : { result: 'fail', message: failed };
+    } catch (e) {
+      return { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+}
+
+/** True when an enforce-mode policy failed (or could not be evaluated): the scan's exit code 1. */
+export function hasEnforceFailures(report: ScanReport): boolean {
+  return report.results.some((r) => r.mode === 'Enforce' && (r.result === 'fail' || r.result === 'error'));
+}
+
+/**
+ * The report as `wgpolicyk8s.io/v1alpha2` reports, as Kyverno writes them: one PolicyReport per
+ * namespaced resource and one ClusterPolicyReport per cluster-scoped resource, `scope` naming it.
+ */
+export function toPolicyReports(report: ScanReport, policies: readonly Manifest[], now: Date): Manifest[] {
+  const annotations = new Map(policies.map((p) => [p.metadata.name, (p.metadata.annotations ?? {}) as Record<string, string>]));
+  const byResource = new Map<string, ScanResult[]>();
+  for (const r of report.results) {
+    const key = `${r.resource.apiVersion}|${r.resource.kind}|${r.resource.namespace}|${r.resource.name}`;
+    byResource.set(key, [...(byResource.get(key) ?? []), r]);
+  }
+  const seconds = Math.floor(now.getTime() / 1000);
+  return [...byResource.values()].map((results) => {
+    const { resource } = results[0];
+    const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+    for (const r of results) summary[r.result]++;
+    const name = `krate-scan-${resource.kind.toLowerCase()}-${resource.name}`.slice(0, 253);
+    return {
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: resource.namespace ? 'PolicyReport' : 'ClusterPolicyReport',
+      metadata: {
+        name,
+        ...(resource.namespace ? { namespace: resource.namespace } : {}),
+        labels: { 'app.kubernetes.io/managed-by': 'kyverno' },
+      },
+      scope: { apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(resource.namespace ? { namespace: resource.namespace } : {}) },
+      results: results.map((r) => {
+        const a = annotations.get(r.policy) ?? {};
+        return {
+          policy: r.policy,
+          result: r.result,
+          message: r.message,
+          scored: true,
+          source: 'KyvernoValidatingPolicy',
+          ...(a['policies.kyverno.io/severity'] ? { severity: a['policies.kyverno.io/severity'] } : {}),
+          ...(a['policies.kyverno.io/category'] ? { category: a['policies.kyverno.io/category'] } : {}),
+          properties: { process: 'background scan', template: r.template, mode: r.mode.toLowerCase() },
+          timestamp: { seconds, nanos: 0 },
+        };
+      }),
+      summary,
+    } as Manifest;
+  });
+}
+
+/** Which policies a scan evaluates: an environment's active ones, or every template in audit. */
+export type PolicySource = { readonly env: string } | { readonly allTemplates: true };
+
+/**
+ * The policy manifests a scan evaluates. `env` renders that environment in memory through the same
+ * code path as synth (its ValidatingPolicies and PolicyExceptions); `allTemplates` renders every
+ * template with default parameters in Audit.
+ */
+export async function loadPolicyManifests(source: PolicySource): Promise<Manifest[]> {
+  if ('allTemplates' in source) {
+    const { allTemplatePolicies } = await import('../policies/render');
+    return allTemplatePolicies();
+  }
+  const { ENVIRONMENTS } = await import('../environments');
+  const { renderManifests } = await import('../synth/synth');
+  const { resolveEnvironments } = await import('../config/resolve');
+  const config = ENVIRONMENTS.find((e) => e.name === source.env);
+  if (!config) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${ENVIRONMENTS.map((e) => e.name).join('|')})`]);
+  const manifests = renderManifests([config])
+    .map((r) => r.manifest)
+    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
+  return honouredExceptionsOnly(manifests, resolveEnvironments([config])[0].kyverno.policyNamespace);
+}
+
+/**
+ * Kyverno honours PolicyExceptions only in `features.policyExceptions.namespace` (the
+ * environment's kyverno.policyNamespace): drops exceptions anywhere else, as the cluster would.
+ */
+export function honouredExceptionsOnly(manifests: readonly Manifest[], namespace: string): Manifest[] {
+  return manifests.filter((m) => m.kind !== 'PolicyException' || m.metadata.namespace === namespace);
+}

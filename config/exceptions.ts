@@ -1,0 +1,228 @@
+// Exception requests: static validation (synth runs it), the clock-dependent findings `check`
+// reports, and the CEL matchConditions the PolicyExceptions render with.
+import { Environment as CelEnvironment } from '@marcbachmann/cel-js';
+import { TEMPLATES } from '../policies';
+import type { ExceptionRequest } from '../environments/exceptions';
+import { EXCEPTIONS } from '../environments/exceptions';
+import { ROLLOUT } from '../environments/rollout';
+import type { ResolvedEnvironment } from '../environments/types';
+import { daysBetween, isIsoDate } from '../lib/dates';
+import { Problems, show } from '../lib/errors';
+import { PROTECTED_NAMESPACES } from './exclusions';
+import { LADDER_ENVIRONMENTS, modeAt, STAGES, type LadderEnvironment, type Stage } from '../lib/ladder';
+import { Check } from '../lib/validators';
+
+export const DEFAULT_EXCEPTION_MAX_DAYS = 30;
+const FILE = 'environments/exceptions.ts';
+const KEYS = ['name', 'environment', 'template', 'namespaces', 'names', 'conditions', 'justification', 'ticket', 'approver', 'requested', 'expiresAt', 'riskAcceptance'] as const;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const TICKET = /^([A-Z][A-Z0-9]+-\d+|https:\/\/\S+)$/;
+const CONDITION_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+/** Names of the conditions we generate; user conditions must not reuse them. */
+export const GENERATED_CONDITIONS = { namespaces: 'krate-namespaces', names: 'krate-names' } as const;
+
+let cel: CelEnvironment | undefined;
+/** A CEL environment like Kubernetes': optional syntax on, unknown variables dynamic. */
+export function celEnvironment(): CelEnvironment {
+  cel ??= new CelEnvironment({ enableOptionalTypes: true, unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+  return cel;
+}
+
+/** The exceptions of one environment. */
+export function exceptionsFor(env: ResolvedEnvironment, exceptions: readonly ExceptionRequest[] = EXCEPTIONS): ExceptionRequest[] {
+  return exceptions.filter((e) => e.environment === env.name);
+}
+
+/** A CEL string-list literal; names and namespaces are DNS names, so single quotes never need escaping. */
+const celList = (values: readonly string[]): string => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+
+/**
+ * CEL (evaluated by Kyverno against the admission object) that is true for the named objects and
+ * for what their controllers create from them, so an exception for a workload is not undone by its
+ * own ReplicaSets, Jobs and Pods, which the pod policies check too:
+ * - the object itself (`metadata.name`);
+ * - anything it owns directly (`ownerReferences[].name`): a Deployment's ReplicaSets, a DaemonSet's,
+ *   StatefulSet's or Job's Pods, a CronJob's Jobs;
+ * - a Deployment's Pods (owned by ReplicaSet `<name>-<pod-template-hash>`, created with
+ *   `generateName: <name>-<pod-template-hash>-` and usually no name yet at admission);
+ * - a CronJob's Pods (owned by Job `<name>-<digits>`, the name the CronJob controller gives).
+ * A bare `<name>-` prefix is not enough: Deployment `billing-api-v2`'s Pods start with `billing-api-`.
+ * Every field read is optional-safe (admission objects and manifests may omit any of them).
+ */
+export function namedWorkloadCondition(names: readonly string[]): string {
+  const list = celList(names);
+  const owners = "object.?metadata.?ownerReferences.orValue([])";
+  const hash = "object.?metadata.?labels[?'pod-template-hash']";
+  // Names are DNS subdomains: only '.' needs escaping in a regex, and CEL strings reject '\.'.
+  const cronJobJobs = `^(${names.map((n) => n.replace(/\./g, '[.]')).join('|')})-[0-9]+$`;
+  return [
+    `object.?metadata.?name.orValue('') in ${list}`,
+    `${owners}.exists(r, r.?name.orValue('') in ${list})`,
+    `(${hash}.hasValue() && ${list}.exists(n, object.?metadata.?generateName.orValue('') == n + '-' + ${hash}.value() + '-' || ${owners}.exists(r, r.?kind.orValue('') == 'ReplicaSet' && r.?name.orValue('') == n + '-' + ${hash}.value())))`,
+    `${owners}.exists(r, r.?kind.orValue('') == 'Job' && r.?name.orValue('').matches('${cronJobJobs}'))`,
+  ].join(' || ');
+}
+
+/** The matchConditions an exception renders with: namespaces, names, then its own conditions. */
+export function exceptionMatchConditions(e: ExceptionRequest): { name: string; expression: string }[] {
+  const out: { name: string; expression: string }[] = [];
+  if (e.namespaces && e.namespaces.length > 0) {
+    out.push({ name: GENERATED_CONDITIONS.namespaces, expression: `object.metadata.?namespace.orValue('') in ${celList(e.namespaces)}` });
+  }
+  if (e.names && e.names.length > 0) out.push({ name: GENERATED_CONDITIONS.names, expression: namedWorkloadCondition(e.names) });
+  for (const c of e.conditions ?? []) out.push({ name: c.name, expression: c.expression });
+  return out;
+}
+
+const POD_CONTROLLER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+
+/**
+ * The pod-controller kind a condition restricts the exception to (`object.kind == 'DaemonSet'`)
+ * when it says nothing about owned objects: for a pod template such a condition never covers the
+ * controller's Pods. A condition that reads ownerReferences is trusted to cover them.
+ */
+function controllerOnlyKind(expression: string): string | undefined {
+  if (/ownerReferences/.test(expression)) return undefined;
+  const m = /object\.kind\s*==\s*['"](\w+)['"]/.exec(expression);
+  return m && POD_CONTROLLER_KINDS.includes(m[1]) ? m[1] : undefined;
+}
+
+/** The stage a rollout gives a template (absent: draft). */
+type StageLookup = (template: string) => Stage;
+
+export interface ValidateExceptionsOptions {
+  /** Stage of each template. @default from environments/rollout.ts */
+  readonly stageOf?: StageLookup;
+}
+
+/**
+ * Static checks of exception requests against resolved environments (no clock: synth runs these).
+ * Exceptions of environments not in `envs` are skipped, except that their environment must be a
+ * ladder environment.
+ */
+export function validateExceptions(exceptions: unknown, envs: readonly ResolvedEnvironment[], problems: Problems, options: ValidateExceptionsOptions = {}): void {
+  const check = new Check(problems, `edit ${FILE}`);
+  const fail = (path: string, message: string): void => problems.add(path, `${message} (edit ${FILE})`);
+  if (!Array.isArray(exceptions)) {
+    fail('exceptions', `${show(exceptions)} must be a list of exception requests`);
+    return;
+  }
+  const stageOf: StageLookup = options.stageOf ?? defaultStageOf;
+  const templates = TEMPLATES.map((t) => t.name);
+  const seen = new Set<string>();
+  exceptions.forEach((raw: unknown, i: number) => {
+    const label = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : `[${i}]`;
+    const path = `exceptions.${label}`;
+    if (!check.knownKeys(path, raw, KEYS)) return;
+    const e = raw as Partial<Record<(typeof KEYS)[number], unknown>>;
+    if (!check.dnsLabel(`${path}.name`, e.name)) return;
+    if (!check.oneOf(`${path}.environment`, e.environment, LADDER_ENVIRONMENTS)) return;
+    if (seen.has(`${e.environment}/${e.name}`)) fail(`${path}.name`, `'${e.name}' is used twice in environment ${e.environment}; exception names must be unique per environment`);
+    seen.add(`${e.environment}/${e.name}`);
+    const env = envs.find((x) => x.name === e.environment);
+    if (!env) return;
+    if (!templates.includes(e.template as string)) {
+      fail(`${path}.template`, `${show(e.template)} is not a known template; templates are listed in policies/index.ts`);
+    }
+
+    const namespaces = listOf(fail, `${path}.namespaces`, e.namespaces);
+    namespaces.forEach((ns, j) => {
+      if (!check.dnsLabel(`${path}.namespaces[${j}]`, ns)) return;
+      if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns)) fail(`${path}.namespaces[${j}]`, `'${ns}' is a protected namespace: policies never run there, so no exception is needed; remove it`);
+    });
+    const names = listOf(fail, `${path}.names`, e.names);
+    names.forEach((n, j) => {
+      if (typeof n !== 'string' || n.length > 253 || !SUBDOMAIN.test(n)) fail(`${path}.names[${j}]`, `${show(n)} is not a Kubernetes object name (lowercase DNS subdomain)`);
+    });
+    if (namespaces.length === 0 && names.length === 0) {
+      fail(path, `covers every resource: list the namespaces and/or resource names (names) the exception is for`);
+    }
+    const conditions = listOf(fail, `${path}.conditions`, e.conditions);
+    const conditionNames = new Set<string>();
+    conditions.forEach((c, j) => {
+      const cpath = `${path}.conditions[${j}]`;
+      if (!check.knownKeys(cpath, c, ['name', 'expression'])) return;
+      const { name, expression } = c as { name?: unknown; expression?: unknown };
+      if (typeof name !== 'string' || !CONDITION_NAME.test(name) || name.length > 63) fail(`${cpath}.name`, `${show(name)} is not a condition name (a DNS label)`);
+      else if ((Object.values(GENERATED_CONDITIONS) as string[]).includes(name) || conditionNames.has(name)) fail(`${cpath}.name`, `'${name}' is already used in this exception; pick another name`);
+      conditionNames.add(name as string);
+      if (!check.nonEmptyString(`${cpath}.expression`, expression)) return;
+      try {
+        celEnvironment().parse(expression);
+      } catch (err) {
+        fail(`${cpath}.expression`, `${show(expression)} is not valid CEL: ${String((err as Error).message).split('\n')[0]}`);
+        return;
+      }
+      const kind = controllerOnlyKind(expression);
+      if (kind && TEMPLATES.find((t) => t.name === e.template)?.podControllers) {
+        fail(
+          `${cpath}.expression`,
+          `${show(expression)} matches only the ${kind}, never the Pods (or ReplicaSets/Jobs) it creates, which '${e.template}' checks too, so they would still fail (and be denied once it enforces); drop the condition (the names condition already covers what the named workload owns) or also match its Pods, e.g. "object.kind == '${kind}' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == '${kind}')"`,
+        );
+      }
+    });
+
+    if (typeof e.justification !== 'string' || e.justification.trim().length < 20) {
+      fail(`${path}.justification`, `${show(e.justification)} is too short: say why the bypass is needed (at least 20 characters)`);
+    }
+    if (typeof e.ticket !== 'string' || !TICKET.test(e.ticket)) fail(`${path}.ticket`, `${show(e.ticket)} is not a ticket key like PLAT-1234 or an https URL`);
+    if (typeof e.approver !== 'string' || e.approver.trim() === '') fail(`${path}.approver`, `missing approver: name the platform engineer who approved this exception`);
+
+    const requestedOk = isIsoDate(e.requested);
+    if (!requestedOk) fail(`${path}.requested`, `${show(e.requested)} is not a date like 2026-11-22 (YYYY-MM-DD): write the date the exception was requested`);
+    if (e.expiresAt === undefined) {
+      fail(`${path}.expiresAt`, `missing: every exception expires; write a date at most ${env.exceptions.maxDays} days after requested`);
+    } else if (!isIsoDate(e.expiresAt)) {
+      fail(`${path}.expiresAt`, `${show(e.expiresAt)} is not a date like 2026-12-22 (YYYY-MM-DD)`);
+    } else if (requestedOk) {
+      const days = daysBetween(e.requested as string, e.expiresAt);
+      if (days <= 0) fail(`${path}.expiresAt`, `'${e.expiresAt}' is not after requested '${e.requested}'`);
+      else if (days > env.exceptions.maxDays) {
+        fail(`${path}.expiresAt`, `'${e.expiresAt}' is ${days} days after requested '${e.requested}'; environment ${env.name} allows at most ${env.exceptions.maxDays} (exceptions.maxDays); shorten it or renew it later with a new request`);
+      }
+    }
+
+    if (e.riskAcceptance !== undefined) check.nonEmptyString(`${path}.riskAcceptance`, e.riskAcceptance);
+    else if (templates.includes(e.template as string) && modeAt(stageOf(e.template as string), env.name as LadderEnvironment) === 'Enforce') {
+      fail(`${path}.riskAcceptance`, `missing: '${e.template}' enforces in ${env.name}, so the approver must record the accepted risk`);
+    }
+  });
+}
+
+function defaultStageOf(template: string): Stage {
+  const stage = ROLLOUT[template]?.stage;
+  return stage && (STAGES as readonly string[]).includes(stage) ? stage : 'draft';
+}
+
+function listOf(fail: (p: string, m: string) => void, path: string, value: unknown): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    fail(path, `${show(value)} must be a list`);
+    return [];
+  }
+  return value;
+}
+
+/** A clock-dependent problem `check` reports. */
+export interface ExceptionFinding {
+  readonly environment: string;
+  readonly name: string;
+  readonly message: string;
+}
+
+/**
+ * What `check` reports beyond static validation, given today's date: expired exceptions,
+ * requests dated in the future, and exceptions for a template not rendered in their environment.
+ */
+export function exceptionFindings(exceptions: readonly ExceptionRequest[], envs: readonly ResolvedEnvironment[], today: string, stageOf: StageLookup = defaultStageOf): ExceptionFinding[] {
+  const findings: ExceptionFinding[] = [];
+  for (const e of exceptions) {
+    const env = envs.find((x) => x.name === e.environment);
+    if (!env) continue;
+    const add = (message: string): void => void findings.push({ environment: e.environment, name: e.name, message });
+    if (e.expiresAt <= today) add(`expired on ${e.expiresAt} (today is ${today}): remove it from ${FILE}, or file a new request`);
+    if (e.requested > today) add(`requested ${e.requested} is in the future (today is ${today}); the maximum duration counts from the request date`);
+    if (modeAt(stageOf(e.template), env.name as LadderEnvironment) === undefined) add(`'${e.template}' is not rendered in ${e.environment} (its rollout stage does not reach ${e.environment}); the exception has nothing to bypass: remove it`);
+  }
+  return findings;
+}

@@ -1,0 +1,222 @@
+// The rollout ladder's rules, in one place: what a valid rollout file is (validateRollout), which
+// changes between two rollouts are allowed (compareRollouts), and the board `status` prints.
+// Everything here is pure; "today" is always an argument.
+import { TEMPLATES } from '../policies';
+import type { RolloutEntry } from '../environments/rollout';
+import { addDays, daysBetween, isIsoDate } from '../lib/dates';
+import { Problems, show } from '../lib/errors';
+import { PROTECTED_NAMESPACES } from './exclusions';
+import { LADDER_ENVIRONMENTS, modeAt, STAGES, type LadderEnvironment, type PolicyMode, type Stage } from '../lib/ladder';
+import { Check } from '../lib/validators';
+
+export type Rollout = Readonly<Record<string, RolloutEntry>>;
+
+/** Days a template spends in audit:prod before its first enforce step, unless it sets soakDays. */
+export const DEFAULT_SOAK_DAYS = 7;
+/** The longest soak a template may ask for (a typo like 700 would freeze it for years). */
+export const MAX_SOAK_DAYS = 90;
+const ROLLOUT_FILE = 'environments/rollout.ts';
+const FIRST_ENFORCE: Stage = 'enforce:dev';
+
+const rung = (stage: Stage): number => STAGES.indexOf(stage);
+
+/** The rung above `stage`, or undefined at the top. */
+export function nextStage(stage: Stage): Stage | undefined {
+  return STAGES[rung(stage) + 1];
+}
+
+/** The stage a rollout gives a template: absent templates are drafts. */
+export function stageOf(rollout: Rollout, template: string): Stage {
+  return rollout[template]?.stage ?? 'draft';
+}
+
+/** The soak a template must spend in audit:prod. */
+export function soakDaysOf(entry: RolloutEntry | undefined): number {
+  return entry?.soakDays ?? DEFAULT_SOAK_DAYS;
+}
+
+/** Closest known name, for "did you mean" hints on typos. */
+function closest(name: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0];
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = d[j];
+        d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return d[b.length];
+  };
+  const best = [...names].sort((a, b) => distance(name, a) - distance(name, b))[0];
+  return best !== undefined && distance(name, best) <= Math.max(3, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export interface ValidateRolloutOptions {
+  /** Known template names. @default the names in TEMPLATES */
+  readonly templates?: readonly string[];
+  /** Where the rollout came from, for messages. @default 'environments/rollout.ts' */
+  readonly file?: string;
+}
+
+/**
+ * Static checks of a rollout (no clock: synth runs these): every key a known template, every stage
+ * on the ladder, every `since` a real date, soakDays and auditNamespaces well-formed.
+ */
+export function validateRollout(rollout: unknown, problems: Problems, options: ValidateRolloutOptions = {}): void {
+  const templates = options.templates ?? TEMPLATES.map((t) => t.name);
+  const check = new Check(problems, `edit ${options.file ?? ROLLOUT_FILE}`);
+  if (rollout === null || typeof rollout !== 'object' || Array.isArray(rollout)) {
+    problems.add('rollout', `${show(rollout)} must be an object keyed by template name (edit ${options.file ?? ROLLOUT_FILE})`);
+    return;
+  }
+  for (const [template, entry] of Object.entries(rollout as Record<string, unknown>)) {
+    const path = `rollout.${template}`;
+    if (!templates.includes(template)) {
+      const hint = closest(template, templates);
+      problems.add(path, `unknown template '${template}'${hint ? ` (did you mean '${hint}'?)` : ''}; templates are listed in policies/index.ts (edit ${options.file ?? ROLLOUT_FILE})`);
+      continue;
+    }
+    if (!check.knownKeys(path, entry, ['stage', 'since', 'soakDays', 'auditNamespaces'])) continue;
+    const e = entry as Partial<Record<keyof RolloutEntry, unknown>>;
+    check.oneOf(`${path}.stage`, e.stage, STAGES);
+    if (e.since === undefined) {
+      problems.add(`${path}.since`, `missing: write the date the current stage began, YYYY-MM-DD (edit ${options.file ?? ROLLOUT_FILE})`);
+    } else if (!isIsoDate(e.since)) {
+      problems.add(`${path}.since`, `${show(e.since)} is not a date like 2026-11-22 (YYYY-MM-DD) (edit ${options.file ?? ROLLOUT_FILE})`);
+    }
+    if (e.soakDays !== undefined) check.integer(`${path}.soakDays`, e.soakDays, 1, MAX_SOAK_DAYS);
+    if (e.auditNamespaces !== undefined) {
+      if (!Array.isArray(e.auditNamespaces)) {
+        problems.add(`${path}.auditNamespaces`, `${show(e.auditNamespaces)} must be a list of namespace names (edit ${options.file ?? ROLLOUT_FILE})`);
+      } else {
+        const seen = new Set<string>();
+        e.auditNamespaces.forEach((ns: unknown, i: number) => {
+          const npath = `${path}.auditNamespaces[${i}]`;
+          if (!check.dnsLabel(npath, ns)) return;
+          if (seen.has(ns)) problems.add(npath, `'${ns}' is listed twice (edit ${options.file ?? ROLLOUT_FILE})`);
+          if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns)) {
+            problems.add(npath, `'${ns}' is a protected namespace: policies never run there, so an audit override has no effect; remove it (edit ${options.file ?? ROLLOUT_FILE})`);
+          }
+          seen.add(ns);
+        });
+      }
+    }
+  }
+}
+
+/** Throws a ConfigError when the rollout is not valid (static checks only). */
+export function assertValidRollout(rollout: unknown, options: ValidateRolloutOptions = {}): asserts rollout is Rollout {
+  const problems = new Problems();
+  validateRollout(rollout, problems, options);
+  problems.throwIfAny();
+}
+
+/** Which ladder rule a change breaks. */
+export type RolloutRule = 'jump' | 'new-template-above-audit:dev' | 'soak' | 'future-date' | 'missing-date' | 'date-not-updated' | 'backdated';
+
+/** One refused change: the policy, where it was, where it went, the rule and a sentence for reviewers. */
+export interface RolloutFinding {
+  readonly template: string;
+  /** Stage at the base ('new' when the base does not list the template). */
+  readonly from: Stage | 'new';
+  /** Stage in the working tree ('draft' when it no longer lists the template). */
+  readonly to: Stage;
+  readonly rule: RolloutRule;
+  readonly message: string;
+}
+
+/** One line per finding, naming policy, from, to and the rule. */
+export function formatFinding(f: RolloutFinding): string {
+  return `${f.template}: ${f.from} → ${f.to}: ${f.message} [rule: ${f.rule}]`;
+}
+
+/**
+ * The ladder rules for one change from `base` to `head` (both already statically valid): no move
+ * up more than one rung, new templates start at draft or audit:dev, the first enforce step only
+ * after the soak in audit:prod, every date present and not after `today`, a promotion writes its
+ * date, and no backdating. Any move down is allowed: rollback must always be possible.
+ */
+export function compareRollouts(base: Rollout, head: Rollout, today: string): RolloutFinding[] {
+  const findings: RolloutFinding[] = [];
+  const names = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
+  for (const template of names) {
+    const b = base[template];
+    const h = head[template];
+    const from: Stage | 'new' = b ? b.stage : 'new';
+    const to = stageOf(head, template);
+    const add = (rule: RolloutRule, message: string): void => void findings.push({ template, from, to, rule, message });
+    const up = rung(to) - rung(stageOf(base, template));
+
+    if (h) {
+      if (h.since === undefined || h.since === '') add('missing-date', `no 'since' date; write the date the stage began (YYYY-MM-DD)`);
+      else if (h.since > today) add('future-date', `since ${h.since} is in the future (today is ${today}); a stage begins when it is merged`);
+    }
+    if (up > 1 && !b) {
+      add('new-template-above-audit:dev', `a new template starts at draft or audit:dev, not ${to}; promote it one rung per change`);
+    } else if (up > 1) {
+      add('jump', `climbs ${up} rungs in one change; promote one rung at a time (next: ${nextStage(b!.stage)})`);
+    }
+    if (up < 1 || !h) {
+      if (up === 0 && b && h && h.since && b.since && h.since < b.since) {
+        add('backdated', `since moved back from ${b.since} to ${h.since} without a stage change; that shortens the soak`);
+      }
+      continue; // unchanged, or moved down: rollback (including git revert) is always allowed
+    }
+    // Two promotions on one day (two pull requests) legitimately share a date.
+    if (b && h.since === b.since && b.since !== today) add('date-not-updated', `the stage changed but since is still ${b.since}; write the date the new stage began`);
+    else if (b && h.since && b.since && h.since < b.since) add('date-not-updated', `since ${h.since} is before the previous stage began (${b.since})`);
+    if (up === 1 && b?.stage === 'audit:prod' && to === FIRST_ENFORCE) {
+      // Shortening soakDays in the same change that uses it does not count: the longer soak applies.
+      const soak = Math.max(soakDaysOf(b), soakDaysOf(h));
+      const ready = addDays(b.since, soak);
+      if (today < ready) {
+        const shortened = soakDaysOf(h) < soakDaysOf(b) ? ` (soakDays was lowered from ${soakDaysOf(b)} to ${soakDaysOf(h)} in the same change; the longer soak applies)` : '';
+        add('soak', `first enforce step before the soak: ${soak} days in audit:prod from ${b.since} end on ${ready}, today is ${today}${shortened}`);
+      }
+    }
+  }
+  return findings;
+}
+
+/** The date a template may climb its next rung (undefined at the top). */
+export function nextPromotionDate(entry: RolloutEntry | undefined): string | undefined {
+  if (!entry) return undefined; // a draft may enter audit:dev any day
+  if (!nextStage(entry.stage)) return undefined;
+  return entry.stage === 'audit:prod' ? addDays(entry.since, soakDaysOf(entry)) : entry.since;
+}
+
+/** One row of the ladder board. */
+export interface StatusRow {
+  readonly template: string;
+  readonly pack: string;
+  readonly stage: Stage;
+  readonly since?: string;
+  readonly daysInStage?: number;
+  /** Mode per ladder environment: undefined = not rendered. */
+  readonly modes: Readonly<Record<LadderEnvironment, PolicyMode | undefined>>;
+  readonly auditNamespaces: readonly string[];
+  readonly next?: { readonly stage: Stage; readonly date?: string };
+}
+
+/** The ladder board: every template (drafts too) × environment. */
+export function statusBoard(rollout: Rollout, today: string, templates = TEMPLATES): StatusRow[] {
+  return templates.map((t) => {
+    const entry = rollout[t.name];
+    const stage = stageOf(rollout, t.name);
+    const modes = Object.fromEntries(LADDER_ENVIRONMENTS.map((env) => [env, modeAt(stage, env)])) as Record<LadderEnvironment, PolicyMode | undefined>;
+    const next = nextStage(stage);
+    return {
+      template: t.name,
+      pack: t.pack,
+      stage,
+      since: entry?.since,
+      daysInStage: entry ? daysBetween(entry.since, today) : undefined,
+      modes,
+      auditNamespaces: entry?.auditNamespaces ?? [],
+      next: next ? { stage: next, date: nextPromotionDate(entry) } : undefined,
+    };
+  });
+}

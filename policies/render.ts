@@ -1,0 +1,246 @@
+import { ROLLOUT } from '../environments/rollout';
+import type { ResolvedEnvironment } from '../environments/types';
+import { ConfigError, Problems, show } from '../lib/errors';
+import { auditOverrideNamespaces, PROTECTED_NAMESPACES, policyNamespaceSelector, type LabelSelector } from '../config/exclusions';
+import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment, type PolicyMode } from '../lib/ladder';
+import type { Manifest } from '../lib/manifests';
+import { TEMPLATES } from './index';
+import { POLICY_SCOPES, policyName, policyNamesFor } from './naming';
+import type { Attestor, ParameterValues, PolicyKind, PolicyTemplate } from './template';
+
+/** The API version and kind every rendered template becomes (image-verification templates: ImageValidatingPolicy). */
+export const VALIDATING_POLICY = { apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy' } as const;
+
+/** The kind a template renders to. */
+export function policyKindOf(template: Pick<PolicyTemplate, 'kind'>): PolicyKind {
+  return template.kind ?? 'ValidatingPolicy';
+}
+
+/** Pod controllers Kyverno auto-generates pod templates for (resource names, as autogen takes them). */
+export const POD_CONTROLLERS = ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs'] as const;
+
+/** Label/annotation keys on rendered policies (DESIGN.md). */
+export const POLICY_KEYS = {
+  template: 'krate.a5c.ai/policy-template',
+  pack: 'krate.a5c.ai/policy-pack',
+  mode: 'krate.a5c.ai/policy-mode',
+  profile: 'krate.a5c.ai/profile',
+  uiPath: 'krate.a5c.ai/ui-path',
+} as const;
+
+export interface RenderPolicyOptions {
+  /** Krate organisation: part of the policy name. */
+  readonly org: string;
+  /** What the policy does on failure: Audit → validationActions [Audit], Enforce → [Deny]. */
+  readonly mode: PolicyMode;
+  /**
+   * Name scope (`krate-{org}-{scope}-{template}`).
+   * @default 'cluster'
+   */
+  readonly scope?: string;
+  /**
+   * matchConstraints.namespaceSelector.
+   * @default none (every namespace)
+   */
+  readonly namespaceSelector?: LabelSelector;
+  /**
+   * Parameter values; missing ones take the template's defaults.
+   * @default {} (all defaults)
+   */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  /**
+   * Where the parameters were configured, for error messages.
+   * @default `parameters`
+   */
+  readonly parametersPath?: string;
+}
+
+/**
+ * A template's parameters with defaults applied. Unknown keys and values of the wrong type are
+ * errors naming the path, the value and the fix.
+ */
+export function resolveParameters(template: PolicyTemplate, given: Readonly<Record<string, unknown>> = {}, path = 'parameters'): ParameterValues {
+  const specs = template.parameters ?? {};
+  const problems = new Problems();
+  const out: Record<string, string[] | number[] | number | readonly Attestor[]> = {};
+  for (const key of Object.keys(given)) {
+    if (!(key in specs)) {
+      const known = Object.keys(specs);
+      problems.add(`${path}.${key}`, `unknown parameter of template ${template.name} (${known.length ? `known: ${known.join(', ')}` : 'it takes no parameters'})`);
+    }
+  }
+  for (const [key, spec] of Object.entries(specs)) {
+    const value = key in given ? given[key] : spec.default;
+    if (spec.type === 'attestors') {
+      const problem = attestorsProblem(value);
+      if (problem) problems.add(`${path}.${key}${problem.at}`, `${problem.message} (${spec.description})`);
+      else out[key] = value as readonly Attestor[];
+      continue;
+    }
+    const ok =
+      spec.type === 'int'
+        ? Number.isInteger(value) && (value as number) >= 0
+        : Array.isArray(value) &&
+          value.every((v) => (spec.type === 'string[]' ? typeof v === 'string' && v !== '' : Number.isInteger(v) && v >= 0 && v <= 65535));
+    if (!ok) {
+      const expected = { int: 'a non-negative integer', 'string[]': 'a list of non-empty strings', 'int[]': 'a list of integers 0-65535' }[spec.type];
+      problems.add(`${path}.${key}`, `${show(value)} is not ${expected} (${spec.description})`);
+      continue;
+    }
+    out[key] = value as string[] | number[] | number;
+  }
+  problems.throwIfAny();
+  return out;
+}
+
+const CEL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IDENTITY_KEYS = ['issuer', 'issuerRegExp', 'subject', 'subjectRegExp'];
+
+/** Why a value is not a list of attestors (with the sub-path), or undefined when it is one. */
+function attestorsProblem(value: unknown): { at: string; message: string } | undefined {
+  if (!Array.isArray(value) || value.length === 0) return { at: '', message: `${show(value)} is not a non-empty list of attestors` };
+  const names = new Set<string>();
+  for (const [i, a] of value.entries()) {
+    const at = `[${i}]`;
+    if (!a || typeof a !== 'object' || Object.keys(a).some((k) => k !== 'name' && k !== 'cosign')) return { at, message: `${show(a)} is not an attestor { name, cosign }` };
+    if (typeof a.name !== 'string' || !CEL_IDENTIFIER.test(a.name)) return { at: `${at}.name`, message: `${show(a.name)} is not a CEL identifier (validations refer to it as attestors.<name>)` };
+    if (names.has(a.name)) return { at: `${at}.name`, message: `'${a.name}' is used twice` };
+    names.add(a.name);
+    const cosign = a.cosign;
+    const modes = cosign && typeof cosign === 'object' ? Object.keys(cosign) : [];
+    if (modes.length !== 1 || !['keyless', 'key'].includes(modes[0])) return { at: `${at}.cosign`, message: `${show(cosign)} must set exactly one of keyless or key` };
+    if (modes[0] === 'key') {
+      const data = cosign.key?.data;
+      if (typeof data !== 'string' || !data.includes('-----BEGIN PUBLIC KEY-----')) return { at: `${at}.cosign.key.data`, message: 'is not a PEM public key (-----BEGIN PUBLIC KEY-----…)' };
+      continue;
+    }
+    const identities = cosign.keyless?.identities;
+    if (!Array.isArray(identities) || identities.length === 0) return { at: `${at}.cosign.keyless.identities`, message: `${show(identities)} is not a non-empty list of identities` };
+    for (const [j, id] of identities.entries()) {
+      const ok =
+        id && typeof id === 'object' &&
+        Object.entries(id).every(([k, v]) => IDENTITY_KEYS.includes(k) && typeof v === 'string' && v !== '') &&
+        ('issuer' in id || 'issuerRegExp' in id) && ('subject' in id || 'subjectRegExp' in id);
+      if (!ok) return { at: `${at}.cosign.keyless.identities[${j}]`, message: `${show(id)} must set issuer or issuerRegExp and subject or subjectRegExp (non-empty strings, nothing else)` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parameters whose default is a placeholder must be configured before the template enforces:
+ * enforcing with, e.g., a placeholder signer would deny every production deployment.
+ */
+function checkEnforceable(template: PolicyTemplate, opts: RenderPolicyOptions): void {
+  if (opts.mode !== 'Enforce') return;
+  const path = opts.parametersPath ?? 'parameters';
+  const missing = Object.entries(template.parameters ?? {}).filter(([key, spec]) => spec.requiredBeforeEnforce && !(opts.parameters && key in opts.parameters));
+  if (missing.length === 0) return;
+  throw new ConfigError(
+    missing.map(([key]) => `${path}.${key}: not configured, and the default is a placeholder: '${template.name}' cannot enforce with it (it would deny everything it matches); set it before promoting the template to an enforce rung`),
+  );
+}
+
+/**
+ * Renders one template as a `policies.kyverno.io/v1` ValidatingPolicy, or ImageValidatingPolicy
+ * when it verifies image signatures (plain data, no defaults left implicit).
+ */
+export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions): Manifest {
+  const params = resolveParameters(template, opts.parameters, opts.parametersPath);
+  checkEnforceable(template, opts);
+  const body = template.body(params);
+  const kind = policyKindOf(template);
+  if ((kind === 'ImageValidatingPolicy') !== Boolean(body.imageVerification)) {
+    throw new Error(`template ${template.name}: kind ${kind} and imageVerification must go together`);
+  }
+  const name = policyName(opts.org, opts.scope ?? POLICY_SCOPES.cluster, template.name);
+  const image = body.imageVerification;
+  return {
+    apiVersion: VALIDATING_POLICY.apiVersion,
+    kind,
+    metadata: {
+      name,
+      labels: {
+        'app.kubernetes.io/managed-by': 'krate-policy-gitops',
+        'app.kubernetes.io/part-of': 'krate',
+        [POLICY_KEYS.template]: template.name,
+        [POLICY_KEYS.pack]: template.pack,
+        [POLICY_KEYS.mode]: opts.mode.toLowerCase(),
+      },
+      annotations: {
+        // The CRD comes from the Kyverno app (an earlier wave): skip dry-run until it exists.
+        'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+        [POLICY_KEYS.template]: `${template.name}@${template.version}`,
+        [POLICY_KEYS.profile]: template.pack,
+        [POLICY_KEYS.uiPath]: `/policies/${template.pack}/${template.name}`,
+        'policies.kyverno.io/title': template.title,
+        'policies.kyverno.io/category': template.category,
+        'policies.kyverno.io/severity': template.severity,
+        'policies.kyverno.io/subject': template.subject,
+        'policies.kyverno.io/description': template.description,
+      },
+    },
+    spec: {
+      validationActions: [opts.mode === 'Enforce' ? 'Deny' : 'Audit'],
+      // An expression that cannot be evaluated blocks in enforce mode and only reports in audit.
+      failurePolicy: opts.mode === 'Enforce' ? 'Fail' : 'Ignore',
+      evaluation: { admission: { enabled: true }, background: { enabled: true } },
+      matchConstraints: {
+        resourceRules: template.resourceRules.map((r) => ({ ...r })),
+        ...(opts.namespaceSelector ? { namespaceSelector: opts.namespaceSelector } : {}),
+      },
+      ...(body.matchConditions?.length ? { matchConditions: body.matchConditions.map((c) => ({ ...c })) } : {}),
+      ...(body.variables?.length ? { variables: body.variables.map((v) => ({ ...v })) } : {}),
+      ...(image
+        ? {
+            images: image.images.map((i) => ({ ...i })),
+            matchImageReferences: image.matchImageReferences.map((r) => ({ ...r })),
+            attestors: JSON.parse(JSON.stringify(image.attestors)),
+            // Require a verified, digest-pinned reference; never rewrite the object (Argo CD would see drift).
+            validationConfigurations: { mutateDigest: false, verifyDigest: true, required: true },
+            // Verification fetches signatures from the registry and the transparency log.
+            webhookConfiguration: { timeoutSeconds: 30 },
+          }
+        : {}),
+      validations: body.validations.map((v) => ({ ...v })),
+      ...(template.podControllers ? { autogen: { podControllers: { controllers: [...POD_CONTROLLERS] } } } : {}),
+    },
+  };
+}
+
+/** @deprecated use renderPolicy (kept for callers written before ImageValidatingPolicy templates). */
+export const renderValidatingPolicy = renderPolicy;
+
+/**
+ * Every policy (ValidatingPolicy or ImageValidatingPolicy) an environment gets: each template from its audit rung on, in the mode
+ * its rung gives, with the environment's exclusions. A template that enforces but keeps some
+ * namespaces in audit renders twice (CEL policies have no failureActionOverrides): the Enforce
+ * policy excludes those namespaces, its Audit twin matches only them.
+ */
+export function environmentPolicies(env: ResolvedEnvironment): Manifest[] {
+  if (!(LADDER_ENVIRONMENTS as readonly string[]).includes(env.name)) return [];
+  const out: Manifest[] = [];
+  for (const template of TEMPLATES) {
+    const entry = ROLLOUT[template.name];
+    if (!entry) throw new ConfigError([`environments/rollout.ts: ROLLOUT has no entry for template ${template.name} (add one, e.g. { stage: 'draft', since: 'YYYY-MM-DD' })`]);
+    const mode = modeAt(entry.stage, env.name as LadderEnvironment);
+    const names = policyNamesFor(env, template.name);
+    if (!mode || names.length === 0) continue;
+    const common = { org: env.org, parameters: entry.parameters, parametersPath: `environments/rollout.ts: ROLLOUT['${template.name}'].parameters` };
+    // The cluster policy never matches excluded or audit-override namespaces; the twin matches only the latter.
+    out.push(renderPolicy(template, { ...common, mode, namespaceSelector: policyNamespaceSelector(env, template.name) }));
+    if (auditOverrideNamespaces(env, template.name).length > 0) {
+      out.push(renderPolicy(template, { ...common, mode: 'Audit', scope: POLICY_SCOPES.auditOverride, namespaceSelector: policyNamespaceSelector(env, template.name, POLICY_SCOPES.auditOverride) }));
+    }
+  }
+  return out;
+}
+
+/**
+ * Every template with default parameters, in Audit, excluding only the protected system
+ * namespaces: what `scan --all-templates` evaluates.
+ */
+export function allTemplatePolicies(org = 'scan'): Manifest[] {
+  const namespaceSelector: LabelSelector = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...PROTECTED_NAMESPACES] }] };
+  return TEMPLATES.map((t) => renderPolicy(t, { org, mode: 'Audit', namespaceSelector }));
+}
