@@ -1,7 +1,7 @@
 // Reads a `kubectl get policyreports,clusterpolicyreports -A -o yaml` export and counts a
 // template's failing results, for `promote --reports` (no enforce while it still fails there).
 import { POLICY_SCOPES, policyName } from '../policies/naming';
-import type { ResolvedEnvironment } from '../environments/types';
+import type { ResolvedEnvironment } from '../config/resolve';
 import { parseManifests } from '../lib/manifests';
 
 const REPORT_KINDS = ['PolicyReport', 'ClusterPolicyReport', 'Report', 'ClusterReport'];

@@ -3,8 +3,7 @@
 // pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
 import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
 import { ConfigError } from '../lib/errors';
-import type { LabelSelector } from '../config/exclusions';
-import type { Manifest, SourcedManifest } from '../lib/manifests';
+import type { LabelSelector, Manifest, SourcedManifest } from '../lib/manifests';
 
 export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
 export type ScanMode = 'Audit' | 'Enforce';
@@ -520,30 +519,6 @@ export function toPolicyReports(report: ScanReport, policies: readonly Manifest[
       summary,
     } as Manifest;
   });
-}
-
-/** Which policies a scan evaluates: an environment's active ones, or every template in audit. */
-export type PolicySource = { readonly env: string } | { readonly allTemplates: true };
-
-/**
- * The policy manifests a scan evaluates. `env` renders that environment in memory through the same
- * code path as synth (its ValidatingPolicies and PolicyExceptions); `allTemplates` renders every
- * template with default parameters in Audit.
- */
-export async function loadPolicyManifests(source: PolicySource): Promise<Manifest[]> {
-  if ('allTemplates' in source) {
-    const { allTemplatePolicies } = await import('../policies/render');
-    return allTemplatePolicies();
-  }
-  const { ENVIRONMENTS } = await import('../environments');
-  const { renderManifests } = await import('../synth/synth');
-  const { resolveEnvironments } = await import('../config/resolve');
-  const config = ENVIRONMENTS.find((e) => e.name === source.env);
-  if (!config) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${ENVIRONMENTS.map((e) => e.name).join('|')})`]);
-  const manifests = renderManifests([config])
-    .map((r) => r.manifest)
-    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
-  return honouredExceptionsOnly(manifests, resolveEnvironments([config])[0].kyverno.policyNamespace);
 }
 
 /**

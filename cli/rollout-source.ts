@@ -1,45 +1,23 @@
 // Reads environments/rollout.ts from the working tree or from any git revision, and rewrites it
-// for `promote`. The file stays TypeScript (editors type-check it, the renderer imports it); to read
-// an old revision we transpile it with esbuild and evaluate it in a fresh V8 context with no
-// require, process or file system and a time limit. It is this repository's own history, so the
-// context guards against accidents (a stray import, a loop), not against a hostile author.
-import { transformSync } from 'esbuild';
+// for `promote`. The file stays TypeScript (editors type-check it); every revision is evaluated in
+// the data sandbox (lib/data-module.ts). It is this repository's own history, so the sandbox guards
+// against accidents (a stray import, a loop), not against a hostile author.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import { evaluateDataSource } from '../lib/data-module';
 import { ConfigError } from '../lib/errors';
 import type { Rollout } from '../config/rollout';
 import type { Stage } from '../lib/ladder';
 
-/** Path of the rollout file inside a repository. */
-export const ROLLOUT_PATH = 'environments/rollout.ts';
+export { ROLLOUT_FILE as ROLLOUT_PATH } from '../lib/paths';
+import { ROLLOUT_FILE as ROLLOUT_PATH } from '../lib/paths';
 
 /** Evaluates the text of a rollout file and returns its ROLLOUT export as plain data. */
 export function parseRolloutSource(text: string, origin: string): unknown {
-  let code: string;
-  try {
-    code = transformSync(text, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
-  } catch (e) {
-    throw new ConfigError([`${origin}: not valid TypeScript: ${String((e as Error).message).split('\n').slice(0, 3).join(' ')}`]);
-  }
-  const module = { exports: {} as Record<string, unknown> };
-  const sandbox = {
-    module,
-    exports: module.exports,
-    require: (name: string) => {
-      throw new ConfigError([`${origin}: imports '${name}' at run time; the rollout must stay plain data (type-only imports are fine)`]);
-    },
-  };
-  try {
-    runInNewContext(code, sandbox, { filename: origin, timeout: 1000 });
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError([`${origin}: could not be evaluated: ${(e as Error).message}`]);
-  }
-  if (!('ROLLOUT' in module.exports)) throw new ConfigError([`${origin}: does not export ROLLOUT`]);
-  // JSON round trip: plain objects of this realm, no getters or functions from the sandbox.
-  return JSON.parse(JSON.stringify(module.exports.ROLLOUT ?? null));
+  const exports = evaluateDataSource(text, origin);
+  if (!('ROLLOUT' in exports)) throw new ConfigError([`${origin}: does not export ROLLOUT`]);
+  return exports.ROLLOUT ?? null;
 }
 
 /** The rollout in a repository's working tree. */

@@ -1,49 +1,43 @@
 // `krate-policy check`: every configuration rule, including the ones that need today's date
 // (expired exceptions, dates in the future). npm test runs it with the real date; synth never does.
-import { ENVIRONMENTS } from '../environments';
-import { EXCEPTIONS, type ExceptionRequest } from '../environments/exceptions';
-import { ROLLOUT } from '../environments/rollout';
-import type { EnvironmentConfig } from '../environments/types';
-import { resolveEnvironments } from './resolve';
 import { daysBetween } from '../lib/dates';
 import { ConfigError } from '../lib/errors';
 import { exceptionFindings } from './exceptions';
-import { compareRollouts, formatFinding, stageOf, type Rollout } from './rollout';
+import { resolveConfig, type ConfigSources } from './resolve';
+import { compareRollouts, formatFinding } from './rollout';
 
-export interface CheckInput {
-  /** @default ENVIRONMENTS */
-  readonly environments?: readonly EnvironmentConfig[];
-  /** @default ROLLOUT */
-  readonly rollout?: Rollout;
-  /** @default EXCEPTIONS */
-  readonly exceptions?: readonly ExceptionRequest[];
+/** How many days ahead `check` warns about exceptions that are about to expire. */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 14;
+
+export interface CheckOptions {
+  /** Warn about exceptions expiring within this many days. @default 14 */
+  readonly warnDays?: number;
 }
 
 export interface CheckResult {
   /** Problems that fail the check. */
   readonly problems: readonly string[];
-  /** Heads-up lines (exceptions expiring within a week). */
-  readonly notices: readonly string[];
+  /** Warnings that do not fail it (exceptions expiring within warnDays). */
+  readonly warnings: readonly string[];
 }
 
 /** Runs every check for `today`. */
-export function runChecks(today: string, input: CheckInput = {}): CheckResult {
-  const rollout = input.rollout ?? ROLLOUT;
-  const exceptions = input.exceptions ?? EXCEPTIONS;
-  let envs;
+export function runChecks(today: string, sources: ConfigSources, options: CheckOptions = {}): CheckResult {
+  let config;
   try {
-    envs = resolveEnvironments(input.environments ?? ENVIRONMENTS, { rollout, exceptions });
+    config = resolveConfig(sources);
   } catch (e) {
-    if (e instanceof ConfigError) return { problems: e.problems, notices: [] };
+    if (e instanceof ConfigError) return { problems: e.problems, warnings: [] };
     throw e;
   }
   // Comparing the rollout with itself leaves only the date rules: missing or in the future.
-  const problems = compareRollouts(rollout, rollout, today).map((f) => `rollout.${formatFinding(f)}`);
-  for (const f of exceptionFindings(exceptions, envs, today, (t) => stageOf(rollout, t))) {
+  const problems = compareRollouts(config.rollout, config.rollout, today).map((f) => `rollout.${formatFinding(f)}`);
+  for (const f of exceptionFindings(config.exceptions, config.environments, today)) {
     problems.push(`exceptions.${f.name} (${f.environment}): ${f.message}`);
   }
-  const notices = exceptions
-    .filter((e) => e.expiresAt > today && daysBetween(today, e.expiresAt) <= 7)
-    .map((e) => `exceptions.${e.name} (${e.environment}): expires on ${e.expiresAt}, in ${daysBetween(today, e.expiresAt)} day(s)`);
-  return { problems, notices };
+  const warnDays = options.warnDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
+  const warnings = config.exceptions
+    .filter((e) => e.expiresAt > today && daysBetween(today, e.expiresAt) <= warnDays)
+    .map((e) => `exceptions.${e.name} (${e.environment}): expires on ${e.expiresAt}, in ${daysBetween(today, e.expiresAt)} day(s): renew it with a new request or remove it`);
+  return { problems, warnings };
 }

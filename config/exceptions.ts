@@ -1,20 +1,20 @@
 // Exception requests: static validation (synth runs it), the clock-dependent findings `check`
 // reports, and the CEL matchConditions the PolicyExceptions render with.
 import { Environment as CelEnvironment } from '@marcbachmann/cel-js';
-import { TEMPLATES } from '../policies';
-import type { ExceptionRequest } from '../environments/exceptions';
-import { EXCEPTIONS } from '../environments/exceptions';
-import { ROLLOUT } from '../environments/rollout';
-import type { ResolvedEnvironment } from '../environments/types';
+import { EXCEPTION_REQUEST, type ExceptionRequest } from '../environments/types';
 import { daysBetween, isIsoDate } from '../lib/dates';
 import { Problems, show } from '../lib/errors';
-import { PROTECTED_NAMESPACES } from './exclusions';
-import { LADDER_ENVIRONMENTS, modeAt, STAGES, type LadderEnvironment, type Stage } from '../lib/ladder';
+import { LADDER_ENVIRONMENTS } from '../lib/ladder';
+import { didYouMean } from '../lib/suggest';
 import { Check } from '../lib/validators';
+import type { PolicyTemplate } from '../policies/template';
+import type { EnvironmentSettings } from './environment';
+import { PROTECTED_NAMESPACES } from './exclusions';
+import { templateMode } from './plan';
+import type { Rollout } from './rollout';
 
-export const DEFAULT_EXCEPTION_MAX_DAYS = 30;
-const FILE = 'environments/exceptions.ts';
-const KEYS = ['name', 'environment', 'template', 'namespaces', 'names', 'conditions', 'justification', 'ticket', 'approver', 'requested', 'expiresAt', 'riskAcceptance'] as const;
+import { EXCEPTIONS_FILE as FILE } from '../lib/paths';
+const KEYS = Object.keys(EXCEPTION_REQUEST.fields) as (keyof typeof EXCEPTION_REQUEST.fields)[];
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const TICKET = /^([A-Z][A-Z0-9]+-\d+|https:\/\/\S+)$/;
 const CONDITION_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
@@ -26,11 +26,6 @@ let cel: CelEnvironment | undefined;
 export function celEnvironment(): CelEnvironment {
   cel ??= new CelEnvironment({ enableOptionalTypes: true, unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
   return cel;
-}
-
-/** The exceptions of one environment. */
-export function exceptionsFor(env: ResolvedEnvironment, exceptions: readonly ExceptionRequest[] = EXCEPTIONS): ExceptionRequest[] {
-  return exceptions.filter((e) => e.environment === env.name);
 }
 
 /** A CEL string-list literal; names and namespaces are DNS names, so single quotes never need escaping. */
@@ -87,12 +82,11 @@ function controllerOnlyKind(expression: string): string | undefined {
   return m && POD_CONTROLLER_KINDS.includes(m[1]) ? m[1] : undefined;
 }
 
-/** The stage a rollout gives a template (absent: draft). */
-type StageLookup = (template: string) => Stage;
-
 export interface ValidateExceptionsOptions {
-  /** Stage of each template. @default from environments/rollout.ts */
-  readonly stageOf?: StageLookup;
+  /** The validated rollout: which templates render where, and in which mode. */
+  readonly rollout: Rollout;
+  /** The template library. */
+  readonly templates: readonly PolicyTemplate[];
 }
 
 /**
@@ -100,15 +94,14 @@ export interface ValidateExceptionsOptions {
  * Exceptions of environments not in `envs` are skipped, except that their environment must be a
  * ladder environment.
  */
-export function validateExceptions(exceptions: unknown, envs: readonly ResolvedEnvironment[], problems: Problems, options: ValidateExceptionsOptions = {}): void {
+export function validateExceptions(exceptions: unknown, envs: readonly EnvironmentSettings[], problems: Problems, options: ValidateExceptionsOptions): void {
   const check = new Check(problems, `edit ${FILE}`);
   const fail = (path: string, message: string): void => problems.add(path, `${message} (edit ${FILE})`);
   if (!Array.isArray(exceptions)) {
     fail('exceptions', `${show(exceptions)} must be a list of exception requests`);
     return;
   }
-  const stageOf: StageLookup = options.stageOf ?? defaultStageOf;
-  const templates = TEMPLATES.map((t) => t.name);
+  const templates = options.templates.map((t) => t.name);
   const seen = new Set<string>();
   exceptions.forEach((raw: unknown, i: number) => {
     const label = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : `[${i}]`;
@@ -121,8 +114,11 @@ export function validateExceptions(exceptions: unknown, envs: readonly ResolvedE
     seen.add(`${e.environment}/${e.name}`);
     const env = envs.find((x) => x.name === e.environment);
     if (!env) return;
+    const mode = templateMode(options.rollout, e.template as string, env.name);
     if (!templates.includes(e.template as string)) {
-      fail(`${path}.template`, `${show(e.template)} is not a known template; templates are listed in policies/index.ts`);
+      fail(`${path}.template`, `${show(e.template)} is not a known template${typeof e.template === 'string' ? didYouMean(e.template, templates) : ''}; templates are listed in policies/index.ts`);
+    } else if (mode === undefined) {
+      fail(`${path}.template`, `'${e.template}' is not rendered in ${env.name} (its rollout stage does not reach ${env.name}), so the exception has nothing to bypass; remove it, or promote the template first`);
     }
 
     const namespaces = listOf(fail, `${path}.namespaces`, e.namespaces);
@@ -154,7 +150,7 @@ export function validateExceptions(exceptions: unknown, envs: readonly ResolvedE
         return;
       }
       const kind = controllerOnlyKind(expression);
-      if (kind && TEMPLATES.find((t) => t.name === e.template)?.podControllers) {
+      if (kind && options.templates.find((t) => t.name === e.template)?.podControllers) {
         fail(
           `${cpath}.expression`,
           `${show(expression)} matches only the ${kind}, never the Pods (or ReplicaSets/Jobs) it creates, which '${e.template}' checks too, so they would still fail (and be denied once it enforces); drop the condition (the names condition already covers what the named workload owns) or also match its Pods, e.g. "object.kind == '${kind}' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == '${kind}')"`,
@@ -183,15 +179,10 @@ export function validateExceptions(exceptions: unknown, envs: readonly ResolvedE
     }
 
     if (e.riskAcceptance !== undefined) check.nonEmptyString(`${path}.riskAcceptance`, e.riskAcceptance);
-    else if (templates.includes(e.template as string) && modeAt(stageOf(e.template as string), env.name as LadderEnvironment) === 'Enforce') {
+    else if (mode === 'Enforce') {
       fail(`${path}.riskAcceptance`, `missing: '${e.template}' enforces in ${env.name}, so the approver must record the accepted risk`);
     }
   });
-}
-
-function defaultStageOf(template: string): Stage {
-  const stage = ROLLOUT[template]?.stage;
-  return stage && (STAGES as readonly string[]).includes(stage) ? stage : 'draft';
 }
 
 function listOf(fail: (p: string, m: string) => void, path: string, value: unknown): unknown[] {
@@ -211,10 +202,10 @@ export interface ExceptionFinding {
 }
 
 /**
- * What `check` reports beyond static validation, given today's date: expired exceptions,
- * requests dated in the future, and exceptions for a template not rendered in their environment.
+ * What `check` reports beyond static validation, given today's date: expired exceptions and
+ * requests dated in the future.
  */
-export function exceptionFindings(exceptions: readonly ExceptionRequest[], envs: readonly ResolvedEnvironment[], today: string, stageOf: StageLookup = defaultStageOf): ExceptionFinding[] {
+export function exceptionFindings(exceptions: readonly ExceptionRequest[], envs: readonly EnvironmentSettings[], today: string): ExceptionFinding[] {
   const findings: ExceptionFinding[] = [];
   for (const e of exceptions) {
     const env = envs.find((x) => x.name === e.environment);
@@ -222,7 +213,6 @@ export function exceptionFindings(exceptions: readonly ExceptionRequest[], envs:
     const add = (message: string): void => void findings.push({ environment: e.environment, name: e.name, message });
     if (e.expiresAt <= today) add(`expired on ${e.expiresAt} (today is ${today}): remove it from ${FILE}, or file a new request`);
     if (e.requested > today) add(`requested ${e.requested} is in the future (today is ${today}); the maximum duration counts from the request date`);
-    if (modeAt(stageOf(e.template), env.name as LadderEnvironment) === undefined) add(`'${e.template}' is not rendered in ${e.environment} (its rollout stage does not reach ${e.environment}); the exception has nothing to bypass: remove it`);
   }
   return findings;
 }

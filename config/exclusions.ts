@@ -1,15 +1,14 @@
 // Namespace exclusions in layers, from one source: every policy's matchConstraints, the managed
 // Kyverno webhook's namespaceSelector / resourceFilters and `scan` read these functions.
-import { POLICY_SCOPES } from '../policies/naming';
-import { ROLLOUT } from '../environments/rollout';
-import type { ResolvedEnvironment } from '../environments/types';
-import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment } from '../lib/ladder';
+import { POLICY_SCOPES, type PolicyScope } from '../policies/naming';
+import type { LabelSelector } from '../lib/manifests';
+import type { EnvironmentSettings } from './environment';
 
 /** Namespaces no configuration can remove from exclusions: policy there can lock out the cluster. */
 export const PROTECTED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 /** The platform's own namespaces every environment has: Argo CD's, Kyverno's and Krate's. */
-export function builtInPlatformNamespaces(env: ResolvedEnvironment): string[] {
+export function builtInPlatformNamespaces(env: EnvironmentSettings): string[] {
   return [env.argocd.namespace, env.kyverno.namespace, env.krate.namespace];
 }
 
@@ -17,7 +16,7 @@ export function builtInPlatformNamespaces(env: ResolvedEnvironment): string[] {
  * Platform namespaces excluded in this environment, sorted: the built-in ones plus the
  * environment's `exclusions.platformNamespaces`, minus any removed by a justified override.
  */
-export function platformNamespaces(env: ResolvedEnvironment): string[] {
+export function platformNamespaces(env: EnvironmentSettings): string[] {
   const removed = new Set(env.exclusions.removePlatformExclusions.map((r) => r.namespace));
   const all = new Set([...builtInPlatformNamespaces(env), ...env.exclusions.platformNamespaces]);
   return [...all].filter((ns) => !removed.has(ns)).sort();
@@ -27,7 +26,7 @@ export function platformNamespaces(env: ResolvedEnvironment): string[] {
  * Every namespace policies must not touch in this environment, sorted: the protected system
  * namespaces (always) plus the platform namespaces.
  */
-export function excludedNamespaces(env: ResolvedEnvironment): string[] {
+export function excludedNamespaces(env: EnvironmentSettings): string[] {
   return [...new Set<string>([...PROTECTED_NAMESPACES, ...platformNamespaces(env)])].sort();
 }
 
@@ -35,26 +34,18 @@ export function excludedNamespaces(env: ResolvedEnvironment): string[] {
  * Namespaces one template must not touch in this environment: the environment's exclusions plus
  * the template's own extra exclusions. Policies, scan and the Kyverno webhook all read this.
  */
-export function templateExcludedNamespaces(env: ResolvedEnvironment, template: string): string[] {
+export function templateExcludedNamespaces(env: EnvironmentSettings, template: string): string[] {
   return [...new Set<string>([...excludedNamespaces(env), ...(env.exclusions.templates[template] ?? [])])].sort();
 }
 
-/** A Kubernetes LabelSelector, as policies' matchConstraints.namespaceSelector takes it. */
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }>;
-}
 
 /**
- * Namespaces that stay in Audit while the template enforces in this environment (the rollout's
- * `auditNamespaces`, minus excluded ones); empty when it does not enforce here.
+ * Namespaces that stay in Audit while a template enforces in this environment: the rollout's
+ * `auditNamespaces`, minus the ones the template never touches anyway.
  */
-export function auditOverrideNamespaces(env: ResolvedEnvironment, template: string): string[] {
-  const entry = ROLLOUT[template];
-  if (!entry || !(LADDER_ENVIRONMENTS as readonly string[]).includes(env.name)) return [];
-  if (modeAt(entry.stage, env.name as LadderEnvironment) !== 'Enforce') return [];
+export function auditOverrideNamespaces(env: EnvironmentSettings, template: string, auditNamespaces: readonly string[]): string[] {
   const excluded = new Set(templateExcludedNamespaces(env, template));
-  return [...new Set(entry.auditNamespaces ?? [])].filter((ns) => !excluded.has(ns)).sort();
+  return [...new Set(auditNamespaces)].filter((ns) => !excluded.has(ns)).sort();
 }
 
 /**
@@ -64,8 +55,7 @@ export function auditOverrideNamespaces(env: ResolvedEnvironment, template: stri
  * per-namespace failure action, so while a template enforces with audit overrides, the `cluster`
  * policy also skips the override namespaces and the `audit` twin matches only them.
  */
-export function policyNamespaceSelector(env: ResolvedEnvironment, template: string, scope: (typeof POLICY_SCOPES)[keyof typeof POLICY_SCOPES] = POLICY_SCOPES.cluster): LabelSelector {
-  const overrides = auditOverrideNamespaces(env, template);
+export function policyNamespaceSelector(env: EnvironmentSettings, template: string, scope: PolicyScope, overrides: readonly string[]): LabelSelector {
   const byName =
     scope === POLICY_SCOPES.auditOverride
       ? { key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: overrides }

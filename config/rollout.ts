@@ -1,21 +1,19 @@
 // The rollout ladder's rules, in one place: what a valid rollout file is (validateRollout), which
 // changes between two rollouts are allowed (compareRollouts), and the board `status` prints.
 // Everything here is pure; "today" is always an argument.
-import { TEMPLATES } from '../policies';
-import type { RolloutEntry } from '../environments/rollout';
-import { addDays, daysBetween, isIsoDate } from '../lib/dates';
-import { Problems, show } from '../lib/errors';
-import { PROTECTED_NAMESPACES } from './exclusions';
+import { DEFAULT_SOAK_DAYS, ROLLOUT_ENTRY, type RolloutEntry } from '../environments/types';
+import { addDays, daysBetween } from '../lib/dates';
+import { ConfigError, Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS, modeAt, STAGES, type LadderEnvironment, type PolicyMode, type Stage } from '../lib/ladder';
-import { Check } from '../lib/validators';
+import { INVALID } from '../lib/spec';
+import { didYouMean } from '../lib/suggest';
+import { resolveParameters } from '../policies/render';
+import type { PolicyTemplate } from '../policies/template';
+import { PROTECTED_NAMESPACES } from './exclusions';
 
 export type Rollout = Readonly<Record<string, RolloutEntry>>;
 
-/** Days a template spends in audit:prod before its first enforce step, unless it sets soakDays. */
-export const DEFAULT_SOAK_DAYS = 7;
-/** The longest soak a template may ask for (a typo like 700 would freeze it for years). */
-export const MAX_SOAK_DAYS = 90;
-const ROLLOUT_FILE = 'environments/rollout.ts';
+import { ROLLOUT_FILE } from '../lib/paths';
 const FIRST_ENFORCE: Stage = 'enforce:dev';
 
 const rung = (stage: Stage): number => STAGES.indexOf(stage);
@@ -35,80 +33,50 @@ export function soakDaysOf(entry: RolloutEntry | undefined): number {
   return entry?.soakDays ?? DEFAULT_SOAK_DAYS;
 }
 
-/** Closest known name, for "did you mean" hints on typos. */
-function closest(name: string, names: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0];
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = d[j];
-        d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return d[b.length];
-  };
-  const best = [...names].sort((a, b) => distance(name, a) - distance(name, b))[0];
-  return best !== undefined && distance(name, best) <= Math.max(3, Math.floor(name.length / 3)) ? best : undefined;
-}
-
 export interface ValidateRolloutOptions {
-  /** Known template names. @default the names in TEMPLATES */
-  readonly templates?: readonly string[];
+  /** The template library: keys must name a template, parameters must fit its typed parameters. */
+  readonly templates: readonly PolicyTemplate[];
   /** Where the rollout came from, for messages. @default 'environments/rollout.ts' */
   readonly file?: string;
 }
 
 /**
- * Static checks of a rollout (no clock: synth runs these): every key a known template, every stage
- * on the ladder, every `since` a real date, soakDays and auditNamespaces well-formed.
+ * Static checks of a rollout (no clock: synth runs these): every key a known template, every entry
+ * as ROLLOUT_ENTRY defines it, audit namespaces outside the protected ones, and parameters that
+ * the template accepts.
  */
-export function validateRollout(rollout: unknown, problems: Problems, options: ValidateRolloutOptions = {}): void {
-  const templates = options.templates ?? TEMPLATES.map((t) => t.name);
-  const check = new Check(problems, `edit ${options.file ?? ROLLOUT_FILE}`);
+export function validateRollout(rollout: unknown, problems: Problems, options: ValidateRolloutOptions): void {
+  const file = options.file ?? ROLLOUT_FILE;
+  const names = options.templates.map((t) => t.name);
   if (rollout === null || typeof rollout !== 'object' || Array.isArray(rollout)) {
-    problems.add('rollout', `${show(rollout)} must be an object keyed by template name (edit ${options.file ?? ROLLOUT_FILE})`);
+    problems.add('rollout', `${show(rollout)} must be an object keyed by template name (edit ${file})`);
     return;
   }
-  for (const [template, entry] of Object.entries(rollout as Record<string, unknown>)) {
-    const path = `rollout.${template}`;
-    if (!templates.includes(template)) {
-      const hint = closest(template, templates);
-      problems.add(path, `unknown template '${template}'${hint ? ` (did you mean '${hint}'?)` : ''}; templates are listed in policies/index.ts (edit ${options.file ?? ROLLOUT_FILE})`);
+  for (const [name, raw] of Object.entries(rollout as Record<string, unknown>)) {
+    const path = `rollout.${name}`;
+    const template = options.templates.find((t) => t.name === name);
+    if (!template) {
+      problems.add(path, `unknown template '${name}'${didYouMean(name, names)}; templates are listed in policies/index.ts (edit ${file})`);
       continue;
     }
-    if (!check.knownKeys(path, entry, ['stage', 'since', 'soakDays', 'auditNamespaces'])) continue;
-    const e = entry as Partial<Record<keyof RolloutEntry, unknown>>;
-    check.oneOf(`${path}.stage`, e.stage, STAGES);
-    if (e.since === undefined) {
-      problems.add(`${path}.since`, `missing: write the date the current stage began, YYYY-MM-DD (edit ${options.file ?? ROLLOUT_FILE})`);
-    } else if (!isIsoDate(e.since)) {
-      problems.add(`${path}.since`, `${show(e.since)} is not a date like 2026-11-22 (YYYY-MM-DD) (edit ${options.file ?? ROLLOUT_FILE})`);
-    }
-    if (e.soakDays !== undefined) check.integer(`${path}.soakDays`, e.soakDays, 1, MAX_SOAK_DAYS);
-    if (e.auditNamespaces !== undefined) {
-      if (!Array.isArray(e.auditNamespaces)) {
-        problems.add(`${path}.auditNamespaces`, `${show(e.auditNamespaces)} must be a list of namespace names (edit ${options.file ?? ROLLOUT_FILE})`);
-      } else {
-        const seen = new Set<string>();
-        e.auditNamespaces.forEach((ns: unknown, i: number) => {
-          const npath = `${path}.auditNamespaces[${i}]`;
-          if (!check.dnsLabel(npath, ns)) return;
-          if (seen.has(ns)) problems.add(npath, `'${ns}' is listed twice (edit ${options.file ?? ROLLOUT_FILE})`);
-          if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns)) {
-            problems.add(npath, `'${ns}' is a protected namespace: policies never run there, so an audit override has no effect; remove it (edit ${options.file ?? ROLLOUT_FILE})`);
-          }
-          seen.add(ns);
-        });
+    const entry = ROLLOUT_ENTRY.parse(raw, path, { problems, fix: `edit ${file}` });
+    if (entry === INVALID) continue;
+    entry.auditNamespaces.forEach((ns, i) => {
+      if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns)) {
+        problems.add(`${path}.auditNamespaces[${i}]`, `'${ns}' is a protected namespace: policies never run there, so an audit override has no effect; remove it (edit ${file})`);
       }
+    });
+    try {
+      resolveParameters(template, entry.parameters, `${path}.parameters`);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      for (const p of e.problems) problems.add(p.slice(0, p.indexOf(': ')), `${p.slice(p.indexOf(': ') + 2)} (edit ${file})`);
     }
   }
 }
 
 /** Throws a ConfigError when the rollout is not valid (static checks only). */
-export function assertValidRollout(rollout: unknown, options: ValidateRolloutOptions = {}): asserts rollout is Rollout {
+export function assertValidRollout(rollout: unknown, options: ValidateRolloutOptions): asserts rollout is Rollout {
   const problems = new Problems();
   validateRollout(rollout, problems, options);
   problems.throwIfAny();
@@ -202,7 +170,7 @@ export interface StatusRow {
 }
 
 /** The ladder board: every template (drafts too) × environment. */
-export function statusBoard(rollout: Rollout, today: string, templates = TEMPLATES): StatusRow[] {
+export function statusBoard(rollout: Rollout, today: string, templates: readonly PolicyTemplate[]): StatusRow[] {
   return templates.map((t) => {
     const entry = rollout[t.name];
     const stage = stageOf(rollout, t.name);

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { ResolvedEnvironment } from '../environments/types';
+import type { ResolvedEnvironment } from '../config/resolve';
 
 export interface AppChartProps {
   /** The environment this chart renders for; its name is the folder under dist/. */

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL, type ResolvedCluster } from '../environments/types';
+import type { ResolvedCluster } from '../config/environment';
+import { FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL } from '../environments/types';
 import { childMetadata, syncPolicySpec, type ChildAppSettings } from './argo-application';
 
 export interface FleetApplicationSetProps {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { ResolvedCluster, ResolvedSyncPolicy } from '../environments/types';
+import type { ResolvedCluster, ResolvedSyncPolicy } from '../config/environment';
 
 /** Argo CD's `spec.ignoreDifferences[]` entry (upstream field names). */
 export interface IgnoreDifference {

@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
-import { CATALOG, type CatalogEntry } from '../synth/catalog';
-import type { ResolvedEnvironment } from '../environments/types';
+import type { ResolvedEnvironment } from '../config/resolve';
+import { IN_CLUSTER_SERVER } from '../environments/types';
 import { AppChart } from './app-chart';
 import { footprintOf, isClusterScoped, toGroupKind, UPSTREAM_CHART_CLUSTER_KINDS, type AppFootprint, type UpstreamChart } from './app-footprint';
 import { FleetApplicationSet } from './argo-application-set';
-import { ArgoApplication, ChildApplication, syncPolicySpec, type ChildAppSettings } from './argo-application';
+import { ArgoApplication, ChildApplication, syncPolicySpec, type ArgoAppOptions, type ChildAppSettings } from './argo-application';
 import { ArgoProject } from './argo-project';
 import { takeApplications, UpstreamApplication, type UpstreamApplicationSpec } from './upstream-application';
 
 /** Where Argo CD itself runs: the root app and every Application object live in this cluster. */
-export const ARGOCD_SERVER = 'https://kubernetes.default.svc';
+export const ARGOCD_SERVER = IN_CLUSTER_SERVER;
 
 /** Name of the environment's root Application and of the AppProject it belongs to. */
 export function rootName(env: ResolvedEnvironment): string {
@@ -19,13 +19,28 @@ export function rootName(env: ResolvedEnvironment): string {
 /** The dist/ folder holding the environment's App-of-Apps (and the bootstrap objects). */
 export const APP_OF_APPS = 'app-of-apps';
 
+/** One Argo CD application an environment may get: what it syncs, where, and when. */
+export interface CatalogEntry {
+  /** Application name and dist/<env>/ folder. */
+  readonly name: string;
+  /** Sync wave: lower first (the engine before policies). */
+  readonly syncWave: number;
+  /** Namespace its namespaced objects default to. */
+  readonly destinationNamespace: (env: ResolvedEnvironment) => string;
+  /** Builds the app's chart, or returns undefined when this environment does not get the app. */
+  readonly build: (scope: Construct, env: ResolvedEnvironment) => AppChart | undefined;
+  /**
+   * Argo CD options for the app's Application (sync options, ignoreDifferences, finalizer).
+   * @default derived from what the app renders (ServerSideApply when it has CRDs,
+   * SkipDryRunOnMissingResource when its CRDs come from another app), no finalizer
+   */
+  readonly argocd?: ArgoAppOptions;
+}
+
 export interface KrateEnvironmentProps {
   readonly env: ResolvedEnvironment;
-  /**
-   * The applications to offer the environment.
-   * @default CATALOG (synth/catalog.ts)
-   */
-  readonly catalog?: readonly CatalogEntry[];
+  /** The applications to offer the environment (synth passes synth/catalog.ts's CATALOG). */
+  readonly catalog: readonly CatalogEntry[];
 }
 
 interface BuiltApp {
@@ -47,7 +62,7 @@ export class KrateEnvironment extends Construct {
 
     const built: BuiltApp[] = [];
     const upstream: UpstreamApplicationSpec[] = [];
-    for (const entry of props.catalog ?? CATALOG) {
+    for (const entry of props.catalog) {
       const chart = entry.build(this, env);
       if (!chart) continue;
       upstream.push(...takeApplications(chart));

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { ResolvedEnvironment } from '../environments/types';
+import type { ResolvedEnvironment } from '../config/resolve';
 import { excludedNamespaces } from '../config/exclusions';
 import { CHARTS_DIR } from '../lib/paths';
 import { AppChart } from './app-chart';

@@ -1,15 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { ExceptionRequest } from '../environments/exceptions';
-import type { ResolvedEnvironment } from '../environments/types';
+import type { ResolvedEnvironment } from '../config/resolve';
 import { exceptionMatchConditions } from '../config/exceptions';
 import { AppChart } from './app-chart';
-import { policyNamesFor, policyRefsFor } from '../policies/naming';
 
 export interface PolicyExceptionsProps {
+  /** The environment; its plan lists the exceptions and the policies each one references. */
   readonly env: ResolvedEnvironment;
-  /** This environment's exception requests (already validated). */
-  readonly exceptions: readonly ExceptionRequest[];
   /**
    * Argo CD application name (and dist/ folder).
    * @default 'policy-exceptions'
@@ -20,16 +17,13 @@ export interface PolicyExceptionsProps {
 /**
  * The environment's approved exceptions as `policies.kyverno.io/v1` PolicyExceptions in the
  * exception namespace (the only one Kyverno honours), each referencing the generated policies of
- * its template. Exceptions whose template is not rendered here are skipped (`check` reports them),
- * so a rollback never fails to render.
+ * its template.
  */
 export class PolicyExceptions extends AppChart {
   constructor(scope: Construct, id: string, props: PolicyExceptionsProps) {
     super(scope, id, { env: props.env, app: props.app ?? 'policy-exceptions' });
     const { env } = props;
-    for (const e of [...props.exceptions].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const policies = policyNamesFor(env, e.template);
-      if (policies.length === 0) continue;
+    for (const { request: e, policyRefs } of env.plan.exceptions) {
       const expires = `${e.expiresAt}T00:00:00Z`;
       new ApiObject(this, e.name, {
         apiVersion: 'policies.kyverno.io/v1',
@@ -54,7 +48,7 @@ export class PolicyExceptions extends AppChart {
           },
         },
         spec: {
-          policyRefs: policyRefsFor(env, e.template),
+          policyRefs: policyRefs.map((r) => ({ ...r })),
           matchConditions: exceptionMatchConditions(e),
           // Kyverno stops honouring the exception at this instant; the object stays until it is
           // removed from git, and `krate-policy check` fails CI from this date until then.

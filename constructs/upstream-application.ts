@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { ResolvedCluster, ResolvedEnvironment } from '../environments/types';
+import type { ResolvedCluster } from '../config/environment';
+import type { ResolvedEnvironment } from '../config/resolve';
 import type { AppChart } from './app-chart';
 import { fleetGenerators } from './argo-application-set';
 import { syncPolicySpec } from './argo-application';

@@ -1,7 +1,7 @@
 import { PERSONA_GROUPS } from './people';
 import type { EnvironmentConfig } from './types';
 
-export const dev: EnvironmentConfig = {
+const dev: EnvironmentConfig = {
   name: 'dev',
   org: 'a5c',
   argocd: {
@@ -26,3 +26,5 @@ export const dev: EnvironmentConfig = {
   exceptions: { maxDays: 60 },
   exclusions: { platformNamespaces: ['cert-manager'] },
 };
+
+export default dev;

@@ -1,7 +1,7 @@
 import { PERSONA_GROUPS } from './people';
 import type { EnvironmentConfig } from './types';
 
-export const prod: EnvironmentConfig = {
+const prod: EnvironmentConfig = {
   name: 'prod',
   org: 'a5c',
   argocd: {
@@ -33,3 +33,5 @@ export const prod: EnvironmentConfig = {
     personas: PERSONA_GROUPS,
   },
 };
+
+export default prod;

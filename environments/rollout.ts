@@ -1,27 +1,4 @@
-import type { Stage } from '../lib/ladder';
-
-/** Where one policy template stands on the ladder, and how it is rolled out. */
-export interface RolloutEntry {
-  /** The template's current rung. */
-  readonly stage: Stage;
-  /** The date (YYYY-MM-DD) the current stage began. */
-  readonly since: string;
-  /**
-   * Days the template must spend in audit:prod before its first enforce step.
-   * @default 7
-   */
-  readonly soakDays?: number;
-  /**
-   * Namespaces that stay in Audit while the template enforces elsewhere (e.g. 'job-runner').
-   * @default []
-   */
-  readonly auditNamespaces?: readonly string[];
-  /**
-   * Values for the template's parameters (e.g. require-labels' `labels`); validated at synth.
-   * @default {} (the template's defaults)
-   */
-  readonly parameters?: Readonly<Record<string, unknown>>;
-}
+import type { RolloutEntry } from './types';
 
 /**
  * The rollout of every template, keyed by template name. Promote with `npx krate-policy promote`;

@@ -1,7 +1,7 @@
 import { PERSONA_GROUPS } from './people';
 import type { EnvironmentConfig } from './types';
 
-export const staging: EnvironmentConfig = {
+const staging: EnvironmentConfig = {
   name: 'staging',
   org: 'a5c',
   argocd: {
@@ -21,3 +21,5 @@ export const staging: EnvironmentConfig = {
     personas: PERSONA_GROUPS,
   },
 };
+
+export default staging;

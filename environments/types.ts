@@ -1,7 +1,37 @@
-/**
- * The typed shape of one environment. Each file in environments/ exports one of these; differences
- * between environments are values here, never branches in constructs/ or apps/.
- */
+// The typed shape of one environment, written once as specs (lib/spec.ts): the TypeScript types
+// below, the validation synth runs and the README's configuration reference all derive from these
+// definitions. Each file in environments/ exports one EnvironmentConfig; differences between
+// environments are values here, never branches in constructs/.
+import {
+  anyObject,
+  bool,
+  dnsLabel,
+  duration,
+  int,
+  labelKey,
+  labelMap,
+  labelValue,
+  list,
+  nonEmptyString,
+  object,
+  oneOf,
+  optional,
+  record,
+  required,
+  semver,
+  url,
+  withDefault,
+  leaf,
+  type InputOf,
+} from '../lib/spec';
+import { isIsoDate } from '../lib/dates';
+import { show } from '../lib/errors';
+import { LADDER_ENVIRONMENTS, STAGES } from '../lib/ladder';
+
+/** Days a template spends in audit:prod before its first enforce step, unless it sets soakDays. */
+export const DEFAULT_SOAK_DAYS = 7;
+/** The longest soak a template may ask for (a typo like 700 would freeze it for years). */
+export const MAX_SOAK_DAYS = 90;
 
 /** How Kyverno reaches the cluster. */
 export const KYVERNO_MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
@@ -25,116 +55,6 @@ export const FLEET_ENVIRONMENT_LABEL = 'krate.a5c.ai/policy-environment';
 /** Argo CD cluster-secret label naming the cluster, so per-cluster overrides can select it. */
 export const FLEET_CLUSTER_LABEL = 'krate.a5c.ai/cluster';
 
-export interface ArgoCdConfig {
-  /** Git URL Argo CD clones this repository from. */
-  readonly repoURL: string;
-  /**
-   * Git revision Argo CD tracks for this environment.
-   * @default 'main'
-   */
-  readonly targetRevision?: string;
-  /**
-   * Namespace Argo CD runs in (where Application and AppProject objects live).
-   * @default 'argocd'
-   */
-  readonly namespace?: string;
-  /**
-   * The restricted AppProject every child Application of this environment names.
-   * @default 'krate-<environment name>'
-   */
-  readonly project?: string;
-  /**
-   * How Argo CD syncs this environment's child apps (every cluster, unless a cluster overrides it).
-   * @default { automated: true, prune: false, selfHeal: false } with retry at its default
-   */
-  readonly syncPolicy?: SyncPolicyConfig;
-}
-
-/** Retry of a failed sync, with exponential backoff (Argo CD's `syncPolicy.retry`). */
-export interface RetryConfig {
-  /**
-   * Attempts before the sync is reported failed.
-   * @default 5
-   */
-  readonly limit?: number;
-  /**
-   * First wait, as an Argo CD duration ('10s', '1m').
-   * @default '10s'
-   */
-  readonly duration?: string;
-  /**
-   * Each wait is the previous one times this factor.
-   * @default 2
-   */
-  readonly factor?: number;
-  /**
-   * Longest wait between attempts.
-   * @default '5m'
-   */
-  readonly maxDuration?: string;
-}
-
-/** Argo CD's sync policy for an environment's child apps, as data (never a branch on the name). */
-export interface SyncPolicyConfig {
-  /**
-   * Sync every commit automatically; false means a person presses Sync (manual).
-   * @default true
-   */
-  readonly automated?: boolean;
-  /**
-   * Delete objects that disappeared from git (automated only): without it, removed policies stay
-   * until someone syncs with prune.
-   * @default false
-   */
-  readonly prune?: boolean;
-  /**
-   * Revert changes made directly in the cluster (automated only).
-   * @default false
-   */
-  readonly selfHeal?: boolean;
-  /**
-   * Retry failed syncs with exponential backoff.
-   * @default { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' }
-   */
-  readonly retry?: RetryConfig;
-}
-
-/** What one cluster of a fleet does differently from its environment. */
-export interface ClusterOverrides {
-  /**
-   * Git revision this cluster tracks instead of the environment's (a canary or a frozen cluster).
-   * @default the environment's argocd.targetRevision
-   */
-  readonly targetRevision?: string;
-  /**
-   * Sync policy for this cluster instead of the environment's (e.g. manual on a sensitive cluster).
-   * @default the environment's argocd.syncPolicy
-   */
-  readonly syncPolicy?: SyncPolicyConfig;
-}
-
-export interface ClusterConfig {
-  /** Cluster name as registered in Argo CD (a DNS label). */
-  readonly name: string;
-  /**
-   * API server URL as registered in Argo CD.
-   * @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in)
-   */
-  readonly server?: string;
-  /**
-   * Labels on the Argo CD cluster secret, used by fleet ApplicationSets to select clusters.
-   * `krate.a5c.ai/policy-environment: <env>` and `krate.a5c.ai/cluster: <name>` are always added:
-   * the cluster secret must carry them (see the README's "onboard a cluster").
-   * @default {}
-   */
-  readonly labels?: Readonly<Record<string, string>>;
-  /**
-   * What this cluster does differently from the rest of its environment.
-   * @default {} (nothing)
-   */
-  readonly overrides?: ClusterOverrides;
-}
-
 /** How a managed Kyverno is installed: an Argo CD Application, a vendored Helm subchart, or by you. */
 export const KYVERNO_INSTALL_METHODS = ['argocd', 'helm-dependency', 'none'] as const;
 export type KyvernoInstallMethod = (typeof KYVERNO_INSTALL_METHODS)[number];
@@ -147,289 +67,214 @@ export type PolicyPackMode = (typeof POLICY_PACK_MODES)[number];
 export const POLICY_REPORTER_MODES = ['external', 'managed'] as const;
 export type PolicyReporterMode = (typeof POLICY_REPORTER_MODES)[number];
 
-export interface ManagedKyvernoConfig {
-  /**
-   * Upstream Kyverno chart version (pinned; chart 3.N ships Kyverno v1.(10+N)).
-   * @default '3.9.0'
-   */
-  readonly chartVersion?: string;
-  /**
-   * Admission controller replicas (3 for HA).
-   * @default 3
-   */
-  readonly admissionReplicas?: number;
-  /**
-   * Replicas of the background, cleanup and reports controllers.
-   * @default 2
-   */
-  readonly controllerReplicas?: number;
-  /**
-   * How the managed Kyverno is installed.
-   * @default 'argocd'
-   */
-  readonly installMethod?: KyvernoInstallMethod;
-  /**
-   * Extra upstream Kyverno chart values, merged last (they win over Krate's defaults). Krate's
-   * webhook exclusions and exception settings (`config.webhooks`, `config.resourceFilters`,
-   * `config.excludeKyvernoNamespace`, `features.policyExceptions`) cannot be set here.
-   * @default {}
-   */
-  readonly values?: Readonly<Record<string, unknown>>;
-}
+export const DEFAULT_KYVERNO_CHART_VERSION = '3.9.0';
+export const DEFAULT_POLICY_REPORTER_CHART_VERSION = '3.9.0';
+/** The cluster Argo CD runs in, as Argo CD names it. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
-export interface PolicyReporterConfig {
-  /**
-   * Tell Krate a Policy Reporter is available.
-   * @default false
-   */
-  readonly enabled?: boolean;
-  /**
-   * external: already installed, only announced; managed: an Argo CD Application installs it.
-   * @default 'external'
-   */
-  readonly mode?: PolicyReporterMode;
-  /**
-   * Namespace Policy Reporter runs in.
-   * @default 'policy-reporter'
-   */
-  readonly namespace?: string;
-  /**
-   * Pinned Policy Reporter chart version (managed mode).
-   * @default '3.9.0'
-   */
-  readonly chartVersion?: string;
-}
+export const RETRY = object({
+  limit: withDefault(int(0, 100), 5, 'Attempts before the sync is reported failed.'),
+  duration: withDefault(duration, '10s', "First wait, as an Argo CD duration ('10s', '1m')."),
+  factor: withDefault(int(1, 10), 2, 'Each wait is the previous one times this factor.'),
+  maxDuration: withDefault(duration, '5m', 'Longest wait between attempts.'),
+});
 
-export interface DefaultPolicyPackConfig {
-  /**
-   * Render the `krate-default` PolicyProfile.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * Mode of the default pack.
-   * @default 'audit'
-   */
-  readonly mode?: PolicyPackMode;
-  /**
-   * Also render an example (audit, opt-in) PolicyBinding.
-   * @default true
-   */
-  readonly installExamples?: boolean;
-}
+export const SYNC_POLICY = object({
+  automated: withDefault(bool, true, 'Sync every commit automatically; false means a person presses Sync (manual).'),
+  prune: withDefault(bool, false, 'Delete objects that disappeared from git (automated only): without it, removed policies stay until someone syncs with prune.'),
+  selfHeal: withDefault(bool, false, 'Revert changes made directly in the cluster (automated only).'),
+  retry: withDefault(RETRY, { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' }, 'Retry failed syncs with exponential backoff.'),
+});
+export type SyncPolicyConfig = InputOf<typeof SYNC_POLICY.fields>;
 
-export interface KyvernoConfig {
-  /** disabled: nothing installed; byo: discover and read an existing Kyverno; managed: install the
-   * upstream chart through Argo CD; auto: discover at runtime, read-only until found. */
-  readonly mode: KyvernoMode;
-  /**
-   * Namespace Kyverno runs in (ours when managed, the existing one for byo/auto).
-   * @default 'kyverno'
-   */
-  readonly namespace?: string;
-  /**
-   * Namespace where Kyverno honours PolicyExceptions and Krate writes them. Required for `byo`:
-   * there it is the existing Kyverno's `features.policyExceptions.namespace`, which its owners set.
-   * @default the Krate namespace (required when mode is 'byo')
-   */
-  readonly policyNamespace?: string;
-  /**
-   * Settings for `managed` mode; ignored in other modes.
-   * @default {} (every field at its default)
-   */
-  readonly managed?: ManagedKyvernoConfig;
-  /**
-   * Refuse an enforce-mode default pack while Kyverno is disabled (nothing would enforce it).
-   * @default true
-   */
-  readonly requireForEnforceMode?: boolean;
-  /**
-   * Let Krate's controllers discover an existing Kyverno at runtime.
-   * @default true
-   */
-  readonly discoverExisting?: boolean;
-  /**
-   * Policy Reporter (UI and metrics over Kyverno's reports).
-   * @default {} (disabled)
-   */
-  readonly policyReporter?: PolicyReporterConfig;
-  /**
-   * Krate's default policy pack.
-   * @default {} (enabled, audit, with examples)
-   */
-  readonly defaultPolicyPack?: DefaultPolicyPackConfig;
-}
+export const ARGOCD = object({
+  repoURL: required(url(), 'Git URL Argo CD clones this repository from.'),
+  targetRevision: withDefault(nonEmptyString, 'main', 'Git revision Argo CD tracks for this environment.'),
+  namespace: withDefault(dnsLabel, 'argocd', 'Namespace Argo CD runs in (where Application and AppProject objects live).'),
+  project: optional(dnsLabel, 'The restricted AppProject every child Application of this environment names.', "'krate-<environment name>'"),
+  syncPolicy: withDefault(SYNC_POLICY, { automated: true, prune: false, selfHeal: false, retry: { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' } }, 'How Argo CD syncs this environment\'s child apps (every cluster, unless a cluster overrides it).'),
+});
+export type ArgoCdConfig = InputOf<typeof ARGOCD.fields>;
 
+export const CLUSTER_OVERRIDES = object({
+  targetRevision: optional(nonEmptyString, 'Git revision this cluster tracks instead of the environment\'s (a canary or a frozen cluster).', "the environment's argocd.targetRevision"),
+  syncPolicy: optional(SYNC_POLICY, 'Sync policy for this cluster instead of the environment\'s (e.g. manual on a sensitive cluster).', "the environment's argocd.syncPolicy"),
+});
+export type ClusterOverrides = InputOf<typeof CLUSTER_OVERRIDES.fields>;
+
+export const CLUSTER = object({
+  name: required(dnsLabel, 'Cluster name as registered in Argo CD (a DNS label).'),
+  server: withDefault(url(['https:']), IN_CLUSTER_SERVER, 'API server URL as registered in Argo CD.', `'${IN_CLUSTER_SERVER}' (the cluster Argo CD runs in)`),
+  labels: withDefault(labelMap, {}, 'Labels on the Argo CD cluster secret, used by fleet ApplicationSets to select clusters; krate.a5c.ai/policy-environment and krate.a5c.ai/cluster are always added.'),
+  overrides: withDefault(CLUSTER_OVERRIDES, { targetRevision: undefined, syncPolicy: undefined }, 'What this cluster does differently from the rest of its environment.', '{} (nothing)'),
+});
+export type ClusterConfig = InputOf<typeof CLUSTER.fields>;
+
+export const MANAGED_KYVERNO = object({
+  chartVersion: withDefault(semver, DEFAULT_KYVERNO_CHART_VERSION, 'Upstream Kyverno chart version (pinned; chart 3.N ships Kyverno v1.(10+N)).'),
+  admissionReplicas: withDefault(int(1, 15), 3, 'Admission controller replicas (3 for HA).'),
+  controllerReplicas: withDefault(int(1, 15), 2, 'Replicas of the background, cleanup and reports controllers.'),
+  installMethod: withDefault(oneOf(KYVERNO_INSTALL_METHODS), 'argocd', 'How the managed Kyverno is installed.'),
+  values: withDefault(
+    anyObject,
+    {},
+    "Extra upstream Kyverno chart values, merged last; Krate's webhook exclusions and exception settings (config.webhooks, config.resourceFilters, config.excludeKyvernoNamespace, features.policyExceptions) cannot be set here.",
+  ),
+});
+export type ManagedKyvernoConfig = InputOf<typeof MANAGED_KYVERNO.fields>;
+
+export const POLICY_REPORTER = object({
+  enabled: withDefault(bool, false, 'Tell Krate a Policy Reporter is available.'),
+  mode: withDefault(oneOf(POLICY_REPORTER_MODES), 'external', 'external: already installed, only announced; managed: an Argo CD Application installs it.'),
+  namespace: withDefault(dnsLabel, 'policy-reporter', 'Namespace Policy Reporter runs in.'),
+  chartVersion: withDefault(semver, DEFAULT_POLICY_REPORTER_CHART_VERSION, 'Pinned Policy Reporter chart version (managed mode).'),
+});
+export type PolicyReporterConfig = InputOf<typeof POLICY_REPORTER.fields>;
+
+export const DEFAULT_POLICY_PACK = object({
+  enabled: withDefault(bool, true, 'Render the krate-default PolicyProfile.'),
+  mode: withDefault(oneOf(POLICY_PACK_MODES), 'audit', 'Mode of the default pack.'),
+  installExamples: withDefault(bool, true, 'Also render an example (audit, opt-in) PolicyBinding.'),
+});
+export type DefaultPolicyPackConfig = InputOf<typeof DEFAULT_POLICY_PACK.fields>;
+
+export const KYVERNO = object({
+  mode: required(
+    oneOf(KYVERNO_MODES),
+    'disabled: nothing installed; byo: discover and read an existing Kyverno; managed: install the upstream chart through Argo CD; auto: discover at runtime, read-only until found.',
+  ),
+  namespace: withDefault(dnsLabel, 'kyverno', 'Namespace Kyverno runs in (ours when managed, the existing one for byo/auto).'),
+  policyNamespace: optional(
+    dnsLabel,
+    "Namespace where Kyverno honours PolicyExceptions and Krate writes them; for byo it is the existing Kyverno's features.policyExceptions.namespace.",
+    'the Krate namespace (required when mode is byo)',
+  ),
+  managed: withDefault(MANAGED_KYVERNO, { chartVersion: DEFAULT_KYVERNO_CHART_VERSION, admissionReplicas: 3, controllerReplicas: 2, installMethod: 'argocd', values: {} }, 'Settings for managed mode; ignored in other modes.', '{} (every field at its default)'),
+  requireForEnforceMode: withDefault(bool, true, 'Refuse a template the ladder enforces here while this mode renders no policies (nothing would enforce it).'),
+  discoverExisting: withDefault(bool, true, "Let Krate's controllers discover an existing Kyverno at runtime."),
+  policyReporter: withDefault(POLICY_REPORTER, { enabled: false, mode: 'external', namespace: 'policy-reporter', chartVersion: DEFAULT_POLICY_REPORTER_CHART_VERSION }, "Policy Reporter (UI and metrics over Kyverno's reports).", '{} (disabled)'),
+  defaultPolicyPack: withDefault(DEFAULT_POLICY_PACK, { enabled: true, mode: 'audit', installExamples: true }, "Krate's default policy pack.", '{} (enabled, audit, with examples)'),
+});
+export type KyvernoConfig = InputOf<typeof KYVERNO.fields>;
+
+const groups = list(nonEmptyString, { of: 'group names' });
+export const PERSONAS = object({
+  viewer: withDefault(groups, [], 'Read policies, exceptions and reports.'),
+  exceptionRequester: withDefault(groups, [], 'Request time-boxed exceptions (developers).'),
+  repoAdmin: withDefault(groups, [], "Bind templates to their repositories' scope."),
+  platformAdmin: withDefault(groups, [], 'Own templates, profiles, enforce mode and exception approvals.'),
+});
 /** Groups (as the cluster's authenticator names them) bound to each Krate persona ClusterRole. */
-export interface PersonaGroups {
-  /** Read policies, exceptions and reports. @default [] */
-  readonly viewer?: readonly string[];
-  /** Request time-boxed exceptions (developers). @default [] */
-  readonly exceptionRequester?: readonly string[];
-  /** Bind templates to their repositories' scope. @default [] */
-  readonly repoAdmin?: readonly string[];
-  /** Own templates, profiles, enforce mode and exception approvals. @default [] */
-  readonly platformAdmin?: readonly string[];
-}
+export type PersonaGroups = InputOf<typeof PERSONAS.fields>;
 
-export interface RbacConfig {
-  /**
-   * Let Krate's controller write Kyverno policies for PolicyBindings (kyverno.mode 'managed' only).
-   * @default false
-   */
-  readonly managedPolicyBindings?: boolean;
-  /**
-   * Groups bound to the persona ClusterRoles.
-   * @default {} (roles exist, nobody is bound)
-   */
-  readonly personas?: PersonaGroups;
-}
+export const RBAC = object({
+  managedPolicyBindings: withDefault(bool, false, "Let Krate's controller write Kyverno policies for PolicyBindings (kyverno.mode 'managed' only)."),
+  personas: withDefault(PERSONAS, { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] }, 'Groups bound to the persona ClusterRoles.', '{} (roles exist, nobody is bound)'),
+});
+export type RbacConfig = InputOf<typeof RBAC.fields>;
 
-export interface KrateConfig {
-  /**
-   * Namespace Krate's API and controllers run in.
-   * @default 'krate-system'
-   */
-  readonly namespace?: string;
-}
+export const KRATE = object({
+  namespace: withDefault(dnsLabel, 'krate-system', "Namespace Krate's API and controllers run in."),
+});
+export type KrateConfig = InputOf<typeof KRATE.fields>;
 
-/** Dropping a platform namespace from the exclusions: allowed only with a written reason. */
-export interface PlatformExclusionRemoval {
-  /** The platform namespace policies should cover after all (never a protected one). */
-  readonly namespace: string;
-  /** Why policies must reach into this platform namespace (at least 20 characters). */
-  readonly justification: string;
-}
+const namespaces = list(dnsLabel, { of: 'namespace names', unique: true });
 
-/** Apply policies only to namespaces carrying a label (e.g. `krate.a5c.ai/org`). */
-export interface NamespaceLabelMatch {
-  /** Label key the namespace must carry. */
-  readonly key: string;
-  /**
-   * Allowed values; the label only has to exist when omitted.
-   * @default any value (operator Exists)
-   */
-  readonly values?: readonly string[];
-}
+export const PLATFORM_EXCLUSION_REMOVAL = object({
+  namespace: required(dnsLabel, 'The platform namespace policies should cover after all (never a protected one).'),
+  justification: required(nonEmptyString, 'Why policies must reach into this platform namespace (at least 20 characters).'),
+});
+export type PlatformExclusionRemoval = InputOf<typeof PLATFORM_EXCLUSION_REMOVAL.fields>;
 
+export const NAMESPACE_LABEL_MATCH = object({
+  key: required(labelKey, 'Label key the namespace must carry.'),
+  values: optional(list(labelValue, { of: 'label values', minItems: 1, item: 'label value (or omit values to require only the key)' }), 'Allowed values; the label only has to exist when omitted.', 'any value (operator Exists)'),
+});
+export type NamespaceLabelMatch = InputOf<typeof NAMESPACE_LABEL_MATCH.fields>;
+
+export const EXCLUSIONS = object({
+  platformNamespaces: withDefault(namespaces, [], 'Extra platform namespaces of this environment that policies must never touch (cert-manager, CNI, CSI drivers).'),
+  removePlatformExclusions: withDefault(
+    list(PLATFORM_EXCLUSION_REMOVAL, { of: '{ namespace, justification }' }),
+    [],
+    'Platform namespaces policies should cover after all, each with a justification; protected namespaces (kube-system, kube-public, kube-node-lease) cannot be listed.',
+  ),
+  templates: withDefault(record(nonEmptyString, namespaces, 'template names to namespace lists'), {}, 'Extra namespaces excluded from one template only, keyed by template name.'),
+  namespaceLabels: withDefault(
+    list(NAMESPACE_LABEL_MATCH, { of: '{ key, values? }' }),
+    [],
+    'Label-scoped matching: policies apply only to namespaces carrying every listed label.',
+    '[] (every namespace that is not excluded)',
+  ),
+});
 /**
  * Namespace exclusions in layers: protected system namespaces (fixed, cannot be removed), platform
  * namespaces (Argo CD's, Kyverno's, Krate's plus `platformNamespaces`), per-template extras, and
  * optional label-scoped matching.
  */
-export interface ExclusionsConfig {
-  /**
-   * Extra platform namespaces of this environment that policies must never touch (cert-manager, CNI, CSI drivers).
-   * @default []
-   */
-  readonly platformNamespaces?: readonly string[];
-  /**
-   * Platform namespaces policies should cover after all, each with a justification. Protected
-   * namespaces (kube-system, kube-public, kube-node-lease) cannot be listed.
-   * @default []
-   */
-  readonly removePlatformExclusions?: readonly PlatformExclusionRemoval[];
-  /**
-   * Extra namespaces excluded from one template only, keyed by template name.
-   * @default {}
-   */
-  readonly templates?: Readonly<Record<string, readonly string[]>>;
-  /**
-   * Label-scoped matching: policies apply only to namespaces carrying every listed label.
-   * @default [] (every namespace that is not excluded)
-   */
-  readonly namespaceLabels?: readonly NamespaceLabelMatch[];
-}
+export type ExclusionsConfig = InputOf<typeof EXCLUSIONS.fields>;
 
-/** How exceptions are bounded in this environment. */
-export interface ExceptionSettings {
-  /**
-   * Longest an exception may run: `expiresAt` at most this many days after its `requested` date.
-   * @default 30
-   */
-  readonly maxDays?: number;
-}
+export const DEFAULT_EXCEPTION_MAX_DAYS = 30;
+export const EXCEPTION_SETTINGS = object({
+  maxDays: withDefault(int(1, 365), DEFAULT_EXCEPTION_MAX_DAYS, 'Longest an exception may run: expiresAt at most this many days after its requested date.'),
+});
+export type ExceptionSettings = InputOf<typeof EXCEPTION_SETTINGS.fields>;
 
-/** Gates for promoting a template into this environment's enforce rung. */
-export interface PromotionConfig {
-  /**
-   * Failing policy-report results (fail + error) a template may still have in this environment
-   * when `promote --reports` moves it to enforce here.
-   * @default 0
-   */
-  readonly maxFailingResults?: number;
-}
+export const PROMOTION = object({
+  maxFailingResults: withDefault(int(0, 1_000_000), 0, 'Failing policy-report results (fail + error) a template may still have in this environment when promote --reports moves it to enforce here.'),
+});
+export type PromotionConfig = InputOf<typeof PROMOTION.fields>;
 
+export const ENVIRONMENT = object({
+  name: required(dnsLabel, 'Environment name: a ladder rung (dev, staging, prod), also the folder under dist/ and the file name.'),
+  org: required(dnsLabel, 'Krate organisation this environment serves (a DNS label); part of every policy name.'),
+  argocd: required(ARGOCD, 'How Argo CD syncs this environment.'),
+  clusters: required(list(CLUSTER, { of: 'clusters', minItems: 1, item: 'cluster' }), 'Clusters this environment deploys to (at least one).'),
+  kyverno: required(KYVERNO, 'How Kyverno gets onto the clusters.'),
+  krate: withDefault(KRATE, { namespace: 'krate-system' }, "Krate's own installation.", '{} (every field at its default)'),
+  exclusions: withDefault(EXCLUSIONS, { platformNamespaces: [], removePlatformExclusions: [], templates: {}, namespaceLabels: [] }, 'Namespace exclusions beyond the protected and built-in platform namespaces.', "{} (protected + Argo CD's, Kyverno's and Krate's namespaces)"),
+  exceptions: withDefault(EXCEPTION_SETTINGS, { maxDays: DEFAULT_EXCEPTION_MAX_DAYS }, 'Exception bounds.'),
+  promotion: withDefault(PROMOTION, { maxFailingResults: 0 }, 'Promotion gates.'),
+  rbac: withDefault(RBAC, { managedPolicyBindings: false, personas: { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] } }, "Who may do what: Krate's controller write switches and persona groups.", '{} (read-only controller, no persona bindings)'),
+});
 /** One environment: everything that differs between dev, staging, prod and fleets. */
-export interface EnvironmentConfig {
-  /** Environment name: a DNS label, also the folder under dist/. */
-  readonly name: string;
-  /** Krate organisation this environment serves (a DNS label); part of every policy name. */
-  readonly org: string;
-  readonly argocd: ArgoCdConfig;
-  /** Clusters this environment deploys to (at least one). */
-  readonly clusters: readonly ClusterConfig[];
-  readonly kyverno: KyvernoConfig;
-  /**
-   * Krate's own installation.
-   * @default {} (every field at its default)
-   */
-  readonly krate?: KrateConfig;
-  /**
-   * Namespace exclusions beyond the protected and built-in platform namespaces.
-   * @default {} (protected + Argo CD's, Kyverno's and Krate's namespaces)
-   */
-  readonly exclusions?: ExclusionsConfig;
-  /**
-   * Exception bounds.
-   * @default { maxDays: 30 }
-   */
-  readonly exceptions?: ExceptionSettings;
-  /**
-   * Promotion gates.
-   * @default { maxFailingResults: 0 }
-   */
-  readonly promotion?: PromotionConfig;
-  /**
-   * Who may do what: Krate's controller write switches and persona groups.
-   * @default {} (read-only controller, no persona bindings)
-   */
-  readonly rbac?: RbacConfig;
-}
+export type EnvironmentConfig = InputOf<typeof ENVIRONMENT.fields>;
 
-/** An environment with every default applied: what constructs consume. */
-export interface ResolvedEnvironment {
-  readonly name: string;
-  readonly org: string;
-  readonly argocd: Required<Omit<ArgoCdConfig, 'syncPolicy'>> & { readonly syncPolicy: ResolvedSyncPolicy };
-  readonly clusters: readonly ResolvedCluster[];
-  readonly kyverno: Required<Omit<KyvernoConfig, 'managed' | 'policyReporter' | 'defaultPolicyPack'>> & {
-    readonly managed: Required<ManagedKyvernoConfig>;
-    readonly policyReporter: Required<PolicyReporterConfig>;
-    readonly defaultPolicyPack: Required<DefaultPolicyPackConfig>;
-  };
-  readonly krate: Required<KrateConfig>;
-  readonly rbac: { readonly managedPolicyBindings: boolean; readonly personas: Required<PersonaGroups> };
-  readonly exclusions: Required<ExclusionsConfig>;
-  readonly exceptions: Required<ExceptionSettings>;
-  readonly promotion: Required<PromotionConfig>;
-}
+const isoDate = leaf('date (YYYY-MM-DD)', isIsoDate, (v) => `${show(v)} is not a date like 2026-11-22 (YYYY-MM-DD)`);
 
-/** A sync policy with every default applied. */
-export interface ResolvedSyncPolicy {
-  readonly automated: boolean;
-  readonly prune: boolean;
-  readonly selfHeal: boolean;
-  readonly retry: Required<RetryConfig>;
-}
+export const ROLLOUT_ENTRY = object({
+  stage: required(oneOf(STAGES), "The template's current rung."),
+  since: required(isoDate, 'The date (YYYY-MM-DD) the current stage began.'),
+  soakDays: withDefault(int(1, MAX_SOAK_DAYS), DEFAULT_SOAK_DAYS, 'Days the template must spend in audit:prod before its first enforce step.'),
+  auditNamespaces: withDefault(list(dnsLabel, { of: 'namespace names', unique: true }), [], "Namespaces that stay in Audit while the template enforces elsewhere (e.g. 'job-runner')."),
+  parameters: withDefault(anyObject, {}, "Values for the template's parameters (e.g. require-labels' labels), checked against the template's typed parameters.", "{} (the template's defaults)"),
+});
+/** Where one policy template stands on the ladder, and how it is rolled out. */
+export type RolloutEntry = InputOf<typeof ROLLOUT_ENTRY.fields>;
 
-/** A cluster with its labels completed and its overrides applied over the environment's values. */
-export interface ResolvedCluster {
-  readonly name: string;
-  readonly server: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Git revision this cluster tracks (the override, or the environment's). */
-  readonly targetRevision: string;
-  /** Sync policy for this cluster (the override, or the environment's). */
-  readonly syncPolicy: ResolvedSyncPolicy;
-}
+export const EXCEPTION_CONDITION = object({
+  name: required(dnsLabel, 'Condition name (a DNS label, unique within the exception).'),
+  expression: required(nonEmptyString, "CEL over object (and oldObject, request) returning bool, e.g. object.metadata.?labels.?team.orValue('') == 'billing'."),
+});
+/** An extra CEL condition (Kubernetes matchCondition): the exception applies only when it is true. */
+export type ExceptionCondition = InputOf<typeof EXCEPTION_CONDITION.fields>;
+
+export const EXCEPTION_REQUEST = object({
+  name: required(dnsLabel, "Stable name (a DNS label, unique per environment): the PolicyException's metadata.name."),
+  environment: required(oneOf(LADDER_ENVIRONMENTS), 'The environment the exception applies in.'),
+  template: required(nonEmptyString, 'The policy template it bypasses.'),
+  namespaces: optional(list(dnsLabel, { of: 'namespace names' }), 'Namespaces it covers; at least one of namespaces and names is required.', 'every namespace the policy matches'),
+  names: optional(list(nonEmptyString, { of: 'object names' }), 'Resource names (metadata.name) it covers, with what their controllers create from them.', 'every name'),
+  conditions: withDefault(list(EXCEPTION_CONDITION, { of: '{ name, expression }' }), [], 'Extra CEL match conditions; all must hold.'),
+  justification: required(nonEmptyString, 'Why the bypass is needed (at least 20 characters).'),
+  ticket: required(nonEmptyString, 'Tracking ticket: a key like PLAT-1234 or an https URL.'),
+  approver: required(nonEmptyString, 'Who approved it (a platform engineer).'),
+  requested: required(isoDate, 'The date (YYYY-MM-DD) it was requested: the start of its maximum duration.'),
+  expiresAt: required(isoDate, "The date (YYYY-MM-DD, UTC midnight) it stops applying: at most the environment's exceptions.maxDays after requested."),
+  riskAcceptance: optional(nonEmptyString, 'The risk the approver accepts; required when the template enforces in this environment.', 'none (only allowed while the template audits there)'),
+});
+/**
+ * One approved, time-boxed bypass of one policy template in one environment. Renders as a
+ * `policies.kyverno.io/v1` PolicyException in the environment's exception namespace.
+ */
+export type ExceptionRequest = InputOf<typeof EXCEPTION_REQUEST.fields>;

@@ -116,3 +116,9 @@ export function readManifests(paths: readonly string[], base = process.cwd()): S
     return parseManifests(text, shown);
   });
 }
+
+/** A Kubernetes LabelSelector, as policies' matchConstraints.namespaceSelector takes it. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }>;
+}

@@ -27,3 +27,8 @@ export function toolPath(tool: 'helm' | 'kubectl'): string {
   }
   return path;
 }
+
+/** The repository's data files, relative to its root (messages name them; cli/sources.ts loads them). */
+export const ENVIRONMENTS_DIR = 'environments';
+export const ROLLOUT_FILE = 'environments/rollout.ts';
+export const EXCEPTIONS_FILE = 'environments/exceptions.ts';

@@ -1,11 +1,7 @@
-import { ROLLOUT } from '../environments/rollout';
-import type { ResolvedEnvironment } from '../environments/types';
 import { ConfigError, Problems, show } from '../lib/errors';
-import { auditOverrideNamespaces, PROTECTED_NAMESPACES, policyNamespaceSelector, type LabelSelector } from '../config/exclusions';
-import { LADDER_ENVIRONMENTS, modeAt, type LadderEnvironment, type PolicyMode } from '../lib/ladder';
-import type { Manifest } from '../lib/manifests';
-import { TEMPLATES } from './index';
-import { POLICY_SCOPES, policyName, policyNamesFor } from './naming';
+import type { PolicyMode } from '../lib/ladder';
+import type { LabelSelector, Manifest } from '../lib/manifests';
+import { POLICY_SCOPES, policyName } from './naming';
 import type { Attestor, ParameterValues, PolicyKind, PolicyTemplate } from './template';
 
 /** The API version and kind every rendered template becomes (image-verification templates: ImageValidatingPolicy). */
@@ -206,41 +202,4 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
       ...(template.podControllers ? { autogen: { podControllers: { controllers: [...POD_CONTROLLERS] } } } : {}),
     },
   };
-}
-
-/** @deprecated use renderPolicy (kept for callers written before ImageValidatingPolicy templates). */
-export const renderValidatingPolicy = renderPolicy;
-
-/**
- * Every policy (ValidatingPolicy or ImageValidatingPolicy) an environment gets: each template from its audit rung on, in the mode
- * its rung gives, with the environment's exclusions. A template that enforces but keeps some
- * namespaces in audit renders twice (CEL policies have no failureActionOverrides): the Enforce
- * policy excludes those namespaces, its Audit twin matches only them.
- */
-export function environmentPolicies(env: ResolvedEnvironment): Manifest[] {
-  if (!(LADDER_ENVIRONMENTS as readonly string[]).includes(env.name)) return [];
-  const out: Manifest[] = [];
-  for (const template of TEMPLATES) {
-    const entry = ROLLOUT[template.name];
-    if (!entry) throw new ConfigError([`environments/rollout.ts: ROLLOUT has no entry for template ${template.name} (add one, e.g. { stage: 'draft', since: 'YYYY-MM-DD' })`]);
-    const mode = modeAt(entry.stage, env.name as LadderEnvironment);
-    const names = policyNamesFor(env, template.name);
-    if (!mode || names.length === 0) continue;
-    const common = { org: env.org, parameters: entry.parameters, parametersPath: `environments/rollout.ts: ROLLOUT['${template.name}'].parameters` };
-    // The cluster policy never matches excluded or audit-override namespaces; the twin matches only the latter.
-    out.push(renderPolicy(template, { ...common, mode, namespaceSelector: policyNamespaceSelector(env, template.name) }));
-    if (auditOverrideNamespaces(env, template.name).length > 0) {
-      out.push(renderPolicy(template, { ...common, mode: 'Audit', scope: POLICY_SCOPES.auditOverride, namespaceSelector: policyNamespaceSelector(env, template.name, POLICY_SCOPES.auditOverride) }));
-    }
-  }
-  return out;
-}
-
-/**
- * Every template with default parameters, in Audit, excluding only the protected system
- * namespaces: what `scan --all-templates` evaluates.
- */
-export function allTemplatePolicies(org = 'scan'): Manifest[] {
-  const namespaceSelector: LabelSelector = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...PROTECTED_NAMESPACES] }] };
-  return TEMPLATES.map((t) => renderPolicy(t, { org, mode: 'Audit', namespaceSelector }));
 }

@@ -1,30 +1,9 @@
-import type { Construct } from 'constructs';
-import { AppChart } from '../constructs/app-chart';
-import type { ArgoAppOptions } from '../constructs/argo-application';
+// The application catalog: which Argo CD apps an environment may get, their waves and options.
+import type { CatalogEntry } from '../constructs/krate-environment';
 import { KrateKyverno } from '../constructs/krate-kyverno';
-import { PolicyExceptions } from '../constructs/policy-exceptions';
-import { exceptionsFor } from '../config/exceptions';
 import { KratePolicies } from '../constructs/krate-policies';
-import { environmentPolicies } from '../policies/render';
-import { hasKyverno, type ResolvedEnvironment } from '../environments/types';
-
-/** One Argo CD application an environment may get: what it syncs, where, and when. */
-export interface CatalogEntry {
-  /** Application name and dist/<env>/ folder. */
-  readonly name: string;
-  /** Sync wave: lower first (the engine before policies). */
-  readonly syncWave: number;
-  /** Namespace its namespaced objects default to. */
-  readonly destinationNamespace: (env: ResolvedEnvironment) => string;
-  /** Builds the app's chart, or returns undefined when this environment does not get the app. */
-  readonly build: (scope: Construct, env: ResolvedEnvironment) => AppChart | undefined;
-  /**
-   * Argo CD options for the app's Application (sync options, ignoreDifferences, finalizer).
-   * @default derived from what the app renders (ServerSideApply when it has CRDs,
-   * SkipDryRunOnMissingResource when its CRDs come from another app), no finalizer
-   */
-  readonly argocd?: ArgoAppOptions;
-}
+import { PolicyExceptions } from '../constructs/policy-exceptions';
+import { hasKyverno } from '../environments/types';
 
 /** The application catalog, in wave order. Each environment gets the entries whose build returns a chart. */
 export const CATALOG: readonly CatalogEntry[] = [
@@ -43,7 +22,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'policies',
     syncWave: 10,
     destinationNamespace: (env) => env.krate.namespace,
-    build: (scope, env) => (hasKyverno(env) && environmentPolicies(env).length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
+    build: (scope, env) => (hasKyverno(env) && env.plan.policies.length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
     // Deleting the app removes its policies: orphaned Deny policies nobody manages are worse than none.
     argocd: { finalizer: 'foreground' },
   },
@@ -53,10 +32,6 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'policy-exceptions',
     syncWave: 20,
     destinationNamespace: (env) => env.kyverno.policyNamespace,
-    build: (scope, env) => {
-      if (!hasKyverno(env)) return undefined;
-      const exceptions = exceptionsFor(env);
-      return exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env, exceptions }) : undefined;
-    },
+    build: (scope, env) => (hasKyverno(env) && env.plan.exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env }) : undefined),
   },
 ];

@@ -5,8 +5,8 @@ import { AppChart } from '../constructs/app-chart';
 import { HELM_RENDERS_CONTEXT, prerenderHelm, type HelmRenders } from '../constructs/helm-release';
 import { APP_OF_APPS, KrateEnvironment, rootName } from '../constructs/krate-environment';
 import { krateKyvernoRelease } from '../constructs/krate-kyverno';
-import type { EnvironmentConfig, ResolvedEnvironment } from '../environments/types';
-import { resolveEnvironments } from '../config/resolve';
+import type { ResolvedConfig, ResolvedEnvironment } from '../config/resolve';
+import { CATALOG } from './catalog';
 import { ConfigError } from '../lib/errors';
 import { manifestFileName, toYaml, type Manifest } from '../lib/manifests';
 import { REPO_ROOT } from '../lib/paths';
@@ -26,26 +26,25 @@ export interface RenderedManifest {
 }
 
 /**
- * Renders every environment in memory as objects, sorted by path: what synth writes, before
- * serialization (scan --env evaluates these). Pure, like renderEnvironments.
+ * Renders every environment of a resolved configuration in memory as objects, sorted by path:
+ * what synth writes, before serialization (scan --env evaluates these). Pure, like renderEnvironments.
  */
-export function renderManifests(configs: readonly EnvironmentConfig[]): RenderedManifest[] {
-  return construct(resolveEnvironments(configs));
+export function renderManifests(config: ResolvedConfig): RenderedManifest[] {
+  return construct(config.environments);
 }
 
 /**
  * renderManifests, with every environment's helm renders run concurrently before construction
- * (what synth uses). Same output; invalid configs fail before any helm runs.
+ * (what synth uses). Same output.
  */
-export async function renderManifestsAsync(configs: readonly EnvironmentConfig[]): Promise<RenderedManifest[]> {
-  const envs = resolveEnvironments(configs);
-  return construct(envs, await prerenderHelm(envs.map(krateKyvernoRelease)));
+export async function renderManifestsAsync(config: ResolvedConfig): Promise<RenderedManifest[]> {
+  return construct(config.environments, await prerenderHelm(config.environments.map(krateKyvernoRelease)));
 }
 
 function construct(envs: readonly ResolvedEnvironment[], helmRenders?: HelmRenders): RenderedManifest[] {
   const app = new App({ outdir: 'unused', recordConstructMetadata: false });
   if (helmRenders) app.node.setContext(HELM_RENDERS_CONTEXT, helmRenders);
-  for (const env of envs) new KrateEnvironment(app, env.name, { env });
+  for (const env of envs) new KrateEnvironment(app, env.name, { env, catalog: CATALOG });
 
   const out = new Map<string, RenderedManifest>();
   const owners = new Map<string, string>();
@@ -67,13 +66,13 @@ function construct(envs: readonly ResolvedEnvironment[], helmRenders?: HelmRende
  * Renders every environment in memory. Pure: the same configs give the same bytes; nothing here
  * reads the clock, the network, random numbers or environment variables.
  */
-export function renderEnvironments(configs: readonly EnvironmentConfig[]): RenderedTree {
-  return serialize(renderManifests(configs));
+export function renderEnvironments(config: ResolvedConfig): RenderedTree {
+  return serialize(renderManifests(config));
 }
 
 /** renderEnvironments with helm renders run concurrently (renderManifestsAsync): what synth writes. */
-export async function renderEnvironmentsAsync(configs: readonly EnvironmentConfig[]): Promise<RenderedTree> {
-  return serialize(await renderManifestsAsync(configs));
+export async function renderEnvironmentsAsync(config: ResolvedConfig): Promise<RenderedTree> {
+  return serialize(await renderManifestsAsync(config));
 }
 
 function serialize(manifests: readonly RenderedManifest[]): RenderedTree {
@@ -90,9 +89,9 @@ export const BOOTSTRAP_DIR = join(REPO_ROOT, 'apps', 'bootstrap');
  * so the one manual step applies a single reviewed file. Derived from the rendered tree, so it can
  * never disagree with dist/.
  */
-export function renderBootstrap(configs: readonly EnvironmentConfig[], dist: RenderedTree): RenderedTree {
+export function renderBootstrap(config: ResolvedConfig, dist: RenderedTree): RenderedTree {
   const files = new Map<string, string>();
-  for (const env of resolveEnvironments(configs)) {
+  for (const env of config.environments) {
     const name = rootName(env);
     const sources = [`appproject-${name}.yaml`, `application-${name}.yaml`].map((f) => `${env.name}/${APP_OF_APPS}/${f}`);
     const docs = sources.map((path) => {

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMPLATES } from '../../policies';
-import { ENVIRONMENTS } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { resolveConfig } from '../../config/resolve';
+import { repositorySources } from '../sources';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import type { LadderEnvironment } from '../../lib/ladder';
@@ -34,10 +34,12 @@ export const promote: Command = {
     }
     const head: Rollout = { ...rollout, [template]: { ...(rollout[template] ?? {}), stage: to, since: today } };
 
-    // The same rules rollout check applies: against the working tree, and the PR base when given.
+    // The same rules rollout check applies: against the working tree, and against the base (the
+    // pull request's with --base, HEAD without), so a second promotion in one change is refused.
     const findings = compareRollouts(rollout, head, today).filter((f) => f.template === template);
     const ref = parsed.flags.get('base');
-    if (typeof ref === 'string') findings.push(...compareRollouts(rolloutAt(repo, ref), head, today).filter((f) => f.template === template));
+    const base = typeof ref === 'string' ? ref : 'HEAD';
+    findings.push(...compareRollouts(rolloutAt(repo, base), head, today).filter((f) => f.template === template && !findings.some((g) => g.rule === f.rule)));
     if (findings.length > 0) {
       for (const f of findings) console.error(`promote: refused: ${formatFinding(f)}`);
       return 1;
@@ -47,7 +49,7 @@ export const promote: Command = {
     if (to.startsWith('enforce:')) {
       const envName = to.slice('enforce:'.length) as LadderEnvironment;
       if (typeof reportsFile === 'string') {
-        const env = resolveEnvironments(ENVIRONMENTS).find((e) => e.name === envName);
+        const env = resolveConfig(repositorySources(repo)).environments.find((e) => e.name === envName);
         if (!env) throw new ConfigError([`promote: environment '${envName}' is not defined in environments/`]);
         let reportText: string;
         try {

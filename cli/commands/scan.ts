@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../lib/errors';
 import { parseManifests, readManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
-import { hasEnforceFailures, loadPolicyManifests, PolicySet, toPolicyReports, type ScanReport } from '../../analysis/scan';
+import { hasEnforceFailures, honouredExceptionsOnly, PolicySet, toPolicyReports, type ScanReport } from '../../analysis/scan';
+import { planAllTemplates } from '../../config/plan';
+import { resolveConfig } from '../../config/resolve';
+import type { Manifest } from '../../lib/manifests';
+import { renderPolicy } from '../../policies/render';
+import { renderManifests } from '../../synth/synth';
+import { repositorySources } from '../sources';
 import { EXIT } from '../support';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
@@ -27,6 +33,26 @@ export function formatTable(report: ScanReport, policySet: string): string {
   return lines.join('\n');
 }
 
+/** Which policies a scan evaluates: an environment's active ones, or every template in audit. */
+type PolicySource = { readonly env: string } | { readonly allTemplates: true };
+
+/**
+ * The policy manifests a scan evaluates. `env` renders that environment in memory through the same
+ * code path as synth (its ValidatingPolicies and PolicyExceptions, only those in the namespace
+ * Kyverno honours them in); `allTemplates` renders every template with default parameters in Audit.
+ */
+function loadPolicyManifests(source: PolicySource): Manifest[] {
+  const sources = repositorySources();
+  if ('allTemplates' in source) return planAllTemplates(sources.templates).map((p) => renderPolicy(p.template, p.options));
+  const config = resolveConfig(sources);
+  const env = config.environments.find((e) => e.name === source.env);
+  if (!env) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${config.environments.map((e) => e.name).join('|')})`]);
+  const manifests = renderManifests({ ...config, environments: [env] })
+    .map((r) => r.manifest)
+    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
+  return honouredExceptionsOnly(manifests, env.kyverno.policyNamespace);
+}
+
 export const scan: Command = {
   name: 'scan',
   usage: USAGE,
@@ -44,7 +70,7 @@ export const scan: Command = {
     const now = typeof todayFlag === 'string' ? new Date(`${todayFlag}T00:00:00Z`) : new Date();
     const inputs = readInputs(parsed.positional);
     const source = typeof env === 'string' ? { env } : ({ allTemplates: true } as const);
-    const policies = await loadPolicyManifests(source);
+    const policies = loadPolicyManifests(source);
     const set = new PolicySet(policies, { now });
     const report = set.scan(inputs);
     const label = typeof env === 'string' ? `environment ${env}, ${set.size} policies` : `all templates in audit, ${set.size} policies`;

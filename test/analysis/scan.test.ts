@@ -1,18 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readInputs } from '../../cli/commands/scan';
-import { allTemplatePolicies, renderValidatingPolicy } from '../../policies/render';
+import { renderPolicy } from '../../policies/render';
+import { allTemplatePolicies, environmentPolicyManifests } from '../support/fixtures';
 import { findTemplate } from '../../policies';
 import { parseManifests, readManifests, type Manifest } from '../../lib/manifests';
 import { DIST_DIR, REPO_ROOT } from '../../lib/paths';
-import { ADMISSION_ONLY_MESSAGE, autogenExpression, hasEnforceFailures, honouredExceptionsOnly, loadPolicyManifests, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../../analysis/scan';
+import { ADMISSION_ONLY_MESSAGE, autogenExpression, hasEnforceFailures, honouredExceptionsOnly, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../../analysis/scan';
 import { SchemaValidator, formatFinding } from '../../analysis/schema';
 
 const docs = (yaml: string) => parseManifests(yaml, 'input.yaml');
 const pod = (name: string, ns: string | undefined, spec: string, labels = '{}') =>
   `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}, labels: ${labels}}\nspec: ${spec}\n`;
-const policy = (template: string, opts: Partial<Parameters<typeof renderValidatingPolicy>[1]> = {}) =>
-  renderValidatingPolicy(findTemplate(template)!, { org: 't', mode: 'Audit', ...opts });
+const policy = (template: string, opts: Partial<Parameters<typeof renderPolicy>[1]> = {}) =>
+  renderPolicy(findTemplate(template)!, { org: 't', mode: 'Audit', ...opts });
 const scanWith = (policies: Manifest[], yaml: string, now?: Date) => new PolicySet(policies, { now }).scan(docs(yaml));
 
 describe('scan engine', () => {
@@ -138,7 +139,7 @@ describe('scan engine', () => {
 
 describe('scan of our own manifests', () => {
   it('passes every manifest in dist/ with the prod policies', async () => {
-    const set = new PolicySet(await loadPolicyManifests({ env: 'prod' }));
+    const set = new PolicySet(environmentPolicyManifests('prod'));
     expect(set.size).toBe(readManifests([join(DIST_DIR, 'prod', 'policies')]).length);
     const ours = readManifests([DIST_DIR]);
     const report = set.scan(ours);
@@ -152,7 +153,7 @@ describe('scan of our own manifests', () => {
 
   it('keeps an audit-override namespace in Audit while the template enforces elsewhere', async () => {
     // staging enforces require-labels but keeps job-runner in audit (environments/rollout.ts).
-    const set = new PolicySet(await loadPolicyManifests({ env: 'staging' }));
+    const set = new PolicySet(environmentPolicyManifests('staging'));
     const unlabelled = (ns: string) => pod(`p-${ns}`, ns, '{containers: [{name: c, image: "nginx:1.27"}]}');
     const report = set.scan(docs(`${unlabelled('job-runner')}---\n${unlabelled('shop')}---\n${unlabelled('kube-system')}`));
     const labels = report.results.filter((r) => r.template === 'require-labels').map((r) => `${r.resource.namespace}:${r.mode}:${r.result}`);
@@ -160,7 +161,7 @@ describe('scan of our own manifests', () => {
   });
 
   it('renders scan --env policies from the same code path as synth (identical to dist/)', async () => {
-    const fromSynth = (await loadPolicyManifests({ env: 'prod' })).filter((m) => m.kind === 'ValidatingPolicy');
+    const fromSynth = (environmentPolicyManifests('prod')).filter((m) => m.kind === 'ValidatingPolicy');
     const fromDist = readManifests([join(DIST_DIR, 'prod', 'policies')]).map((i) => i.manifest);
     expect(JSON.parse(JSON.stringify(fromSynth))).toEqual(fromDist);
   });

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENVIRONMENTS, type ClusterConfig, type EnvironmentConfig } from '../../environments';
+import type { ClusterConfig, EnvironmentConfig } from '../../environments/types';
+import { ENVIRONMENTS, resolveFixture } from '../support/fixtures';
 import { renderBootstrap, renderEnvironments, writeTree } from '../../synth/synth';
 import { type Bench, median, ms } from './harness';
 
@@ -37,7 +38,7 @@ if (process.argv[2] === CHILD_FLAG) {
   const shape = process.argv[4] as FleetShape;
   const out = mkdtempSync(join(tmpdir(), 'krate-fleet-'));
   const t0 = performance.now();
-  const envs = fleetEnvironments(clusters, shape);
+  const envs = resolveFixture({ environments: fleetEnvironments(clusters, shape) });
   const tree = renderEnvironments(envs);
   writeTree(join(out, 'dist'), tree);
   writeTree(join(out, 'bootstrap'), renderBootstrap(envs, tree));

@@ -1,4 +1,6 @@
-import { allTemplatePolicies } from '../../policies/render';
+import { planAllTemplates } from '../../config/plan';
+import { renderPolicy } from '../../policies/render';
+import { TEMPLATES } from '../../policies';
 import { CelEngine } from '../../analysis/cel';
 import type { Manifest, SourcedManifest } from '../../lib/manifests';
 import { PolicySet } from '../../analysis/scan';
@@ -57,7 +59,7 @@ export const scanBench: Bench = {
   async run() {
     const corpus = generateCorpus(RESOURCES);
     const t0 = performance.now();
-    const set = new PolicySet(allTemplatePolicies());
+    const set = new PolicySet(planAllTemplates(TEMPLATES).map((p) => renderPolicy(p.template, p.options)));
     const compileMs = performance.now() - t0;
     const times: number[] = [];
     let evaluations = 0;

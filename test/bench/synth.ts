@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENVIRONMENTS } from '../../environments';
+import { resolveFixture } from '../support/fixtures';
 import { REPO_ROOT } from '../../lib/paths';
 import { renderEnvironmentsAsync } from '../../synth/synth';
 import { type Bench, median, ms } from './harness';
@@ -29,7 +29,7 @@ export const synthBench: Bench = {
     let manifests = 0;
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
-      manifests = (await renderEnvironmentsAsync(ENVIRONMENTS)).size; // what synth runs: helm renders overlap
+      manifests = (await renderEnvironmentsAsync(resolveFixture())).size; // what synth runs: helm renders overlap
       inProcess.push(performance.now() - t0);
     }
     const wall = median(walls);

@@ -1,19 +1,15 @@
 // rollout check / promote / status against real git history in a throwaway repository.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';
+import { fixtureRepo, git as gitIn } from '../support/fixture-repo';
 
 const CLI = join(REPO_ROOT, '.build', 'cli', 'main.mjs');
 let repo: string;
 const file = () => join(repo, 'environments', 'rollout.ts');
 
-function git(...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const git = (...args: string[]): string => gitIn(repo, ...args);
 
 function cli(...args: string[]): { status: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -29,12 +25,7 @@ function setEntry(template: string, entry: string): void {
 }
 
 beforeAll(() => {
-  repo = mkdtempSync(join(tmpdir(), 'krate-rollout-'));
-  mkdirSync(join(repo, 'environments'));
-  copyFileSync(join(REPO_ROOT, 'environments', 'rollout.ts'), file());
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('commit', '-qm', 'base');
+  repo = fixtureRepo();
 });
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
@@ -176,15 +167,15 @@ describe('status', () => {
 
 describe('check', () => {
   it('passes on a date before every exception expires', () => {
-    const r = cli('check', '--today', '2026-11-22');
+    const r = cli('check', '--repo', repo, '--today', '2026-11-22');
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
   });
 
   it('fails once a committed exception has expired', () => {
-    const r = cli('check', '--today', '2027-02-01');
+    const r = cli('check', '--repo', repo, '--today', '2027-02-01');
     expect(r.status).toBe(1);
-    expect(r.err).toContain('error: exceptions.legacy-billing-labels (staging): expired on 2026-12-22 (today is 2027-02-01)');
+    expect(r.out).toContain('error: exceptions.legacy-billing-labels (staging): expired on 2026-12-22 (today is 2027-02-01)');
   });
 });
 

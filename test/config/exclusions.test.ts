@@ -1,5 +1,5 @@
-import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { ENVIRONMENTS, type EnvironmentConfig } from '../support/fixtures';
+import { resolveEnvironments } from '../support/fixtures';
 import { configErrorOf, type Mutable } from '../support/config-errors';
 import { auditOverrideNamespaces, excludedNamespaces, platformNamespaces, policyNamespaceSelector, PROTECTED_NAMESPACES, templateExcludedNamespaces } from '../../config/exclusions';
 
@@ -37,7 +37,7 @@ describe('namespace exclusions', () => {
 
   it('renders label-scoped matching into the namespaceSelector', () => {
     const [env] = resolveEnvironments([withExclusions({ namespaceLabels: [{ key: 'krate.a5c.ai/org' }, { key: 'krate.a5c.ai/trust-tier', values: ['untrusted', 'trusted'] }] })]);
-    expect(policyNamespaceSelector(env, 'require-labels').matchExpressions).toEqual([
+    expect(policyNamespaceSelector(env, 'require-labels', 'cluster', []).matchExpressions).toEqual([
       { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces(env) },
       { key: 'krate.a5c.ai/org', operator: 'Exists' },
       { key: 'krate.a5c.ai/trust-tier', operator: 'In', values: ['trusted', 'untrusted'] },
@@ -45,20 +45,19 @@ describe('namespace exclusions', () => {
   });
 
   it('splits an enforcing template with audit overrides into an enforce and an audit selector', () => {
-    // require-labels is at enforce:staging with auditNamespaces ['job-runner'] (environments/rollout.ts).
     const envs = resolveEnvironments(ENVIRONMENTS);
     const staging = envs.find((e) => e.name === 'staging')!;
     const prodEnv = envs.find((e) => e.name === 'prod')!;
-    expect(auditOverrideNamespaces(staging, 'require-labels')).toEqual(['job-runner']);
-    expect(policyNamespaceSelector(staging, 'require-labels').matchExpressions![0]).toEqual({
+    const overrides = auditOverrideNamespaces(staging, 'require-labels', ['job-runner', 'kube-system']);
+    expect(overrides).toEqual(['job-runner']);
+    expect(policyNamespaceSelector(staging, 'require-labels', 'cluster', overrides).matchExpressions![0]).toEqual({
       key: 'kubernetes.io/metadata.name',
       operator: 'NotIn',
       values: [...excludedNamespaces(staging), 'job-runner'].sort(),
     });
-    expect(policyNamespaceSelector(staging, 'require-labels', 'audit').matchExpressions![0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] });
-    // prod only audits require-labels: one policy covers job-runner too.
-    expect(auditOverrideNamespaces(prodEnv, 'require-labels')).toEqual([]);
-    expect(policyNamespaceSelector(prodEnv, 'require-labels').matchExpressions![0].values).not.toContain('job-runner');
+    expect(policyNamespaceSelector(staging, 'require-labels', 'audit', overrides).matchExpressions![0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] });
+    // Without overrides (prod only audits require-labels) one policy covers job-runner too.
+    expect(policyNamespaceSelector(prodEnv, 'require-labels', 'cluster', []).matchExpressions![0].values).not.toContain('job-runner');
   });
 
   it('fails when an override removes kube-system, naming the environment and namespace', () => {
@@ -105,7 +104,7 @@ describe('namespace exclusions', () => {
 
   it('fails when namespace label values are an empty list', () => {
     expect(errorFor(withExclusions({ namespaceLabels: [{ key: 'krate.a5c.ai/org', values: [] }] }))).toContain(
-      'environments.prod.exclusions.namespaceLabels[0].values: [] must be a non-empty list of label values, or omitted to require only the key',
+      'environments.prod.exclusions.namespaceLabels[0].values: must list at least one label value (or omit values to require only the key)',
     );
   });
 

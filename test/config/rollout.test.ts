@@ -1,4 +1,5 @@
-import { ROLLOUT } from '../../environments/rollout';
+import { ROLLOUT } from '../support/fixtures';
+import { TEMPLATES } from '../../policies';
 import { Problems } from '../../lib/errors';
 import { ConfigError } from '../../lib/errors';
 import { compareRollouts, nextPromotionDate, nextStage, statusBoard, validateRollout, type Rollout } from '../../config/rollout';
@@ -6,7 +7,7 @@ import { compareRollouts, nextPromotionDate, nextStage, statusBoard, validateRol
 /** The messages validateRollout reports for a rollout given as untyped data. */
 function problemsFor(rollout: unknown): string {
   const problems = new Problems();
-  validateRollout(rollout, problems);
+  validateRollout(rollout, problems, { templates: TEMPLATES });
   try {
     problems.throwIfAny();
   } catch (e) {
@@ -26,7 +27,7 @@ const rules = (head: Rollout, from: Rollout = base, today = TODAY) => compareRol
 describe('validateRollout', () => {
   it('accepts the committed rollout', () => {
     const problems = new Problems();
-    validateRollout(ROLLOUT, problems);
+    validateRollout(ROLLOUT, problems, { templates: TEMPLATES });
     expect(problems.count).toBe(0);
   });
 
@@ -44,7 +45,7 @@ describe('validateRollout', () => {
 
   it('fails when the since date is missing', () => {
     expect(problemsFor({ 'require-labels': { stage: 'audit:dev' } })).toContain(
-      'rollout.require-labels.since: missing: write the date the current stage began, YYYY-MM-DD (edit environments/rollout.ts)',
+      'rollout.require-labels.since: missing: the date (YYYY-MM-DD) the current stage began (edit environments/rollout.ts)',
     );
   });
 
@@ -192,7 +193,7 @@ describe('the board', () => {
   });
 
   it('shows modes per environment, days in stage and drafts', () => {
-    const rows = statusBoard({ 'require-labels': { stage: 'enforce:dev', since: '2026-11-20', auditNamespaces: ['job-runner'] } }, TODAY);
+    const rows = statusBoard({ 'require-labels': { stage: 'enforce:dev', since: '2026-11-20', auditNamespaces: ['job-runner'] } }, TODAY, TEMPLATES);
     const row = rows.find((r) => r.template === 'require-labels')!;
     expect(row).toMatchObject({ stage: 'enforce:dev', daysInStage: 2, modes: { dev: 'Enforce', staging: 'Audit', prod: 'Audit' }, next: { stage: 'enforce:staging' } });
     const draft = rows.find((r) => r.template === 'disallow-latest-tag')!;

@@ -2,13 +2,13 @@
 // what the one-at-a-time path renders.
 import { parseAllDocuments } from 'yaml';
 import { parseHelmOutput } from '../../constructs/helm-release';
-import { ENVIRONMENTS } from '../../environments';
+import { resolveFixture } from '../support/fixtures';
 import { renderEnvironments, renderEnvironmentsAsync } from '../../synth/synth';
 
 describe('helm pre-rendering', () => {
   it('renders byte for byte what the synchronous path renders', async () => {
-    const sync = renderEnvironments(ENVIRONMENTS);
-    const concurrent = await renderEnvironmentsAsync(ENVIRONMENTS);
+    const sync = renderEnvironments(resolveFixture());
+    const concurrent = await renderEnvironmentsAsync(resolveFixture());
     expect([...concurrent.keys()]).toEqual([...sync.keys()]);
     for (const [path, content] of sync) expect(concurrent.get(path)).toBe(content);
   });

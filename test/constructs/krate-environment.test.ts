@@ -1,10 +1,10 @@
 import { ApiObject, App } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { CatalogEntry } from '../../synth/catalog';
+import type { CatalogEntry } from '../../constructs/krate-environment';
 import { AppChart } from '../../constructs/app-chart';
 import { KrateEnvironment } from '../../constructs/krate-environment';
-import { ENVIRONMENTS, type EnvironmentConfig, type ResolvedEnvironment } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { ENVIRONMENTS, type EnvironmentConfig, type ResolvedEnvironment } from '../support/fixtures';
+import { resolveEnvironments } from '../support/fixtures';
 import type { Manifest } from '../../lib/manifests';
 import { formatFinding, SchemaValidator } from '../../analysis/schema';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { krateKyvernoValues, managedChartRepos } from '../../constructs/krate-kyverno';
-import { ENVIRONMENTS } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { ENVIRONMENTS, resolveFixture } from '../support/fixtures';
+import { resolveEnvironments } from '../support/fixtures';
 import { errorFor } from '../support/config-errors';
 import { excludedNamespaces } from '../../config/exclusions';
 import { CHARTS_DIR } from '../../lib/paths';
@@ -11,7 +11,7 @@ import { renderEnvironments } from '../../synth/synth';
 import { parse } from 'yaml';
 
 const envs = resolveEnvironments(ENVIRONMENTS);
-const tree = renderEnvironments(ENVIRONMENTS);
+const tree = renderEnvironments(resolveFixture());
 const obj = (path: string): any => parse(tree.get(path) ?? 'null');
 const files = (env: string) => [...tree.keys()].filter((p) => p.startsWith(`${env}/krate-kyverno/`));
 
@@ -95,7 +95,7 @@ describe('Kyverno settings in environments', () => {
   ])('fails when managed values override %s.%s (it could drop a protected namespace or move exceptions)', (section, key, value, instead) => {
     const msg = errorFor((e) => (e.kyverno.managed = { values: { [section]: { [key]: value } } }));
     expect(msg).toContain(`environments.prod.kyverno.managed.values.${section}.${key}: must not be set: Krate computes it`);
-    expect(msg).toContain(`(edit environments/prod.ts: remove it; use ${instead} instead)`);
+    expect(msg).toContain(`(remove it; use ${instead} instead) (edit environments/prod.ts)`);
   });
 
   it('fails when managed values replace the config or features block with a non-object', () => {
@@ -127,6 +127,6 @@ describe('Kyverno settings in environments', () => {
 
   it('fails synth with the chart\'s message when an enforce-mode default pack has no Kyverno', () => {
     const bad = { ...prod, kyverno: { mode: 'disabled' as const, policyReporter: { enabled: false }, defaultPolicyPack: { mode: 'enforce' as const } }, rbac: { ...prod.rbac, managedPolicyBindings: false } };
-    expect(() => renderEnvironments([bad])).toThrow("defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true");
+    expect(() => renderEnvironments(resolveFixture({ environments: [bad] }))).toThrow("defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true");
   });
 });

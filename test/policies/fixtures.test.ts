@@ -1,11 +1,12 @@
 // Every template's good and bad fixtures through the same code path as `krate-policy scan`
-// (readInputs → loadPolicyManifests → PolicySet.scan), plus the meta-test that every template has both.
+// (readInputs → every template's policy → PolicySet.scan), plus the meta-test that every template has both.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInputs } from '../../cli/commands/scan';
 import { TEMPLATES } from '../../policies';
 import { readManifests } from '../../lib/manifests';
-import { loadPolicyManifests, PolicySet } from '../../analysis/scan';
+import { PolicySet } from '../../analysis/scan';
+import { allTemplatePolicies } from '../support/fixtures';
 import { formatFinding, SchemaValidator } from '../../analysis/schema';
 
 const ROOT = __dirname;
@@ -14,7 +15,7 @@ const fixture = (pack: string, template: string, which: 'good' | 'bad') => join(
 
 let set: PolicySet;
 beforeAll(async () => {
-  set = new PolicySet(await loadPolicyManifests({ allTemplates: true }));
+  set = new PolicySet(allTemplatePolicies());
 });
 
 describe('policy fixtures (meta)', () => {

@@ -1,12 +1,14 @@
-import { ENVIRONMENTS } from '../../environments';
+import { repositorySources } from '../../cli/sources';
+import { resolveConfig } from '../../config/resolve';
 import { parseManifests } from '../../lib/manifests';
 import { formatFinding, SchemaValidator } from '../../analysis/schema';
 import { BOOTSTRAP_DIR, renderBootstrap, renderEnvironments } from '../../synth/synth';
 import { compareTrees, isSame, readTree } from '../../lib/tree';
 
 describe('apps/bootstrap (generated root Application per environment)', () => {
-  const dist = renderEnvironments(ENVIRONMENTS);
-  const bootstrap = renderBootstrap(ENVIRONMENTS, dist);
+  const config = resolveConfig(repositorySources());
+  const dist = renderEnvironments(config);
+  const bootstrap = renderBootstrap(config, dist);
 
   it('has one file per environment holding the root AppProject and root Application', () => {
     expect([...bootstrap.keys()]).toEqual(['dev.yaml', 'staging.yaml', 'prod.yaml']);

@@ -1,7 +1,9 @@
 // The repository's own change gate, run by `npm test` (and so by CI) with today's real date: the
-// ladder rules against the change's base. (`check` against today runs in test/config/exceptions.test.ts.)
+// ladder rules against the change's base, and `check` of the real configuration against today.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { repositorySources } from '../../cli/sources';
+import { runChecks } from '../../config/check';
 import { REPO_ROOT } from '../../lib/paths';
 
 const git = (...args: string[]) => spawnSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -33,5 +35,10 @@ describe('repository change gate (today is the real date)', () => {
     const r = cli('rollout', 'check', '--base', base, '--today', today);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it('check passes for the committed configuration on the real date', () => {
+    // An expired exception fails npm test from that day; check warns two weeks ahead.
+    expect(runChecks(today, repositorySources()).problems).toEqual([]);
   });
 });

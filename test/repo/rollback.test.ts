@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROLLOUT } from '../../environments/rollout';
+import { ROLLOUT } from '../support/fixtures';
 import { materializeWorkingTree } from '../../analysis/diff';
 import { STAGES, type Stage } from '../../lib/ladder';
 import { REPO_ROOT } from '../../lib/paths';

@@ -1,5 +1,5 @@
-import { ENVIRONMENTS, type EnvironmentConfig } from '../../environments';
-import { resolveEnvironments } from '../../config/resolve';
+import { ENVIRONMENTS, type EnvironmentConfig } from '../support/fixtures';
+import { resolveEnvironments } from '../support/fixtures';
 import { ConfigError } from '../../lib/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig, KyvernoMode } from '../../environments/types';
 import { renderManifests } from '../../synth/synth';
+import { resolveFixture } from '../support/fixtures';
 import { editableEnvironment } from '../support/config-errors';
 
 /** Staging (it has policies and exceptions) with another Kyverno mode. */
@@ -8,9 +9,9 @@ function stagingWith(mode: KyvernoMode, extra: Record<string, unknown> = {}): En
   env.kyverno = { ...env.kyverno, mode, ...extra };
   return env as EnvironmentConfig;
 }
-const appsOf = (config: EnvironmentConfig): string[] => [...new Set(renderManifests([config]).map((r) => r.app))].sort();
+const appsOf = (config: EnvironmentConfig): string[] => [...new Set(renderManifests(resolveFixture({ environments: [config] })).map((r) => r.app))].sort();
 const childApps = (config: EnvironmentConfig): string[] =>
-  renderManifests([config])
+  renderManifests(resolveFixture({ environments: [config] }))
     .filter((r) => r.app === 'app-of-apps' && r.manifest.kind === 'Application')
     .map((r) => r.manifest.metadata.name)
     .sort();

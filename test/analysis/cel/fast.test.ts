@@ -1,7 +1,7 @@
 // The CEL fast path must agree with cel-js on everything: same values, and where cel-js errors, the
 // fast path hands over so the error (and its message) is cel-js's own.
 import { join } from 'node:path';
-import { allTemplatePolicies } from '../../../policies/render';
+import { allTemplatePolicies } from '../../support/fixtures';
 import { CelEngine, toCelValue, type CelContext } from '../../../analysis/cel';
 import { compileFast } from '../../../analysis/cel/fast';
 import { readManifests, type Manifest } from '../../../lib/manifests';

@@ -1,0 +1,70 @@
+// The repository's configuration, read from the current sources on every run: environments/*.ts
+// (one default-exported environment per file, discovered), the rollout, the exceptions and the
+// template library. The one place outside main.ts that reads the repository's data.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigSources } from '../config/resolve';
+import { loadDataModule } from '../lib/data-module';
+import { ConfigError } from '../lib/errors';
+import { LADDER_ENVIRONMENTS } from '../lib/ladder';
+import { ENVIRONMENTS_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
+import { TEMPLATES } from '../policies';
+
+/** Files in environments/ that hold no environment. */
+const NOT_ENVIRONMENTS = ['types.ts', 'rollout.ts', 'exceptions.ts'];
+
+function namedExport(file: string, root: string, name: string): unknown {
+  const { exports } = loadDataModule(join(root, file), root);
+  if (!(name in exports)) throw new ConfigError([`${file}: does not export ${name}`]);
+  return exports[name];
+}
+
+/**
+ * Every environment file: each environments/*.ts that default-exports an environment, ordered by
+ * ladder position. A file that exports no environment and that no environment file imports (a
+ * shared helper such as people.ts) is refused, so a new or emptied file is never silently ignored.
+ */
+export function loadEnvironments(root = REPO_ROOT): { configs: unknown[]; files: string[] } {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  if (!existsSync(dir)) throw new ConfigError([`${dir}: not found; is ${root} a krate-policy-gitops checkout?`]);
+  const candidates = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !NOT_ENVIRONMENTS.includes(f))
+    .sort()
+    .map((f) => `${ENVIRONMENTS_DIR}/${f}`);
+  const found: { file: string; config: unknown }[] = [];
+  const helpers = new Set<string>();
+  const orphans: string[] = [];
+  for (const file of candidates) {
+    const module = loadDataModule(join(root, file), root);
+    for (const input of module.inputs) if (input !== file) helpers.add(input);
+    if ('default' in module.exports) found.push({ file, config: module.exports.default });
+    else orphans.push(file);
+  }
+  const problems = orphans
+    .filter((f) => !helpers.has(f))
+    .map((f) => `${f}: exports no environment; an environment file ends with \`export default <name>;\` (a const typed EnvironmentConfig), or delete the file`);
+  for (const { file, config } of found) {
+    const name = (config as { name?: unknown } | null)?.name;
+    const expected = file.slice(ENVIRONMENTS_DIR.length + 1, -'.ts'.length);
+    if (typeof name === 'string' && name !== expected) problems.push(`${file}: name '${name}' must match the file name ('${expected}'); rename the file or the environment`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const rank = (f: string): number => {
+    const i = (LADDER_ENVIRONMENTS as readonly string[]).indexOf(f.slice(ENVIRONMENTS_DIR.length + 1, -'.ts'.length));
+    return i < 0 ? LADDER_ENVIRONMENTS.length : i;
+  };
+  found.sort((a, b) => rank(a.file) - rank(b.file) || (a.file < b.file ? -1 : 1));
+  return { configs: found.map((f) => f.config), files: found.map((f) => f.file) };
+}
+
+/** The repository's configuration sources, from the working tree at `root`. */
+export function repositorySources(root = REPO_ROOT): ConfigSources {
+  const { configs, files } = loadEnvironments(root);
+  return {
+    environments: configs,
+    environmentFiles: files,
+    rollout: namedExport(ROLLOUT_FILE, root, 'ROLLOUT'),
+    exceptions: namedExport(EXCEPTIONS_FILE, root, 'EXCEPTIONS'),
+    templates: TEMPLATES,
+  };
+}

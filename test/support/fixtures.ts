@@ -1,0 +1,220 @@
+// Fixture configuration for unit tests: a frozen copy of a typical repository (dev managed,
+// staging byo, prod a managed fleet), so that promoting a template, adding an exception or a
+// template in the real environments/ never changes what a unit test sees. Only test/repo/ reads
+// the real data, on purpose.
+import { resolveConfig, type ConfigSources, type ResolvedConfig, type ResolvedEnvironment } from '../../config/resolve';
+import type { EnvironmentConfig, ExceptionRequest, PersonaGroups, RolloutEntry } from '../../environments/types';
+export type { EnvironmentConfig } from '../../environments/types';
+export type { ResolvedEnvironment } from '../../config/resolve';
+import { honouredExceptionsOnly } from '../../analysis/scan';
+import { planAllTemplates } from '../../config/plan';
+import type { Manifest } from '../../lib/manifests';
+import { TEMPLATES } from '../../policies';
+import { renderPolicy } from '../../policies/render';
+import { renderManifests } from '../../synth/synth';
+
+export const FIXTURE_PERSONAS: PersonaGroups = {
+  viewer: ['krate-developers'],
+  exceptionRequester: ['krate-developers'],
+  repoAdmin: ['krate-repo-admins'],
+  platformAdmin: ['krate-platform'],
+}
+
+const dev: EnvironmentConfig = {
+  name: 'dev',
+  org: 'a5c',
+  argocd: {
+    repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git',
+    // dev follows git exactly: removed objects are pruned, hand edits reverted.
+    syncPolicy: { automated: true, prune: true, selfHeal: true },
+  },
+  clusters: [{ name: 'dev', labels: { 'krate.a5c.ai/environment': 'development' } }],
+  // dev installs and owns its Kyverno: it is where new chart versions are tried first. One replica
+  // each is enough there; Policy Reporter's UI helps people read audit results while templates soak.
+  kyverno: {
+    mode: 'managed',
+    managed: { admissionReplicas: 1, controllerReplicas: 1 },
+    policyReporter: { enabled: true, mode: 'managed' },
+  },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: true,
+    personas: FIXTURE_PERSONAS,
+  },
+  // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
+  exceptions: { maxDays: 60 },
+  exclusions: { platformNamespaces: ['cert-manager'] },
+}
+
+const staging: EnvironmentConfig = {
+  name: 'staging',
+  org: 'a5c',
+  argocd: {
+    repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git',
+    syncPolicy: { automated: true, prune: true, selfHeal: true },
+  },
+  clusters: [{ name: 'staging', labels: { 'krate.a5c.ai/environment': 'staging' } }],
+  // staging shares a cluster whose Kyverno another team runs: we only read it (no policy or
+  // exception writes), so policies reach staging through Argo CD, not Krate's controller.
+  // Its exception namespace is that Kyverno's features.policyExceptions.namespace, set by its
+  // owners (agreed with them: krate-system); byo requires it here so a change there is a change here.
+  kyverno: { mode: 'byo', policyNamespace: 'krate-system' },
+  exclusions: { platformNamespaces: ['cert-manager'] },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: false,
+    personas: FIXTURE_PERSONAS,
+  },
+}
+
+const prod: EnvironmentConfig = {
+  name: 'prod',
+  org: 'a5c',
+  argocd: {
+    repoURL: 'https://github.com/a5c-ai/krate-policy-gitops.git',
+    // prod syncs automatically and reverts hand edits, but never deletes: an object removed from git
+    // stays (reported as orphaned) until someone syncs with prune after checking what goes.
+    syncPolicy: { automated: true, prune: false, selfHeal: true },
+  },
+  // prod is a fleet: Argo CD fans each app out with an ApplicationSet (one per app, not per cluster).
+  clusters: [
+    { name: 'prod-eu-1', server: 'https://prod-eu-1.k8s.a5c.ai', labels: { 'krate.a5c.ai/environment': 'production' } },
+    { name: 'prod-us-1', server: 'https://prod-us-1.k8s.a5c.ai', labels: { 'krate.a5c.ai/environment': 'production' } },
+    {
+      name: 'prod-us-gov-1',
+      server: 'https://prod-us-gov-1.k8s.a5c.ai',
+      labels: { 'krate.a5c.ai/environment': 'production' },
+      // Regulated region: changes land when a person presses Sync inside the change window.
+      overrides: { syncPolicy: { automated: false } },
+    },
+  ],
+  // prod installs Kyverno itself, highly available (defaults: 3 admission, 2 of each controller),
+  // so its version and webhook exclusions are reviewed in this repository like everything else.
+  kyverno: { mode: 'managed', policyReporter: { enabled: true, mode: 'managed' } },
+  // cert-manager issues the webhook certificates; calico-system runs the CNI: a denied pod there breaks the cluster.
+  exclusions: { platformNamespaces: ['calico-system', 'cert-manager'] },
+  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  rbac: {
+    managedPolicyBindings: true,
+    personas: FIXTURE_PERSONAS,
+  },
+}
+
+/** The fixture environments, in ladder order. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, prod];
+
+/** The fixture rollout (every date long past, so no test depends on today). */
+export const ROLLOUT: Readonly<Record<string, RolloutEntry>> = {
+  // krate: Krate's own resources
+  'require-pr-description': { stage: 'audit:prod', since: '2026-11-02' },
+  'block-wip-pr-merge': { stage: 'audit:prod', since: '2026-11-02' },
+  'require-main-branch-protection': { stage: 'audit:prod', since: '2026-11-02' },
+  'fork-runs-untrusted': { stage: 'audit:prod', since: '2026-11-02' },
+  'trusted-job-service-account': { stage: 'audit:staging', since: '2026-11-09' },
+  'webhook-signing-required': { stage: 'audit:prod', since: '2026-11-02' },
+  'production-deployment-image-verified': { stage: 'audit:dev', since: '2026-11-16' },
+  // pod-security-baseline
+  'disallow-host-process': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-host-namespaces': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-privileged-containers': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-capabilities': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-host-path': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-host-ports': { stage: 'audit:prod', since: '2026-11-02' },
+  'restrict-apparmor-profiles': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-selinux': { stage: 'audit:prod', since: '2026-11-02' },
+  'disallow-proc-mount': { stage: 'audit:prod', since: '2026-11-02' },
+  'restrict-seccomp': { stage: 'audit:prod', since: '2026-11-02' },
+  'restrict-sysctls': { stage: 'audit:prod', since: '2026-11-02' },
+  // pod-security-restricted
+  'restrict-volume-types': { stage: 'audit:staging', since: '2026-11-16' },
+  'disallow-privilege-escalation': { stage: 'audit:staging', since: '2026-11-16' },
+  'require-run-as-nonroot': { stage: 'audit:staging', since: '2026-11-16' },
+  'require-run-as-non-root-user': { stage: 'audit:staging', since: '2026-11-16' },
+  'restrict-seccomp-strict': { stage: 'audit:staging', since: '2026-11-16' },
+  'disallow-capabilities-strict': { stage: 'audit:staging', since: '2026-11-16' },
+  // best-practices: hygiene, enforced first
+  'require-labels': { stage: 'enforce:staging', since: '2026-11-19', auditNamespaces: ['job-runner'] },
+  'require-resource-limits': { stage: 'audit:prod', since: '2026-11-05' },
+  'disallow-latest-tag': { stage: 'enforce:dev', since: '2026-11-17' },
+}
+
+/** The fixture exceptions. */
+export const EXCEPTIONS: readonly ExceptionRequest[] = [
+  {
+    name: 'sandbox-latest-tag',
+    environment: 'dev',
+    template: 'disallow-latest-tag',
+    namespaces: ['sandbox'],
+    justification: 'Developers try nightly builds in the sandbox namespace; those images are only published as :latest.',
+    ticket: 'PLAT-1412',
+    approver: 'platform-lead@a5c.ai',
+    requested: '2026-11-21',
+    expiresAt: '2027-01-15',
+    riskAcceptance: 'Sandbox workloads may run unpinned images; the namespace has no production data or credentials.',
+  },
+  {
+    name: 'legacy-billing-labels',
+    environment: 'staging',
+    template: 'require-labels',
+    namespaces: ['legacy-billing'],
+    names: ['billing-batch', 'billing-api'],
+    justification: 'The legacy billing chart cannot set the required labels until its v4 migration lands.',
+    ticket: 'PLAT-1398',
+    approver: 'platform-lead@a5c.ai',
+    requested: '2026-11-22',
+    expiresAt: '2026-12-22',
+    riskAcceptance: 'Two unlabeled workloads in staging are invisible to cost reports until the migration.',
+  },
+  {
+    name: 'node-exporter-host-path',
+    environment: 'prod',
+    template: 'disallow-host-path',
+    namespaces: ['monitoring'],
+    names: ['node-exporter'],
+    // The DaemonSet and the Pods it creates (a bare kind == 'DaemonSet' would leave its Pods failing).
+    conditions: [{ name: 'daemonset-and-its-pods', expression: "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')" }],
+    justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
+    ticket: 'PLAT-1405',
+    approver: 'platform-lead@a5c.ai',
+    requested: '2026-11-22',
+    expiresAt: '2026-12-22',
+  },
+]
+
+/** Fixture sources, with any part replaced. */
+export function fixtureSources(overrides: Partial<ConfigSources> = {}): ConfigSources {
+  return { environments: ENVIRONMENTS, rollout: ROLLOUT, exceptions: EXCEPTIONS, templates: TEMPLATES, ...overrides };
+}
+
+/** The fixture configuration, resolved (with any part replaced). */
+export function resolveFixture(overrides: Partial<ConfigSources> = {}): ResolvedConfig {
+  return resolveConfig(fixtureSources(overrides));
+}
+
+/** Resolved environments of these configs, with the fixture rollout and exceptions unless given. */
+export function resolveEnvironments(configs: readonly unknown[], sources: { readonly rollout?: unknown; readonly exceptions?: unknown } = {}): ResolvedEnvironment[] {
+  return [...resolveFixture({ environments: configs, ...sources }).environments];
+}
+
+/** Every template with default parameters, in Audit: what `scan --all-templates` evaluates. */
+export function allTemplatePolicies(): Manifest[] {
+  return planAllTemplates(TEMPLATES).map((p) => renderPolicy(p.template, p.options));
+}
+
+/** One fixture environment's rendered policies and the exceptions Kyverno honours: what `scan --env` evaluates. */
+export function environmentPolicyManifests(name: string, overrides: Partial<ConfigSources> = {}): Manifest[] {
+  const config = resolveFixture(overrides);
+  const env = config.environments.find((e) => e.name === name);
+  if (!env) throw new Error(`no fixture environment ${name}`);
+  const manifests = renderManifests({ ...config, environments: [env] })
+    .map((r) => r.manifest)
+    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
+  return honouredExceptionsOnly(manifests, env.kyverno.policyNamespace);
+}
+
+/** A resolved fixture environment by name. */
+export function fixtureEnvironment(name: string, overrides: Partial<ConfigSources> = {}): ResolvedEnvironment {
+  const env = resolveFixture(overrides).environments.find((e) => e.name === name);
+  if (!env) throw new Error(`no fixture environment ${name}`);
+  return env;
+}
