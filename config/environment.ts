@@ -5,12 +5,11 @@ import {
   FLEET_CLUSTER_LABEL,
   FLEET_ENVIRONMENT_LABEL,
   SYNC_POLICY,
-  type ExclusionsConfig,
 } from '../environments/types';
 import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { INVALID, type OutputOf } from '../lib/spec';
-import { PROTECTED_NAMESPACES } from './exclusions';
+import { checkExclusions } from './exclusions';
 
 type Parsed = OutputOf<typeof ENVIRONMENT.fields>;
 type ParsedSyncPolicy = OutputOf<typeof SYNC_POLICY.fields>;
@@ -148,28 +147,4 @@ function checkKrateOwnedKyvernoValues(values: Readonly<Record<string, unknown>>,
       );
     }
   }
-}
-
-/**
- * The exclusion layers' rules: protected namespaces can never be removed, a platform namespace only
- * with a justified override; every message names the environment and the namespace.
- */
-function checkExclusions(x: Required<ExclusionsConfig>, path: string, envName: string, builtIn: readonly string[], add: (p: string, m: string) => void): void {
-  const isProtected = (ns: string): boolean => (PROTECTED_NAMESPACES as readonly string[]).includes(ns);
-  x.platformNamespaces.forEach((ns, i) => {
-    if (isProtected(ns) || builtIn.includes(ns)) {
-      add(`${path}.platformNamespaces[${i}]`, `'${ns}' is always excluded in environment ${envName} (${isProtected(ns) ? 'protected' : 'built-in platform'} namespace); remove it from the list`);
-    }
-  });
-  const platform = new Set([...builtIn, ...x.platformNamespaces]);
-  x.removePlatformExclusions.forEach((r, i) => {
-    const rpath = `${path}.removePlatformExclusions[${i}]`;
-    if (isProtected(r.namespace)) {
-      add(`${rpath}.namespace`, `'${r.namespace}' is a protected namespace in environment ${envName}: it can never be removed from exclusions (policy there can lock out the cluster); delete this override`);
-    } else if (!platform.has(r.namespace)) {
-      add(`${rpath}.namespace`, `'${r.namespace}' is not a platform namespace of environment ${envName} (${[...platform].sort().join(', ')}); it is not excluded, so there is nothing to remove`);
-    } else if (r.justification.trim().length < 20) {
-      add(`${rpath}.justification`, `dropping platform namespace '${r.namespace}' in environment ${envName} needs a justification of at least 20 characters, got ${show(r.justification)}`);
-    }
-  });
 }
