@@ -5,6 +5,7 @@ import { TEMPLATES } from '../policies';
 import type { RolloutEntry } from '../environments/rollout';
 import { addDays, daysBetween, isIsoDate } from '../lib/dates';
 import { Problems, show } from '../lib/errors';
+import { closest } from '../lib/suggest';
 import { PROTECTED_NAMESPACES } from './exclusions';
 import { LADDER_ENVIRONMENTS, modeAt, STAGES, type LadderEnvironment, type PolicyMode, type Stage } from '../lib/ladder';
 import { Check } from '../lib/validators';
@@ -33,25 +34,6 @@ export function stageOf(rollout: Rollout, template: string): Stage {
 /** The soak a template must spend in audit:prod. */
 export function soakDaysOf(entry: RolloutEntry | undefined): number {
   return entry?.soakDays ?? DEFAULT_SOAK_DAYS;
-}
-
-/** Closest known name, for "did you mean" hints on typos. */
-function closest(name: string, names: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0];
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = d[j];
-        d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return d[b.length];
-  };
-  const best = [...names].sort((a, b) => distance(name, a) - distance(name, b))[0];
-  return best !== undefined && distance(name, best) <= Math.max(3, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 export interface ValidateRolloutOptions {
