@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is precompiled into .build/ by `npm ci` (prepare) or `npm run build`.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Thin launcher: builds the current sources when they changed (content-keyed, see scripts/build.mjs),
+// then runs the CLI from .build/<hash>/. Every command acts on the sources as they are now.
+import { runEntry } from '../scripts/build.mjs';
 
-const entry = join(dirname(fileURLToPath(import.meta.url)), '..', '.build', 'cli', 'main.mjs');
-if (!existsSync(entry)) {
-  console.error('krate-policy: not built yet; run `npm ci` (or `npm run build`) in the repository first.');
-  process.exit(2);
-}
-await import(pathToFileURL(entry).href);
+// --debug prints an internal error's stack; map it to the TypeScript sources.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+await runEntry('cli/main.mjs');

@@ -1,7 +1,11 @@
 // `krate-policy <command>`: the project's command line. Commands load lazily so each pays only for
 // what it uses (scan does not load the schema validators, validate does not load CEL).
-import { runMain } from './support';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, runMain, withoutDebug } from './support';
 import { ConfigError } from '../lib/errors';
+import { REPO_ROOT } from '../lib/paths';
+import { closest } from '../lib/suggest';
 import type { Command } from './command';
 
 type Loader = () => Promise<Command>;
@@ -24,30 +28,76 @@ function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'usage: krate-policy <command> [options]',
+    '       krate-policy help <command> | --version | --help',
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `krate-policy <command> --help` for a command\'s options.',
+    'Run `krate-policy help <command>` (or `<command> --help`) for a command\'s options. Every command',
+    'takes --debug: an internal error then prints its stack trace.',
+    'Exit codes: 0 clean, 1 findings or a refusal, 2 bad input or usage (or an internal error).',
   ].join('\n');
 }
 
-runMain(async () => {
-  const argv = process.argv.slice(2);
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    console.log(help());
-    return 0;
-  }
+const words = (name: string): string[] => name.split(' ');
+
+/** The command `argv` starts with, and the arguments after its name; a ConfigError with a suggestion when there is none. */
+function resolveCommand(argv: readonly string[]): { entry: (typeof COMMANDS)[number]; rest: string[] } {
   // Longest match first, so two-word commands ('rollout check') win over one-word prefixes.
   const entry = [...COMMANDS]
-    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
-    .find((c) => c.name.split(' ').every((w, i) => argv[i] === w));
-  if (!entry) throw new ConfigError([`'${argv[0]}' is not a krate-policy command\n${help()}`]);
+    .sort((a, b) => words(b.name).length - words(a.name).length)
+    .find((c) => words(c.name).every((w, i) => argv[i] === w));
+  if (entry) return { entry, rest: argv.slice(words(entry.name).length) };
+  const firstFlag = argv.findIndex((a) => a.startsWith('-'));
+  const typed = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+  const notACommand = (name: string, hint: string | undefined, alternatives?: string): ConfigError =>
+    new ConfigError([
+      hint
+        ? `'${name}' is not a krate-policy command (did you mean '${hint}'?); \`krate-policy --help\` lists them all`
+        : `'${name}' is not a krate-policy command${alternatives ?? `\n${help()}`}`,
+    ]);
+  // A command group ('rollout'): its subcommands.
+  const group = COMMANDS.filter((c) => words(c.name).length > 1 && words(c.name)[0] === typed[0]).map((c) => c.name);
+  if (group.length > 0) {
+    const list = group.map((c) => `'${c}'`).join(', ');
+    if (typed.length === 1) throw new ConfigError([`'${typed[0]}' needs a subcommand: ${list} (see \`krate-policy help ${group[0]}\`)`]);
+    const name = typed.slice(0, 2).join(' ');
+    throw notACommand(name, closest(name, group), `; '${typed[0]}' has ${list}`);
+  }
+  // The closest command with as many words as were typed, else the closest one-word one.
+  for (const n of [2, 1]) {
+    if (typed.length < n) continue;
+    const name = typed.slice(0, n).join(' ');
+    const hint = closest(name, COMMANDS.map((c) => c.name).filter((c) => words(c).length === n));
+    if (hint) throw notACommand(name, hint);
+  }
+  throw notACommand(argv[0], undefined);
+}
+
+/** The package's version, read when asked (never from a build that could be stale). */
+function version(): string {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
+}
+
+runMain(async () => {
+  const argv = withoutDebug(process.argv.slice(2)).args;
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || (argv[0] === 'help' && argv.length === 1)) {
+    console.log(help());
+    return EXIT.ok;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    if (argv.length > 1) throw new ConfigError([`${argv[0]}: takes no arguments (got '${argv[1]}')`]);
+    console.log(version());
+    return EXIT.ok;
+  }
+  // `help <command>` is `<command> --help`.
+  const asHelp = argv[0] === 'help';
+  const { entry, rest } = resolveCommand(asHelp ? argv.slice(1) : argv);
+  if (asHelp && rest.length > 0) throw new ConfigError([`help ${entry.name}: unexpected argument '${rest[0]}' (usage: krate-policy help <command>)`]);
   const command = await entry.load();
-  const rest = argv.slice(entry.name.split(' ').length);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (asHelp || rest.includes('--help') || rest.includes('-h')) {
     console.log(`${entry.summary}\nusage: ${command.usage}`);
-    return 0;
+    return EXIT.ok;
   }
   return command.run(rest);
 });

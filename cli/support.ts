@@ -1,26 +1,70 @@
 import { ConfigError } from '../lib/errors';
 
-/** Exit codes every command shares. */
+/**
+ * Exit codes every command shares: 0 clean, 1 findings or a refusal, 2 bad input or usage (and
+ * internal errors, which say so).
+ */
 export const EXIT = { ok: 0, findings: 1, badInput: 2 } as const;
 
+/** `--debug` anywhere before a `--`: internal errors print their stack trace. */
+export const DEBUG_FLAG = '--debug';
+
+/** The arguments without the global `--debug` (which every command accepts; it is not the command's). */
+export function withoutDebug(argv: readonly string[]): { args: string[]; debug: boolean } {
+  const end = argv.indexOf('--') === -1 ? argv.length : argv.indexOf('--');
+  const args = argv.filter((a, i) => !(i < end && a === DEBUG_FLAG));
+  return { args, debug: args.length !== argv.length };
+}
+
+/** The message for an error that is not the user's: never a bare stack unless asked for. */
+export function internalError(e: unknown, debug: boolean): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (debug) return `krate-policy: internal error: ${e instanceof Error && e.stack ? e.stack : message}`;
+  return `krate-policy: internal error: ${message} (this is a bug; rerun with --debug for the stack trace)`;
+}
+
 /**
- * Runs a command body: a ConfigError prints its problems and exits 2; any other error is a bug
- * and prints its stack. Nothing the body did not finish is written (bodies write last).
+ * A reader that stops early (`krate-policy status | head -1`) closes stdout: further output is
+ * dropped quietly and the command still finishes with its own exit code.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
+/**
+ * Runs a command body: a ConfigError prints its problems and exits 2; any other error is an
+ * internal error: one line saying so (the stack only with --debug), exit 2. Nothing the body did
+ * not finish is written (bodies write last).
  */
 export function runMain(body: () => number | void | Promise<number | void>): void {
+  const debug = withoutDebug(process.argv.slice(2)).debug;
+  const fail = (e: unknown): void => {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) console.error(`error: ${p}`);
+      console.error(`${e.problems.length} problem(s); nothing was written.`);
+    } else {
+      console.error(internalError(e, debug));
+    }
+    process.exitCode = EXIT.badInput;
+  };
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
+  // Errors outside the body's promise chain (a stream or timer callback) are reported the same way.
+  process.on('uncaughtException', (e) => {
+    fail(e);
+    process.exit();
+  });
+  process.on('unhandledRejection', (e) => {
+    fail(e);
+    process.exit();
+  });
   Promise.resolve()
     .then(body)
     .then((code) => {
       process.exitCode = typeof code === 'number' ? code : EXIT.ok;
     })
-    .catch((e: unknown) => {
-      if (e instanceof ConfigError) {
-        for (const p of e.problems) console.error(`error: ${p}`);
-        console.error(`${e.problems.length} problem(s); nothing was written.`);
-        process.exitCode = EXIT.badInput;
-      } else {
-        console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-        process.exitCode = EXIT.badInput;
-      }
-    });
+    .catch(fail);
 }

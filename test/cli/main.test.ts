@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';
 
@@ -27,6 +28,56 @@ describe('krate-policy', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: 'synthesize' is not a krate-policy command");
     expect(r.stderr).toContain('commands:');
+  });
+
+  it.each([['--version'], ['-V']])('%s prints the package version', (flag) => {
+    const r = cli(flag);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it.each(['synth', 'rollout check'])('help %s prints what `%s --help` prints', (command) => {
+    const help = cli('help', ...command.split(' '));
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain(`usage: krate-policy ${command}`);
+    expect(help.stdout).toBe(cli(...command.split(' '), '--help').stdout);
+  });
+
+  it.each([
+    [['rollout', 'chek'], "error: 'rollout chek' is not a krate-policy command (did you mean 'rollout check'?)"],
+    [['rolout', 'check', '--base', 'main'], "error: 'rolout check' is not a krate-policy command (did you mean 'rollout check'?)"],
+    [['stauts'], "error: 'stauts' is not a krate-policy command (did you mean 'status'?)"],
+    [['help', 'promot'], "error: 'promot' is not a krate-policy command (did you mean 'promote'?)"],
+  ])('fails when the command is a typo (%j), suggesting the closest one', (args, message) => {
+    const r = cli(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('fails when a command group is given without its subcommand, listing them', () => {
+    const r = cli('rollout');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: 'rollout' needs a subcommand: 'rollout check' (see `krate-policy help rollout check`)");
+  });
+
+  it('fails when an option is a typo, suggesting the closest one', () => {
+    const r = cli('scan', '--ouput', 'json', '-');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --ouput: unknown option (did you mean --output?)');
+    expect(r.stderr).toContain('usage: krate-policy scan ');
+  });
+
+  it('fails when a single-value option is given twice, naming it (never "last wins")', () => {
+    const r = cli('status', '--today', '2026-01-01', '--today=2026-02-01');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: --today: given twice ('2026-01-01', then '2026-02-01'); give it once");
+  });
+
+  it('accepts --debug anywhere without passing it to the command', () => {
+    const r = cli('--debug', 'synth', '--help', '--debug');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('usage: krate-policy synth');
   });
 
   it('fails when an option is unknown, naming it and the usage', () => {

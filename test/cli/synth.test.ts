@@ -1,24 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';
 import { readTree } from '../../lib/tree';
-
-/** A throwaway copy of the repository sources (node_modules and tools linked, not copied). */
-function copyRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'krate-synth-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'main.ts', 'environments', 'lib', 'policies', 'config', 'constructs', 'synth', 'analysis', 'apps', 'cli', 'charts', 'scripts', 'bin', 'test/bench', 'test/support', 'dist']) {
-    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
-  }
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  symlinkSync(join(REPO_ROOT, '.tools'), join(dir, '.tools'));
-  return dir;
-}
+import { copyRepo } from './copy-repo';
 
 describe('npm run synth (end to end)', () => {
   let dir: string;
-  beforeAll(() => (dir = copyRepo()));
+  beforeAll(() => (dir = copyRepo('krate-synth-')));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reproduces the committed dist/ and removes stale files', () => {
@@ -32,7 +21,7 @@ describe('npm run synth (end to end)', () => {
   it('renders the same bytes whatever the environment variables, time zone and locale', () => {
     // cdk8s reads CDK8S_* variables (key sorting, outdir, metadata); synth must not depend on them.
     const env = { ...process.env, CDK8S_DISABLE_SORT: '1', CDK8S_OUTDIR: join(dir, 'elsewhere'), CDK8S_RECORD_CONSTRUCT_METADATA: 'true', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' };
-    const r = spawnSync(process.execPath, [join('.build', 'cli', 'main.mjs'), 'synth', '--out', join(dir, 'dist-env')], { cwd: dir, encoding: 'utf8', env });
+    const r = spawnSync(process.execPath, [join('bin', 'krate-policy.mjs'), 'synth', '--out', join(dir, 'dist-env')], { cwd: dir, encoding: 'utf8', env });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readTree(join(dir, 'dist-env'))).toEqual(readTree(join(REPO_ROOT, 'dist')));

@@ -1,0 +1,41 @@
+// runMain (cli/support.ts): what a user sees when a command has a bug or its reader goes away.
+// The commands are real ones with a bug put in on a copy of the repository.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyRepo } from './copy-repo';
+
+let dir: string;
+beforeAll(() => (dir = copyRepo('krate-support-')));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Makes the `tools` command run `body` first. */
+function toolsStartsWith(body: string): void {
+  const file = join(dir, 'cli', 'commands', 'tools.ts');
+  const text = readFileSync(file, 'utf8').replace(/async run\(\) \{\n(    \/\/ injected[^\n]*\n)?/, `async run() {\n    // injected\n${body}\n`);
+  writeFileSync(file, text);
+}
+
+describe('runMain', () => {
+  it('fails when a command has a bug: one line calling it an internal error, no stack trace, exit 2', () => {
+    toolsStartsWith("    if (process.argv.length > 0) throw new TypeError('boom');");
+    const r = spawnSync(process.execPath, ['bin/krate-policy.mjs', 'tools'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('krate-policy: internal error: boom (this is a bug; rerun with --debug for the stack trace)\n');
+  });
+
+  it.each([['tools', '--debug'], ['--debug', 'tools']])('prints the stack trace of an internal error with --debug (%s %s), mapped to the sources', (...args) => {
+    toolsStartsWith("    if (process.argv.length > 0) throw new TypeError('boom');");
+    const r = spawnSync(process.execPath, ['bin/krate-policy.mjs', ...args], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('krate-policy: internal error: TypeError: boom');
+    expect(r.stderr).toMatch(/^\s+at .*cli\/commands\/tools\.ts:\d+:\d+/m);
+  });
+
+  it('keeps quiet and keeps its exit code when the reader closes stdout early (`| head -1`)', () => {
+    toolsStartsWith("    for (let i = 0; i < 20000; i++) process.stdout.write(`line ${i}\\n`);\n    console.log('done');\n    if (process.argv.length > 0) return 1;");
+    const r = spawnSync('bash', ['-c', 'node bin/krate-policy.mjs tools 2>err.txt | head -1; echo "status ${PIPESTATUS[0]}"'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toBe('line 0\nstatus 1\n');
+    expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+  });
+});
