@@ -94,8 +94,19 @@ export function footprintOf(chart: AppChart): AppFootprint {
     else unnamespacedKinds.add(gk);
     if (gk === '/Namespace') createdNamespaces.add(obj.name);
     if (gk === 'apiextensions.k8s.io/CustomResourceDefinition' || gk === 'argoproj.io/Application') {
-      const json = obj.toJson() as { spec?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const spec = json.spec ?? {};
+      interface Source {
+        readonly chart?: string;
+        readonly repoURL?: string;
+      }
+      interface FootprintSpec {
+        readonly group?: string;
+        readonly names?: { readonly kind?: string };
+        readonly scope?: string;
+        readonly source?: Source;
+        readonly sources?: readonly Source[];
+        readonly destination?: { readonly namespace?: string };
+      }
+      const spec = (obj.toJson() as { spec?: FootprintSpec }).spec ?? {};
       if (obj.kind === 'CustomResourceDefinition') crds.set(`${spec.group}/${spec.names?.kind}`, spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced');
       for (const source of [spec.source, ...(spec.sources ?? [])]) {
         if (source?.chart && source.repoURL) upstreamCharts.push({ repoURL: source.repoURL, chart: source.chart, destinationNamespace: spec.destination?.namespace });

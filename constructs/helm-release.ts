@@ -103,9 +103,10 @@ export class HelmRelease extends Construct {
     const r = take(renders?.get(helmRequestKey(props))) ?? render(props);
     if (r.status !== 0) throw new Error(`helm template ${props.chart} failed:\n${r.stderr.trim()}`);
     const objects: ApiObject[] = [];
-    r.documents.forEach((obj: any, i) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (!obj || typeof obj !== 'object') return;
-      objects.push(new ApiObject(this, `${i}-${obj.kind}-${obj.metadata?.name}`, obj));
+    r.documents.forEach((doc: unknown, i) => {
+      if (!doc || typeof doc !== 'object') return;
+      const obj = doc as { kind: string; apiVersion: string; metadata?: { name?: string } };
+      objects.push(new ApiObject(this, `${i}-${obj.kind}-${obj.metadata?.name}`, obj as never));
     });
     this.apiObjects = objects;
   }

@@ -201,8 +201,7 @@ export interface Field<In, Out, Req extends boolean, Def extends boolean> {
   readonly defaultDoc?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: fields of any spec
-type AnyField = Field<any, any, boolean, boolean>;
+type AnyField = Field<unknown, unknown, boolean, boolean>;
 export type Fields = Readonly<Record<string, AnyField>>;
 
 export function required<In, Out>(spec: Spec<In, Out>, doc: string): Field<In, Out, true, false> {

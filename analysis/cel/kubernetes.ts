@@ -18,7 +18,7 @@ export function isQuantity(s: string): boolean {
 }
 
 // CEL equality between list elements: strings, bools, ints (BigInt) and doubles compare by value.
-const celEquals = (a: unknown, b: unknown): boolean => a === b || (typeof a !== 'object' && typeof b !== 'object' && a == b); // eslint-disable-line eqeqeq
+const celEquals = (a: unknown, b: unknown): boolean => a === b || (typeof a !== 'object' && typeof b !== 'object' && a == b);  
 
 /** `sets.contains(list, sublist)`: every element of sublist is in list (cel-go ext.Sets). */
 export function setsContains(list: readonly unknown[], sub: readonly unknown[]): boolean {

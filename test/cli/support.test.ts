@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Makes the `tools` command run `body` first. */
 function toolsStartsWith(body: string): void {
   const file = join(dir, 'cli', 'commands', 'tools.ts');
-  const text = readFileSync(file, 'utf8').replace(/async run\(\) \{\n(    \/\/ injected[^\n]*\n)?/, `async run() {\n    // injected\n${body}\n`);
+  const text = readFileSync(file, 'utf8').replace(/async run\(\) \{\n( {4}\/\/ injected[^\n]*\n)?/, `async run() {\n    // injected\n${body}\n`);
   writeFileSync(file, text);
 }
 

@@ -9,7 +9,7 @@ import type { Manifest } from '../../lib/manifests';
 import { formatFinding, SchemaValidator } from '../../analysis/schema';
 
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Any = any;
 
 /** An app rendering the given objects (no helm), for testing what the App-of-Apps derives from them. */

@@ -53,7 +53,7 @@ describe('CEL fast path', () => {
       initContainers: 'not-a-list',
       os: null,
       weird: [1, 'one', 1.5, true, null],
-      big: 9223372036854775807,
+      big: 9223372036854775807, // eslint-disable-line no-loss-of-precision -- the test is about this loss
       ratio: 0.5,
       nan: Number.NaN,
       ünïcode: 'héllo wörld',
