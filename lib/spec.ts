@@ -292,7 +292,7 @@ export function describeFields(fields: Fields, prefix = ''): FieldDoc[] {
   for (const [k, field] of Object.entries(fields)) {
     const path = `${prefix}${k}`;
     const nested = nestedFields(field.spec);
-    const def = field.defaultDoc ?? (field.hasDefault ? JSON.stringify(field.default) : undefined);
+    const def = field.defaultDoc ?? (field.hasDefault ? (nested && !nested.list ? '{} (every field at its default)' : JSON.stringify(field.default)) : undefined);
     out.push({ path, type: field.spec.type, required: field.required, ...(def !== undefined ? { default: def } : {}), doc: field.doc });
     if (nested) out.push(...describeFields(nested.fields, `${path}${nested.list ? '[]' : ''}.`));
   }

@@ -1,6 +1,7 @@
 // The README and the chart's docs say what the code does: checked here so they cannot drift.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { configReference } from '../../config/reference';
 import { join } from 'node:path';
 import { helm } from '../../lib/helm';
 import { CHARTS_DIR, REPO_ROOT } from '../../lib/paths';
@@ -9,6 +10,14 @@ const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const CHART = join(CHARTS_DIR, 'krate-kyverno');
 
 describe('README.md', () => {
+  it('holds the configuration reference generated from the config specs', () => {
+    const [start, end] = ['<!-- config-reference:start -->\n', '\n<!-- config-reference:end -->'];
+    const current = README.slice(README.indexOf(start) + start.length, README.indexOf(end));
+    // Regenerating on request is a test-time convenience; synth never writes the README.
+    if (process.env.UPDATE_README === '1') writeFileSync(join(REPO_ROOT, 'README.md'), README.replace(current, configReference()));
+    else expect(current).toBe(configReference());
+  });
+
   it('lists each command once, in one unbroken table', () => {
     const lines = README.split('\n');
     const start = lines.findIndex((l) => l.startsWith('| command | what it does |'));
