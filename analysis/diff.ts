@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdtempSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../lib/errors';
 import { resourceId, type Manifest } from '../lib/manifests';
-import { readTree } from '../lib/tree';
+import { makeFolders, readTree } from '../lib/tree';
 
 // ---------------------------------------------------------------------------------------------
 // Rendering a git ref and the working tree side by side, without touching the checkout
@@ -25,20 +25,42 @@ export function materializeRef(repo: string, ref: string, dir: string): void {
   }
   const archive = run('git', ['archive', '--format=tar', verify.stdout.toString().trim()], repo);
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed:\n${archive.stderr}`);
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const untar = run('tar', ['-x', '-f', '-', '-C', dir], repo, archive.stdout);
   if (untar.status !== 0) throw new Error(`extracting ${ref} failed:\n${untar.stderr}`);
 }
 
-/** Copies the working tree's tracked and untracked (not ignored) files into `dir`: uncommitted edits included. */
+/**
+ * Top-level entries of the working tree that are never copied: synth does not read them, and
+ * copying them is wrong or slow. node_modules and .tools are linked from the checkout by
+ * renderCheckout (a user's own node_modules is often a symlink, perhaps relative, that would
+ * dangle in the copy); .build is rebuilt from the copied sources; .git is the repository itself;
+ * dist/ is what is being re-rendered.
+ */
+const NOT_COPIED = new Set(['node_modules', '.tools', '.build', '.git', 'dist']);
+
+/**
+ * Copies the working tree's tracked and untracked (not ignored) files into `dir`: uncommitted edits
+ * included. A symbolic link is copied as a link (its target text unchanged, as `git archive` does
+ * for the base), never followed: git lists a link to a folder as one entry, so following it would
+ * copy a folder (or loop, or fail on a dangling link); a relative link inside the checkout still
+ * resolves in the copy.
+ */
 export function materializeWorkingTree(repo: string, dir: string): void {
   const ls = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], repo);
   if (ls.status !== 0) throw new ConfigError([`${repo}: not a git checkout (diff needs git): ${ls.stderr.trim()}`]);
+  makeFolders(dir);
   for (const file of ls.stdout.toString().split('\0')) {
-    // dist/ is re-rendered from the sources; a deleted-but-tracked file is simply skipped.
-    if (!file || file.startsWith('dist/') || !existsSync(join(repo, file))) continue;
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    copyFileSync(join(repo, file), join(dir, file));
+    if (!file || NOT_COPIED.has(file.split('/')[0])) continue;
+    const from = join(repo, file);
+    // A deleted-but-tracked file is simply skipped.
+    const stat = lstatSync(from, { throwIfNoEntry: false });
+    if (!stat) continue;
+    const to = join(dir, file);
+    makeFolders(dirname(to));
+    if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else if (stat.isFile()) copyFileSync(from, to);
+    // Anything else git lists (a submodule's folder) holds nothing synth reads.
   }
 }
 
@@ -48,7 +70,9 @@ export function materializeWorkingTree(repo: string, dir: string): void {
  */
 export function renderCheckout(repo: string, dir: string, label: string): Map<string, string> {
   for (const link of ['node_modules', '.tools']) {
-    if (!existsSync(join(dir, link))) symlinkSync(join(repo, link), join(dir, link));
+    // Whatever a checkout holds there (a tracked link, say) is replaced by the checkout's own.
+    rmSync(join(dir, link), { recursive: true, force: true });
+    symlinkSync(join(repo, link), join(dir, link));
   }
   const out = join(dir, '.krate-rendered');
   const build = run(process.execPath, ['scripts/build.mjs'], dir);

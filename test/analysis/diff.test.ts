@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffTrees, fieldDiff, formatReport, policyMode } from '../../analysis/diff';
+import { diffTrees, fieldDiff, formatReport, materializeWorkingTree, policyMode } from '../../analysis/diff';
 import { toYaml, type Manifest } from '../../lib/manifests';
 import { REPO_ROOT } from '../../lib/paths';
 
@@ -104,4 +106,94 @@ describe('diff', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: --format: 'html' is not one of markdown|text");
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Symbolic links in the working tree (diff crashed with EISDIR on any of them)
+// ---------------------------------------------------------------------------------------------
+
+function sh(cwd: string, cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+const git = (cwd: string, ...args: string[]) => sh(cwd, 'git', ['-c', 'user.name=Diff Test', '-c', 'user.email=diff@example.com', '-c', 'commit.gpgsign=false', ...args]);
+
+describe('materializeWorkingTree', () => {
+  let repo: string;
+  let copy: string;
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'krate-links-'));
+    mkdirSync(join(repo, 'lib'));
+    writeFileSync(join(repo, 'lib', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
+    symlinkSync('lib/a.ts', join(repo, 'tracked-link.ts'));
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'fixture');
+    // Untracked from here on; `node_modules/` in .gitignore matches folders, not a link to one.
+    mkdirSync(join(repo, 'elsewhere', 'pkg'), { recursive: true });
+    writeFileSync(join(repo, 'elsewhere', 'pkg', 'index.js'), '');
+    symlinkSync('elsewhere', join(repo, 'node_modules'));
+    symlinkSync('lib', join(repo, 'lib-link'));
+    symlinkSync('.', join(repo, 'loop'));
+    symlinkSync('no-such-file', join(repo, 'dangling'));
+    copy = join(mkdtempSync(join(tmpdir(), 'krate-links-copy-')), 'head');
+    materializeWorkingTree(repo, copy);
+  });
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(join(copy, '..'), { recursive: true, force: true });
+  });
+
+  it('keeps a tracked file symlink a symlink', () => {
+    expect(readlinkSync(join(copy, 'tracked-link.ts'))).toBe('lib/a.ts');
+    expect(readFileSync(join(copy, 'tracked-link.ts'), 'utf8')).toBe('export const a = 1;\n');
+  });
+
+  it('keeps an untracked folder symlink a symlink, never entering it (even one that loops)', () => {
+    expect(readlinkSync(join(copy, 'lib-link'))).toBe('lib');
+    expect(readlinkSync(join(copy, 'loop'))).toBe('.');
+  });
+
+  it('keeps a dangling symlink dangling', () => {
+    expect(readlinkSync(join(copy, 'dangling'))).toBe('no-such-file');
+    expect(existsSync(join(copy, 'dangling'))).toBe(false);
+  });
+
+  it('leaves out a symlinked node_modules (renderCheckout links the checkout\'s own)', () => {
+    expect(lstatSync(join(copy, 'node_modules'), { throwIfNoEntry: false })).toBeUndefined();
+    expect(readFileSync(join(copy, 'lib', 'a.ts'), 'utf8')).toBe('export const a = 1;\n');
+  });
+});
+
+describe('diff --base (end to end, symlinks in the working tree)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'krate-diff-links-'));
+    materializeWorkingTree(REPO_ROOT, dir);
+    symlinkSync('README.md', join(dir, 'README-link.md'));
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'base');
+    // A user's checkout: node_modules and .tools as links (untracked: .gitignore's `node_modules/`
+    // does not match a link), a link to a folder, one that loops, one that dangles.
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+    symlinkSync(join(REPO_ROOT, '.tools'), join(dir, '.tools'));
+    symlinkSync('environments', join(dir, 'envs'));
+    symlinkSync('..', join(dir, 'charts', 'up'));
+    symlinkSync('no-such-file.ts', join(dir, 'lib', 'dangling.ts'));
+    sh(dir, process.execPath, ['scripts/build.mjs']);
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const diffCli = (...args: string[]) => spawnSync(process.execPath, ['.build/cli/main.mjs', 'diff', '--base', 'HEAD', ...args], { cwd: dir, encoding: 'utf8' });
+
+  it('keeps working when the working tree holds symlinks (tracked file, untracked folder, node_modules, dangling)', () => {
+    const r = diffCli();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('krate-policy diff: HEAD → working tree\nno rendered changes\n');
+  }, 60_000);
+
 });
