@@ -245,7 +245,8 @@ export function diffTrees(base: ReadonlyMap<string, string>, head: ReadonlyMap<s
 // Formatting
 // ---------------------------------------------------------------------------------------------
 
-export type DiffFormat = 'markdown' | 'text';
+export type DiffFormat = 'markdown' | 'text' | 'json';
+export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
 const MAX_FIELDS = 12;
 
 function groups(report: DiffReport): Map<string, ResourceChange[]> {
@@ -255,8 +256,8 @@ function groups(report: DiffReport): Map<string, ResourceChange[]> {
 }
 
 function counts(cs: readonly ResourceChange[]): string {
-  const n = (k: ChangeKind) => cs.filter((c) => c.change === k).length;
-  return `${n('added')} added, ${n('removed')} removed, ${n('changed')} changed`;
+  const t = tally(cs);
+  return `${t.added} added, ${t.removed} removed, ${t.changed} changed`;
 }
 
 function resourceLines(c: ResourceChange): string[] {
@@ -273,8 +274,51 @@ const CALLOUTS: ReadonlyArray<[keyof Omit<DiffReport, 'changes'>, string]> = [
   ['chartVersions', 'Chart version changes'],
 ];
 
-/** The report as plain text (terminal) or Markdown (ready to post as a pull-request comment). */
+/** Counts of a list of changes. */
+function tally(cs: readonly ResourceChange[]): Tally {
+  const n = (k: ChangeKind) => cs.filter((c) => c.change === k).length;
+  return { added: n('added'), removed: n('removed'), changed: n('changed') };
+}
+
+interface Tally {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+}
+
+/** `diff --output json`. */
+export interface DiffJson {
+  /** The --base ref as given. */
+  readonly base: string;
+  readonly summary: Tally;
+  /** The call-outs the text and Markdown reports put first. */
+  readonly reviewFirst: Pick<DiffReport, 'modeChanges' | 'exceptions' | 'rbac' | 'chartVersions'>;
+  readonly apps: ReadonlyArray<Tally & { readonly env: string; readonly app: string; readonly resources: ReadonlyArray<Pick<ResourceChange, 'id' | 'change' | 'fields'>> }>;
+}
+
+/**
+ * The report as one JSON document, for tools: the review-first call-outs, then every changed
+ * resource grouped by environment and app, with all its field changes (the text and Markdown
+ * reports show the first 12).
+ */
+export function reportJson(report: DiffReport, baseLabel: string): DiffJson {
+  const apps = [...groups(report).values()].map((cs) => ({
+    env: cs[0].env,
+    app: cs[0].app,
+    ...tally(cs),
+    resources: cs.map((c) => ({ id: c.id, change: c.change, fields: c.fields })),
+  }));
+  return {
+    base: baseLabel,
+    summary: tally(report.changes),
+    reviewFirst: { modeChanges: report.modeChanges, exceptions: report.exceptions, rbac: report.rbac, chartVersions: report.chartVersions },
+    apps,
+  };
+}
+
+/** The report as plain text (terminal), Markdown (ready to post as a pull-request comment) or JSON. */
 export function formatReport(report: DiffReport, format: DiffFormat, baseLabel: string): string {
+  if (format === 'json') return `${JSON.stringify(reportJson(report, baseLabel), null, 2)}\n`;
   const byApp = groups(report);
   const callouts = CALLOUTS.filter(([k]) => report[k].length > 0);
   const lines: string[] = [];

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffTrees, fieldDiff, formatReport, materializeWorkingTree, policyMode } from '../../analysis/diff';
+import { diffTrees, fieldDiff, formatReport, materializeWorkingTree, policyMode, type DiffJson } from '../../analysis/diff';
 import { toYaml, type Manifest } from '../../lib/manifests';
 import { REPO_ROOT } from '../../lib/paths';
 
@@ -101,10 +101,65 @@ describe('diff', () => {
     expect(r.stderr).toContain('fetch it first with `git fetch origin main`');
   });
 
-  it('fails when --format is unknown', () => {
+  it('fails when --output is unknown', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'HEAD', '--output', 'html'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: --output: 'html' is not one of text|markdown|json");
+  });
+
+  it('fails when --format (the older name, still accepted) is unknown', () => {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'HEAD', '--format', 'html'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("error: --format: 'html' is not one of markdown|text");
+    expect(r.stderr).toContain("error: --format: 'html' is not one of text|markdown|json");
+  });
+
+  it('fails when both --output and --format are given', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'HEAD', '--output', 'json', '--format', 'text'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --format: an older name for --output; pass only --output');
+  });
+});
+
+describe('diff --output json', () => {
+  const json = JSON.parse(formatReport(diffTrees(base, head), 'json', 'origin/main')) as DiffJson;
+
+  it('puts the review-first call-outs in one section', () => {
+    expect(json.base).toBe('origin/main');
+    expect(json.reviewFirst).toEqual({
+      modeChanges: ['prod: disallow-privileged-containers Audit → Enforce'],
+      exceptions: ['prod: + PolicyException/krate-system/ci-runner (for krate-a5c-prod-disallow-privileged-containers, expires 2026-12-31T00:00:00Z)'],
+      rbac: ['prod: ~ ClusterRole/krate-viewer (rules[0].verbs: ["get"] → ["get","list"])'],
+      chartVersions: ['prod: kyverno chart 3.9.0 → 3.10.0 (Application/argocd/kyverno)'],
+    });
+  });
+
+  it('lists the changes per environment and app, with every field change', () => {
+    expect(json.summary).toEqual({ added: 1, removed: 0, changed: 3 });
+    expect(json.apps.map((a) => [a.env, a.app, a.added, a.removed, a.changed])).toEqual([
+      ['prod', 'krate-kyverno', 0, 0, 2],
+      ['prod', 'policies', 0, 0, 1],
+      ['prod', 'policy-exceptions', 1, 0, 0],
+    ]);
+    expect(json.apps[1].resources).toEqual([
+      { id: 'ValidatingPolicy/krate-a5c-prod-disallow-privileged-containers', change: 'changed', fields: ['spec.validationActions: ["Audit"] → ["Deny"]'] },
+    ]);
+  });
+
+  it('keeps all field changes that the text report cuts at 12', () => {
+    const many = (n: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' }, data: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `${n}`])) });
+    const report = diffTrees(tree({ 'dev/app/configmap-c.yaml': many(1) }), tree({ 'dev/app/configmap-c.yaml': many(2) }));
+    const out = JSON.parse(formatReport(report, 'json', 'HEAD')) as DiffJson;
+    expect(out.apps[0].resources[0].fields).toHaveLength(20);
+    expect(formatReport(report, 'text', 'HEAD')).toContain('… 8 more field change(s)');
+  });
+
+  it('says so when nothing changes', () => {
+    expect(JSON.parse(formatReport(diffTrees(base, base), 'json', 'HEAD'))).toEqual({
+      base: 'HEAD',
+      summary: { added: 0, removed: 0, changed: 0 },
+      reviewFirst: { modeChanges: [], exceptions: [], rbac: [], chartVersions: [] },
+      apps: [],
+    });
   });
 });
 
@@ -196,4 +251,10 @@ describe('diff --base (end to end, symlinks in the working tree)', () => {
     expect(r.stdout).toBe('krate-policy diff: HEAD → working tree\nno rendered changes\n');
   }, 60_000);
 
+  it('prints the JSON document with --output json', () => {
+    const r = diffCli('--output', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as DiffJson).summary).toEqual({ added: 0, removed: 0, changed: 0 });
+  }, 60_000);
 });
