@@ -85,6 +85,20 @@ describe('synth --out', () => {
     expect(r.stderr).toContain("mkdir '/proc/nope'); pass a folder you can write to");
   });
 
+  it('fails when --bootstrap-out overlaps --out, writing nothing', () => {
+    const r = spawnSync(process.execPath, [CLI, 'synth', '--out', 'out', '--bootstrap-out', 'out/bootstrap'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --bootstrap-out out/bootstrap: overlaps --out out; synth replaces each output folder whole, so they must be separate folders');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('fails when given a positional argument', () => {
+    const r = spawnSync(process.execPath, [CLI, 'synth', 'out'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: out: unexpected argument');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('keeps a previous synth output replaceable: a second synth into the same --out removes stale files', () => {
     expect(synthOut(dir, 'out').status).toBe(0);
     const first = readTree(join(dir, 'out'));
