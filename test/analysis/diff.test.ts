@@ -102,19 +102,19 @@ describe('diff', () => {
   });
 
   it('fails when --output is unknown', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'HEAD', '--output', 'html'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--output', 'html'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: --output: 'html' is not one of text|markdown|json");
   });
 
   it('fails when --format (the older name, still accepted) is unknown', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'HEAD', '--format', 'html'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--format', 'html'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: --format: 'html' is not one of text|markdown|json");
   });
 
   it('fails when both --output and --format are given', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'HEAD', '--output', 'json', '--format', 'text'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--output', 'json', '--format', 'text'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: --format: an older name for --output; pass only --output');
   });
@@ -238,11 +238,10 @@ describe('diff --base (end to end, symlinks in the working tree)', () => {
     symlinkSync('environments', join(dir, 'envs'));
     symlinkSync('..', join(dir, 'charts', 'up'));
     symlinkSync('no-such-file.ts', join(dir, 'lib', 'dangling.ts'));
-    sh(dir, process.execPath, ['scripts/build.mjs']);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const diffCli = (...args: string[]) => spawnSync(process.execPath, ['.build/cli/main.mjs', 'diff', '--base', 'HEAD', ...args], { cwd: dir, encoding: 'utf8' });
+  const diffCli = (...args: string[]) => spawnSync(process.execPath, ['bin/krate-policy.mjs', 'diff', '--base', 'HEAD', ...args], { cwd: dir, encoding: 'utf8' });
 
   it('keeps working when the working tree holds symlinks (tracked file, untracked folder, node_modules, dangling)', () => {
     const r = diffCli();
