@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdtempSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../lib/errors';
 import { resourceId, type Manifest } from '../lib/manifests';
-import { readTree } from '../lib/tree';
+import { makeFolders, readTree } from '../lib/tree';
 
 // ---------------------------------------------------------------------------------------------
 // Rendering a git ref and the working tree side by side, without touching the checkout
@@ -25,20 +25,42 @@ export function materializeRef(repo: string, ref: string, dir: string): void {
   }
   const archive = run('git', ['archive', '--format=tar', verify.stdout.toString().trim()], repo);
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed:\n${archive.stderr}`);
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const untar = run('tar', ['-x', '-f', '-', '-C', dir], repo, archive.stdout);
   if (untar.status !== 0) throw new Error(`extracting ${ref} failed:\n${untar.stderr}`);
 }
 
-/** Copies the working tree's tracked and untracked (not ignored) files into `dir`: uncommitted edits included. */
+/**
+ * Top-level entries of the working tree that are never copied: synth does not read them, and
+ * copying them is wrong or slow. node_modules and .tools are linked from the checkout by
+ * renderCheckout (a user's own node_modules is often a symlink, perhaps relative, that would
+ * dangle in the copy); .build is rebuilt from the copied sources; .git is the repository itself;
+ * dist/ is what is being re-rendered.
+ */
+const NOT_COPIED = new Set(['node_modules', '.tools', '.build', '.git', 'dist']);
+
+/**
+ * Copies the working tree's tracked and untracked (not ignored) files into `dir`: uncommitted edits
+ * included. A symbolic link is copied as a link (its target text unchanged, as `git archive` does
+ * for the base), never followed: git lists a link to a folder as one entry, so following it would
+ * copy a folder (or loop, or fail on a dangling link); a relative link inside the checkout still
+ * resolves in the copy.
+ */
 export function materializeWorkingTree(repo: string, dir: string): void {
   const ls = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], repo);
   if (ls.status !== 0) throw new ConfigError([`${repo}: not a git checkout (diff needs git): ${ls.stderr.trim()}`]);
+  makeFolders(dir);
   for (const file of ls.stdout.toString().split('\0')) {
-    // dist/ is re-rendered from the sources; a deleted-but-tracked file is simply skipped.
-    if (!file || file.startsWith('dist/') || !existsSync(join(repo, file))) continue;
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    copyFileSync(join(repo, file), join(dir, file));
+    if (!file || NOT_COPIED.has(file.split('/')[0])) continue;
+    const from = join(repo, file);
+    // A deleted-but-tracked file is simply skipped.
+    const stat = lstatSync(from, { throwIfNoEntry: false });
+    if (!stat) continue;
+    const to = join(dir, file);
+    makeFolders(dirname(to));
+    if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else if (stat.isFile()) copyFileSync(from, to);
+    // Anything else git lists (a submodule's folder) holds nothing synth reads.
   }
 }
 
@@ -48,7 +70,9 @@ export function materializeWorkingTree(repo: string, dir: string): void {
  */
 export function renderCheckout(repo: string, dir: string, label: string): Map<string, string> {
   for (const link of ['node_modules', '.tools']) {
-    if (!existsSync(join(dir, link))) symlinkSync(join(repo, link), join(dir, link));
+    // Whatever a checkout holds there (a tracked link, say) is replaced by the checkout's own.
+    rmSync(join(dir, link), { recursive: true, force: true });
+    symlinkSync(join(repo, link), join(dir, link));
   }
   const out = join(dir, '.krate-rendered');
   const build = run(process.execPath, ['scripts/build.mjs'], dir);
@@ -221,7 +245,8 @@ export function diffTrees(base: ReadonlyMap<string, string>, head: ReadonlyMap<s
 // Formatting
 // ---------------------------------------------------------------------------------------------
 
-export type DiffFormat = 'markdown' | 'text';
+export type DiffFormat = 'markdown' | 'text' | 'json';
+export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
 const MAX_FIELDS = 12;
 
 function groups(report: DiffReport): Map<string, ResourceChange[]> {
@@ -231,8 +256,8 @@ function groups(report: DiffReport): Map<string, ResourceChange[]> {
 }
 
 function counts(cs: readonly ResourceChange[]): string {
-  const n = (k: ChangeKind) => cs.filter((c) => c.change === k).length;
-  return `${n('added')} added, ${n('removed')} removed, ${n('changed')} changed`;
+  const t = tally(cs);
+  return `${t.added} added, ${t.removed} removed, ${t.changed} changed`;
 }
 
 function resourceLines(c: ResourceChange): string[] {
@@ -249,8 +274,51 @@ const CALLOUTS: ReadonlyArray<[keyof Omit<DiffReport, 'changes'>, string]> = [
   ['chartVersions', 'Chart version changes'],
 ];
 
-/** The report as plain text (terminal) or Markdown (ready to post as a pull-request comment). */
+/** Counts of a list of changes. */
+function tally(cs: readonly ResourceChange[]): Tally {
+  const n = (k: ChangeKind) => cs.filter((c) => c.change === k).length;
+  return { added: n('added'), removed: n('removed'), changed: n('changed') };
+}
+
+interface Tally {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+}
+
+/** `diff --output json`. */
+export interface DiffJson {
+  /** The --base ref as given. */
+  readonly base: string;
+  readonly summary: Tally;
+  /** The call-outs the text and Markdown reports put first. */
+  readonly reviewFirst: Pick<DiffReport, 'modeChanges' | 'exceptions' | 'rbac' | 'chartVersions'>;
+  readonly apps: ReadonlyArray<Tally & { readonly env: string; readonly app: string; readonly resources: ReadonlyArray<Pick<ResourceChange, 'id' | 'change' | 'fields'>> }>;
+}
+
+/**
+ * The report as one JSON document, for tools: the review-first call-outs, then every changed
+ * resource grouped by environment and app, with all its field changes (the text and Markdown
+ * reports show the first 12).
+ */
+export function reportJson(report: DiffReport, baseLabel: string): DiffJson {
+  const apps = [...groups(report).values()].map((cs) => ({
+    env: cs[0].env,
+    app: cs[0].app,
+    ...tally(cs),
+    resources: cs.map((c) => ({ id: c.id, change: c.change, fields: c.fields })),
+  }));
+  return {
+    base: baseLabel,
+    summary: tally(report.changes),
+    reviewFirst: { modeChanges: report.modeChanges, exceptions: report.exceptions, rbac: report.rbac, chartVersions: report.chartVersions },
+    apps,
+  };
+}
+
+/** The report as plain text (terminal), Markdown (ready to post as a pull-request comment) or JSON. */
 export function formatReport(report: DiffReport, format: DiffFormat, baseLabel: string): string {
+  if (format === 'json') return `${JSON.stringify(reportJson(report, baseLabel), null, 2)}\n`;
   const byApp = groups(report);
   const callouts = CALLOUTS.filter(([k]) => report[k].length > 0);
   const lines: string[] = [];

@@ -1,6 +1,5 @@
 import { App } from 'cdk8s';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppChart } from '../constructs/app-chart';
 import { HELM_RENDERS_CONTEXT, prerenderHelm, type HelmRenders } from '../constructs/helm-release';
 import { APP_OF_APPS, KrateEnvironment, rootName } from '../constructs/krate-environment';
@@ -119,22 +118,3 @@ function asAppChart(chart: unknown): AppChart {
   throw new Error(`chart ${(chart as { node: { path: string } }).node.path} is not an AppChart; it has no dist/ folder`);
 }
 
-/**
- * Replaces outdir with exactly the rendered tree. Writes a sibling folder first and swaps it in,
- * so an interrupted run never leaves a half-written dist/ and stale files always disappear.
- */
-export function writeTree(outdir: string, tree: RenderedTree): void {
-  const next = `${outdir}.next`;
-  const prev = `${outdir}.prev`;
-  rmSync(next, { recursive: true, force: true });
-  rmSync(prev, { recursive: true, force: true });
-  for (const [path, content] of tree) {
-    const file = join(next, path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-  mkdirSync(next, { recursive: true });
-  if (existsSync(outdir)) renameSync(outdir, prev);
-  renameSync(next, outdir);
-  rmSync(prev, { recursive: true, force: true });
-}

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterConfig, EnvironmentConfig } from '../../environments/types';
 import { ENVIRONMENTS, resolveFixture } from '../support/fixtures';
-import { renderBootstrap, renderEnvironments, writeTree } from '../../synth/synth';
+import { renderBootstrap, renderEnvironments } from '../../synth/synth';
+import { writeTree } from '../../synth/write';
 import { type Bench, median, ms } from './harness';
 
 const CHILD_FLAG = '--fleet-child';

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';
 import { readTree } from '../../lib/tree';
@@ -43,5 +44,70 @@ describe('npm run synth (end to end)', () => {
     expect(r.stderr).toContain("error: environments.prod.kyverno.mode: 'managd' is not one of disabled|byo|managed|auto (edit environments/prod.ts)");
     expect(r.stderr).toContain('nothing was written');
     expect(readTree(join(dir, 'dist'))).toEqual(before);
+    expect(readdirSync(dir).filter((name) => name.includes('krate-synth'))).toEqual([]); // no staging folder left beside dist/
+  });
+});
+
+describe('synth --out', () => {
+  const CLI = join(REPO_ROOT, 'bin', 'krate-policy.mjs');
+  const RULE = 'synth writes only into an empty folder or one it wrote before';
+  // A timeout turns a hang (the old /proc spin) into a failure instead of a stuck test run.
+  const synthOut = (cwd: string, out: string) => spawnSync(process.execPath, [CLI, 'synth', '--out', out], { cwd, encoding: 'utf8', timeout: 30_000 });
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'krate-out-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails when --out is a file, leaving it byte-identical', () => {
+    writeFileSync(join(dir, 'README.md'), '# my project\n');
+    const r = synthOut(dir, 'README.md');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`error: --out README.md: is a file, not a folder; ${RULE}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# my project\n');
+    expect(readdirSync(dir)).toEqual(['README.md']);
+  });
+
+  it('fails when --out is a non-empty foreign folder, leaving its files untouched', () => {
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 'guide.md'), 'guide\n');
+    const r = synthOut(dir, 'docs');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`error: --out docs: is a folder synth did not write (it holds guide.md and no .krate-synth marker); ${RULE}`);
+    expect(readTree(join(dir, 'docs'))).toEqual(new Map([['guide.md', 'guide\n']]));
+    expect(readdirSync(dir)).toEqual(['docs']);
+  });
+
+  it('fails when --out cannot be created (/proc/nope), returning at once with exit 2', () => {
+    const r = synthOut(dir, '/proc/nope');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --out /proc/nope: cannot create folder (');
+    expect(r.stderr).toContain("mkdir '/proc/nope'); pass a folder you can write to");
+  });
+
+  it('fails when --bootstrap-out overlaps --out, writing nothing', () => {
+    const r = spawnSync(process.execPath, [CLI, 'synth', '--out', 'out', '--bootstrap-out', 'out/bootstrap'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --bootstrap-out out/bootstrap: overlaps --out out; synth replaces each output folder whole, so they must be separate folders');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('fails when given a positional argument', () => {
+    const r = spawnSync(process.execPath, [CLI, 'synth', 'out'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: out: unexpected argument');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps a previous synth output replaceable: a second synth into the same --out removes stale files', () => {
+    expect(synthOut(dir, 'out').status).toBe(0);
+    const first = readTree(join(dir, 'out'));
+    expect(first).toEqual(readTree(join(REPO_ROOT, 'dist')));
+    writeFileSync(join(dir, 'out', 'dev', 'stale.yaml'), 'stale: true\n');
+    const r = synthOut(dir, 'out');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readTree(join(dir, 'out'))).toEqual(first);
+    expect(readdirSync(dir)).toEqual(['out']);
   });
 });
