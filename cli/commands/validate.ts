@@ -15,17 +15,16 @@ export const validate: Command = {
   name: 'validate',
   usage: USAGE,
   async run(args) {
-    const { rest, values } = takeRepeated(args, ['crd', 'skip-kind'], USAGE);
-    const parsed = parseArgs(rest, { values: ['output'] }, USAGE);
+    const parsed = parseArgs(args, { values: ['output'], repeatable: ['crd', 'skip-kind'] }, USAGE);
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
-    const skips = parseKindSkips(values.get('skip-kind') ?? []);
+    const skips = parseKindSkips(parsed.lists.get('skip-kind') ?? []);
     const paths = parsed.positional.length > 0 ? parsed.positional : [DIST_DIR];
     const validator = new SchemaValidator();
     // This repository's own kinds (PolicyBinding, …) validate against its CRDs even when a user's
     // input does not include them; a user's own CRDs (--crd) are added after, so they win.
     validator.addCrds(repositoryCrds(), 'charts/krate-kyverno');
     let crds = 0;
-    for (const p of values.get('crd') ?? []) crds += validator.addCrdFiles(readCrdPath(p), [p]);
+    for (const p of parsed.lists.get('crd') ?? []) crds += validator.addCrdFiles(readCrdPath(p), [p]);
     const items = readInputManifests(paths);
     const { counts, skipped } = countSkips(items, skips);
     const findings = await validator.validate(items, skips);
@@ -57,31 +56,6 @@ export const validate: Command = {
     return findings.length > 0 || !kubeconform.ok ? EXIT.findings : EXIT.ok;
   },
 };
-
-/**
- * Collects every value of the repeatable flags (`--crd a --crd b`, `--crd=a`) and returns the other
- * arguments for parseArgs.
- */
-// TODO(cli-infra): use parseArgs repeatable
-function takeRepeated(args: readonly string[], names: readonly string[], usage: string): { rest: string[]; values: Map<string, string[]> } {
-  const rest: string[] = [];
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    const m = /^--([^=]+)(?:=(.*))?$/s.exec(args[i]);
-    if (!m || !names.includes(m[1])) {
-      rest.push(args[i]);
-      continue;
-    }
-    const value = m[2] ?? args[++i];
-    if (value === undefined || value === '') throw new ConfigError([`--${m[1]}: needs a value\nusage: ${usage}`]);
-    values.set(m[1], [...(values.get(m[1]) ?? []), value]);
-  }
-  return { rest, values };
-}
 
 /** Reads one --crd path; its problems say they come from --crd. */
 function readCrdPath(path: string): SourcedManifest[] {
