@@ -3,7 +3,7 @@
 // pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
 import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
 import { ConfigError } from '../lib/errors';
-import type { LabelSelector, Manifest, SourcedManifest } from '../lib/manifests';
+import { objectName, type LabelSelector, type Manifest, type SourcedManifest } from '../lib/manifests';
 
 export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
 export type ScanMode = 'Audit' | 'Enforce';
@@ -350,7 +350,8 @@ export class PolicySet {
         const outcome = this.evaluate(p, programs, context, memo, withVariables);
         if (!outcome) continue;
         summary[outcome.result]++;
-        resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name };
+        // An object with only generateName is named by that prefix (the API server picks the rest).
+        resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name: name || objectName(manifest) };
         results.push({ policy: p.name, template: p.template, pack: p.pack, mode: p.mode, resource, result: outcome.result, message: outcome.message });
       }
     }
@@ -471,9 +472,12 @@ export class PolicySet {
   }
 }
 
-/** True when an enforce-mode policy failed (or could not be evaluated): the scan's exit code 1. */
-export function hasEnforceFailures(report: ScanReport): boolean {
-  return report.results.some((r) => r.mode === 'Enforce' && (r.result === 'fail' || r.result === 'error'));
+/**
+ * True when the scan fails (exit code 1): an enforce-mode policy failed, or any policy, in either
+ * mode, could not be evaluated (an `error` result is never a pass). Audit failures are reported only.
+ */
+export function scanFails(report: ScanReport): boolean {
+  return report.results.some((r) => r.result === 'error' || (r.mode === 'Enforce' && r.result === 'fail'));
 }
 
 /**

@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import { ConfigError } from '../lib/errors';
 import type { Manifest, SourcedManifest } from '../lib/manifests';
-import { resourceId } from '../lib/manifests';
+import { objectName, resourceId } from '../lib/manifests';
 
 /** One schema finding: where, which object, which field, what is wrong. */
 export interface SchemaFinding {
@@ -218,9 +219,17 @@ function checkNewerFields(manifest: Manifest, add: (field: string, message: stri
   return copy;
 }
 
+/** A problem with a CRD that keeps it from giving schemas: the field and what is wrong. */
+interface CrdProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 /** Validates manifests against core, Argo CD and Kyverno schemas and the CRDs found among them. */
 export class SchemaValidator {
   private readonly crds = new Map<string, CrdSchema>();
+  /** `group/Kind` → the CRD that defines it and the versions it serves (for the unknown-version message). */
+  private readonly crdKinds = new Map<string, { readonly crd: string; readonly versions: string[] }>();
   private readonly ajv = new Ajv({
     allErrors: true,
     strict: false,
@@ -232,27 +241,87 @@ export class SchemaValidator {
     },
   });
 
-  /** Registers the CRDs among these manifests so objects of those kinds validate against them. */
-  addCrds(manifests: readonly Manifest[]): void {
-    for (const m of manifests) {
-      if (m.kind !== 'CustomResourceDefinition') continue;
-      const spec = m.spec as { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Record<string, unknown> } }[] };
-      for (const v of spec.versions ?? []) {
-        const schema = v.schema?.openAPIV3Schema;
-        if (!schema) continue;
-        const withMeta = { ...schema, properties: { ...(schema.properties as object), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } };
-        this.crds.set(`${spec.group}/${v.name}/${spec.names.kind}`, { validate: this.ajv.compile(structural(withMeta)) });
-      }
+  /**
+   * Registers one CustomResourceDefinition: each served version's openAPIV3Schema, with
+   * Kubernetes' structural rules (`structural`). Returns what keeps any part of it from registering.
+   */
+  private registerCrd(m: Manifest): CrdProblem[] {
+    if (m.apiVersion !== 'apiextensions.k8s.io/v1') {
+      return [{ field: 'apiVersion', message: `'${m.apiVersion}' is not read: only apiextensions.k8s.io/v1 CRDs are (v1beta1 was removed in Kubernetes 1.22)` }];
     }
+    const spec = (m.spec ?? {}) as { group?: unknown; names?: { kind?: unknown }; versions?: unknown };
+    const problems: CrdProblem[] = [];
+    if (typeof spec.group !== 'string' || spec.group === '') problems.push({ field: 'spec.group', message: 'missing: the API group of the kind it defines' });
+    if (typeof spec.names?.kind !== 'string' || spec.names.kind === '') problems.push({ field: 'spec.names.kind', message: 'missing: the kind it defines' });
+    if (!Array.isArray(spec.versions) || spec.versions.length === 0) problems.push({ field: 'spec.versions', message: 'missing: a list of versions, each with schema.openAPIV3Schema' });
+    if (problems.length > 0) return problems;
+    const group = spec.group as string;
+    const kind = spec.names!.kind as string;
+    const served: string[] = [];
+    (spec.versions as Array<{ name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: unknown } }>).forEach((v, i) => {
+      const field = `spec.versions[${i}]`;
+      if (typeof v?.name !== 'string' || v.name === '') return void problems.push({ field: `${field}.name`, message: 'missing: the version name' });
+      if (v.served === false) return;
+      const schema = v.schema?.openAPIV3Schema;
+      if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
+        return void problems.push({ field: `${field}.schema.openAPIV3Schema`, message: 'missing: apiextensions.k8s.io/v1 needs a schema for every version' });
+      }
+      const properties = (schema as { properties?: unknown }).properties;
+      const withMeta = { ...schema, properties: { ...(properties && typeof properties === 'object' ? properties : {}), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } };
+      try {
+        this.crds.set(`${group}/${v.name}/${kind}`, { validate: this.ajv.compile(structural(withMeta)) });
+        served.push(v.name);
+      } catch (e) {
+        problems.push({ field: `${field}.schema.openAPIV3Schema`, message: `is not a valid schema: ${(e as Error).message.split('\n')[0]}` });
+      }
+    });
+    const known = this.crdKinds.get(`${group}/${kind}`);
+    this.crdKinds.set(`${group}/${kind}`, { crd: m.metadata.name, versions: [...new Set([...(known?.versions ?? []), ...served])] });
+    return problems;
   }
 
-  async validate(items: readonly SourcedManifest[]): Promise<SchemaFinding[]> {
-    this.addCrds(items.map((i) => i.manifest));
+  /**
+   * Registers the CRDs among these manifests (this repository's own, rendered by helm) so objects
+   * of those kinds validate against them. A CRD that cannot give its schemas is a ConfigError.
+   */
+  addCrds(manifests: readonly Manifest[], source = 'CRDs'): void {
+    const problems = manifests.filter((m) => m.kind === 'CustomResourceDefinition').flatMap((m) => this.registerCrd(m).map((p) => `${source}: ${resourceId(m)}: ${p.field}: ${p.message}`));
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+
+  /**
+   * Registers the CRDs in files a user names (`validate --crd`): every CRD must give its schemas
+   * and the files must hold at least one CRD; anything else is a ConfigError naming the file.
+   * Returns how many CRDs were registered.
+   */
+  addCrdFiles(items: readonly SourcedManifest[], paths: readonly string[]): number {
+    const crds = items.filter((i) => i.manifest.kind === 'CustomResourceDefinition');
+    if (crds.length === 0) {
+      throw new ConfigError([`--crd ${paths.join(', ')}: no CustomResourceDefinition found (${items.length} other object(s)); name the files or folders that hold the CRDs`]);
+    }
+    const problems = crds.flatMap((i) => this.registerCrd(i.manifest).map((p) => `${i.file}: document ${i.index}: ${resourceId(i.manifest)}: ${p.field}: ${p.message}`));
+    if (problems.length > 0) throw new ConfigError(problems);
+    return crds.length;
+  }
+
+  /**
+   * Validates every item, except those of kinds skipped on purpose (`--skip-kind`). CRDs in the
+   * items define kinds too, skipped or not.
+   */
+  async validate(items: readonly SourcedManifest[], skips: readonly KindSkip[] = []): Promise<SchemaFinding[]> {
     const findings: SchemaFinding[] = [];
+    // A CRD version that cannot give a schema is a finding on the CRD; a missing group, kind or
+    // version list is reported by the CRD's own schema check below.
     for (const { manifest, file } of items) {
+      if (manifest.kind !== 'CustomResourceDefinition') continue;
+      const problems = this.registerCrd(manifest).filter((p) => p.field.startsWith('spec.versions['));
+      if (!skippedBy(manifest, skips)) for (const p of problems) findings.push({ file, resource: resourceId(manifest), field: p.field, message: p.message });
+    }
+    for (const { manifest, file } of items) {
+      if (skippedBy(manifest, skips)) continue;
       const resource = resourceId(manifest);
       const add = (field: string, message: string): void => void findings.push({ file, resource, field, message });
-      if (!manifest.metadata || typeof manifest.metadata.name !== 'string' || manifest.metadata.name === '') {
+      if (!manifest.metadata || !objectName(manifest)) {
         add('metadata.name', 'missing required field');
         continue;
       }
@@ -263,7 +332,7 @@ export class SchemaValidator {
       }
       const validate = await loadModelValidator(manifest.apiVersion, manifest.kind);
       if (!validate) {
-        add('apiVersion', `no schema known for ${manifest.apiVersion} ${manifest.kind}; only Kubernetes core, Argo CD, Kyverno and this repository's CRD kinds are accepted`);
+        add('apiVersion', this.unknownKind(manifest));
         continue;
       }
       const newer = checkNewerFields(manifest, add);
@@ -274,12 +343,74 @@ export class SchemaValidator {
     }
     return findings;
   }
+
+  /** Why a kind has no schema, and the two ways out: its CRD, or skipping it on purpose. */
+  private unknownKind(m: Manifest): string {
+    const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
+    const known = this.crdKinds.get(`${group}/${m.kind}`);
+    if (known) return `no schema for ${m.apiVersion} ${m.kind}: CRD ${known.crd} serves ${known.versions.length > 0 ? `version(s) ${known.versions.join(', ')}` : 'no version'}, not ${m.apiVersion.split('/').pop()}`;
+    return `no schema known for ${m.apiVersion} ${m.kind} (built in: Kubernetes core, Argo CD, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind ${group ? `${group}/` : ''}${m.kind}`;
+  }
+}
+
+/** One `--skip-kind` value: a kind in any API group, or in one group (`core` is the core group). */
+export interface KindSkip {
+  /** The value as given, for the summary. */
+  readonly value: string;
+  /** undefined: any group. */
+  readonly group?: string;
+  readonly kind: string;
+}
+
+/** Parses `--skip-kind` values (`Kind` or `group/Kind`); a malformed value is a ConfigError with an example. */
+export function parseKindSkips(values: readonly string[]): KindSkip[] {
+  const problems: string[] = [];
+  const skips: KindSkip[] = [];
+  for (const value of values) {
+    const m = /^(?:([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/)?([A-Za-z][A-Za-z0-9]*)$/.exec(value);
+    if (!m) {
+      problems.push(`--skip-kind: '${value}' is not Kind or group/Kind (e.g. --skip-kind Widget or --skip-kind example.com/Widget; no version)`);
+    } else if (m[1] !== undefined && /^v\d+((alpha|beta)\d+)?$/.test(m[1])) {
+      problems.push(`--skip-kind: '${value}': ${m[1]} is a version, not an API group; use ${m[3]} (any group) or ${m[1] === 'v1' ? 'core' : '<group>'}/${m[3]}`);
+    } else {
+      skips.push({ value, ...(m[1] === undefined ? {} : { group: m[1] === 'core' ? '' : m[1] }), kind: m[3] });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return skips;
+}
+
+/** The first skip that matches the object's kind (and API group, when the skip names one). */
+export function skippedBy(m: Manifest, skips: readonly KindSkip[]): KindSkip | undefined {
+  if (skips.length === 0) return undefined;
+  const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
+  return skips.find((s) => s.kind === m.kind && (s.group === undefined || s.group === group));
+}
+
+/** How many items each skip value skips (every value listed, 0 when it matched nothing), and the skipped items. */
+export function countSkips(items: readonly SourcedManifest[], skips: readonly KindSkip[]): { readonly counts: Map<string, number>; readonly skipped: SourcedManifest[] } {
+  const counts = new Map(skips.map((s) => [s.value, 0]));
+  const skipped = items.filter(({ manifest }) => {
+    const hit = skippedBy(manifest, skips);
+    if (hit) counts.set(hit.value, counts.get(hit.value)! + 1);
+    return hit !== undefined;
+  });
+  return { counts, skipped };
+}
+
+/**
+ * kubeconform's arguments: strict, kinds without a schema ignored (this validator reports those),
+ * and the objects skipped on purpose skipped there too (`-skip` takes `apiVersion/Kind`).
+ */
+export function kubeconformArgs(paths: readonly string[], skipped: readonly Manifest[] = []): string[] {
+  const skip = [...new Set(skipped.map((m) => `${m.apiVersion}/${m.kind}`))].sort();
+  return ['-strict', '-ignore-missing-schemas', '-summary', ...(skip.length > 0 ? ['-skip', skip.join(',')] : []), ...paths];
 }
 
 /** Runs kubeconform too when it is on PATH (it cannot be installed here, but users may have it). */
-export function runKubeconformIfPresent(paths: readonly string[]): { ran: boolean; ok: boolean; output: string } {
+export function runKubeconformIfPresent(paths: readonly string[], skipped: readonly Manifest[] = []): { ran: boolean; ok: boolean; output: string } {
   try {
-    const output = execFileSync('kubeconform', ['-strict', '-ignore-missing-schemas', '-summary', ...paths], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync('kubeconform', kubeconformArgs(paths, skipped), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { ran: true, ok: true, output };
   } catch (e) {
     const err = e as { code?: string; stdout?: string; stderr?: string };

@@ -1,13 +1,17 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { isCollection, isPair, isScalar, isSeq, parseAllDocuments, stringify, visit, type Document } from 'yaml';
 import { ConfigError } from './errors';
 
 /** A Kubernetes object as plain data. */
 export interface Manifest {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
+  /**
+   * `name` is always set on the objects this repository renders; an object read from input may have
+   * only `generateName` (the API server picks the name): name it with `objectName()`.
+   */
+  readonly metadata: { readonly name: string; readonly generateName?: string; readonly namespace?: string; readonly [k: string]: unknown };
   readonly [k: string]: unknown;
 }
 
@@ -20,9 +24,14 @@ export interface SourcedManifest {
   readonly index: number;
 }
 
+/** An object's name: `metadata.name`, or its `generateName` prefix when the server is to pick the name. */
+export function objectName(m: Pick<Manifest, 'metadata'>): string {
+  return m.metadata?.name || m.metadata?.generateName || '';
+}
+
 /** kind/namespace/name, the way reviewers name an object. */
 export function resourceId(m: Pick<Manifest, 'kind' | 'metadata'>): string {
-  return m.metadata?.namespace ? `${m.kind}/${m.metadata.namespace}/${m.metadata.name}` : `${m.kind}/${m.metadata?.name}`;
+  return m.metadata?.namespace ? `${m.kind}/${m.metadata.namespace}/${objectName(m)}` : `${m.kind}/${objectName(m)}`;
 }
 
 const TOP_LEVEL_ORDER = ['apiVersion', 'kind', 'metadata'];
@@ -59,62 +68,288 @@ export function manifestFileName(m: Manifest): string {
   return `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`;
 }
 
-/** Parses multi-document YAML text; a YAML error names the file and document index. */
+const HELM_HINT = 'an unrendered Helm template? render it with helm template first';
+
+/** How an error message names a value's YAML type. */
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'a map';
+  return `a ${typeof v}`;
+}
+
+/** The problem with a field that must be a string, or undefined when it is one. */
+function notAString(field: string, v: unknown): string | undefined {
+  if (typeof v === 'string') return undefined;
+  const fix = typeof v === 'object' && v !== null && !Array.isArray(v) ? HELM_HINT : typeof v === 'number' || typeof v === 'boolean' ? `quote it: ${field.split('.').pop()}: "${String(v)}"` : undefined;
+  return `${field} is ${typeName(v)}, not a string${fix ? ` (${fix})` : ''}`;
+}
+
+/** The identity fields every object needs as strings; a template placeholder in one gets the exact message. */
+const IDENTITY_FIELDS = ['apiVersion', 'kind', 'metadata.name', 'metadata.generateName', 'metadata.namespace'];
+
+/**
+ * Where a document holds a map (or list) used as a map key. JSON and Kubernetes have only string
+ * keys, so this is YAML reading an unquoted `{{ .Values.x }}`: a Helm template that was not rendered.
+ */
+function templatePlaceholders(doc: Document, text: string): Array<{ readonly field: string; readonly source: string }> {
+  const found: Array<{ field: string; source: string }> = [];
+  visit(doc, {
+    Pair(_key, pair, path) {
+      if (!isCollection(pair.key)) return undefined;
+      const segments: string[] = [];
+      for (let i = 0; i < path.length; i++) {
+        const node = path[i];
+        if (isSeq(node) && i + 1 < path.length) segments.push(`[${node.items.indexOf(path[i + 1] as never)}]`);
+        else if (isPair(node) && isScalar(node.key)) segments.push(`${segments.length > 0 ? '.' : ''}${String(node.key.value)}`);
+      }
+      const holder = path[path.length - 1] as { range?: [number, number, number] };
+      const source = holder.range ? text.slice(holder.range[0], holder.range[1]).trim() : '';
+      found.push({ field: segments.join(''), source });
+      return visit.SKIP;
+    },
+  });
+  return found;
+}
+
+/**
+ * Checks one document's value and appends the objects it holds: the object itself, or the items of
+ * a List (any kind ending in `List` with `items`, nested Lists too), as kubectl reads them. Items of
+ * a typed list (`PodList`) without apiVersion and kind get the list's apiVersion and item kind.
+ */
+function collectObjects(value: unknown, where: string, push: (m: Manifest) => void, problems: string[], list?: { readonly apiVersion: string; readonly kind: string }): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${where}: not a Kubernetes object (needs apiVersion and kind)`);
+    return;
+  }
+  let obj = value as Record<string, unknown>;
+  if (list && list.kind !== 'List' && obj.apiVersion === undefined && obj.kind === undefined) {
+    obj = { apiVersion: list.apiVersion, kind: list.kind.slice(0, -'List'.length), ...obj };
+  }
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (obj[field] === undefined || obj[field] === null || obj[field] === '') {
+      problems.push(`${where}: not a Kubernetes object (needs apiVersion and kind)`);
+      return;
+    }
+    const problem = notAString(field, obj[field]);
+    if (problem) {
+      problems.push(`${where}: ${problem}`);
+      return;
+    }
+  }
+  const kind = obj.kind as string;
+  if (kind.endsWith('List') && 'items' in obj) {
+    const items = obj.items ?? [];
+    if (!Array.isArray(items)) {
+      problems.push(`${where}: items is ${typeName(items)}, not a list (a ${kind} holds its objects in items)`);
+      return;
+    }
+    items.forEach((item, i) => collectObjects(item, `${where}: items[${i}]`, push, problems, { apiVersion: obj.apiVersion as string, kind }));
+    return;
+  }
+  const metadata = obj.metadata;
+  if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
+    problems.push(`${where}: metadata is ${typeName(metadata)}, not a map`);
+    return;
+  }
+  const meta = (metadata ?? {}) as Record<string, unknown>;
+  for (const field of ['name', 'generateName', 'namespace']) {
+    const problem = meta[field] === undefined || meta[field] === null ? undefined : notAString(`metadata.${field}`, meta[field]);
+    if (problem) {
+      problems.push(`${where}: ${problem}`);
+      return;
+    }
+  }
+  push(obj as Manifest);
+}
+
+/**
+ * Parses multi-document YAML (or JSON) text. Every problem names the file and document index
+ * (counted from 0): YAML errors, documents that are not Kubernetes objects, identity fields
+ * (apiVersion, kind, metadata.name/generateName/namespace) that are not strings, and unrendered
+ * Helm placeholders. A missing name is left to the checks (validate reports it as a finding). All problems of the text are reported together.
+ */
 export function parseManifests(text: string, file: string): SourcedManifest[] {
   const out: SourcedManifest[] = [];
+  const problems: string[] = [];
   parseAllDocuments(text).forEach((doc, index) => {
+    const where = `${file}: document ${index}`;
     if (doc.errors.length > 0) {
-      throw new ConfigError([`${file}: document ${index}: YAML error: ${doc.errors[0].message.split('\n')[0]}`]);
+      const source = doc.range ? text.slice(doc.range[0], doc.range[2]) : text;
+      problems.push(`${where}: YAML error: ${doc.errors[0].message.split('\n')[0]}${source.includes('{{') ? ` (${HELM_HINT})` : ''}`);
+      return;
+    }
+    const placeholders = templatePlaceholders(doc, text);
+    if (placeholders.length > 0) {
+      const identity = placeholders.find((p) => IDENTITY_FIELDS.includes(p.field));
+      const more = placeholders.length > 1 ? `; ${placeholders.length} placeholders in this document` : '';
+      problems.push(
+        identity
+          ? `${where}: ${identity.field} is a map, not a string (${HELM_HINT}${more})`
+          : `${where}: ${placeholders[0].field || '(document)'}: '${placeholders[0].source}' reads as a map, not a value (${HELM_HINT}${more})`,
+      );
+      return;
     }
     const value = doc.toJS();
     if (value === null || value === undefined) return;
-    if (typeof value !== 'object' || Array.isArray(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
-      throw new ConfigError([`${file}: document ${index}: not a Kubernetes object (needs apiVersion and kind)`]);
-    }
-    if (value.kind.endsWith('List') && Array.isArray(value.items)) {
-      value.items.forEach((item: Manifest) => out.push({ manifest: item, file, index }));
-    } else {
-      out.push({ manifest: value as Manifest, file, index });
-    }
+    collectObjects(value, where, (manifest) => out.push({ manifest, file, index }), problems);
   });
+  if (problems.length > 0) throw new ConfigError(problems);
   return out;
 }
 
-/** Every .yaml/.yml file under the given files or folders, sorted for stable output. */
-export function listYamlFiles(paths: readonly string[]): string[] {
-  const files: string[] = [];
-  const visit = (p: string): void => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new ConfigError([`${p}: no such file or folder`]);
-    }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
-        if (name.startsWith('.') || name === 'node_modules') continue;
-        visit(join(p, name));
-      }
-    } else if (/\.ya?ml$/.test(p) || paths.includes(p)) {
-      files.push(p);
-    }
-  };
-  paths.forEach(visit);
-  return files;
+/** Extensions of the manifest files read from folders (JSON is YAML; a file named directly is read whatever its name). */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+export interface ReadOptions {
+  /** Where file names in messages are relative to. @default process.cwd() */
+  readonly base?: string;
+  /** Reads standard input; when given, the path `-` means stdin (read once). @default `-` is a file name */
+  readonly stdin?: () => string;
 }
 
-/** Reads every manifest under the given files or folders. */
-export function readManifests(paths: readonly string[], base = process.cwd()): SourcedManifest[] {
-  return listYamlFiles(paths).flatMap((file) => {
-    const shown = relative(base, file) || file;
+interface ReadResult {
+  readonly items: SourcedManifest[];
+  /** How many manifests each given path holds (a file reached twice counts for both paths). */
+  readonly perPath: ReadonlyMap<string, number>;
+}
+
+/**
+ * Reads every path: a file (any name), or a folder's `.yaml`, `.yml` and `.json` files at any depth
+ * (names starting with `.` and `node_modules` are skipped). Symbolic links are followed; each real
+ * file and folder is read once, so a link back to a parent folder ends there instead of looping.
+ */
+function readSources(paths: readonly string[], options: ReadOptions): ReadResult {
+  const base = options.base ?? process.cwd();
+  const shownName = (file: string): string => relative(base, file) || file;
+  const problems: string[] = [];
+  const items: SourcedManifest[] = [];
+  /** Manifests per real file already read. */
+  const counts = new Map<string, number>();
+  /** Manifests per real folder read (undefined while it is being read: a link back to it reads nothing). */
+  const seenDirs = new Map<string, number | undefined>();
+  const perPath = new Map<string, number>();
+  let stdinText: string | undefined;
+
+  const readFile = (file: string, shown: string): number => {
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      real = file;
+    }
+    const known = counts.get(real);
+    if (known !== undefined) return known;
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new ConfigError([`${shown}: cannot read: ${(e as Error).message}`]);
+      problems.push(`${shown}: cannot read: ${(e as Error).message}`);
+      counts.set(real, 0);
+      return 0;
     }
-    return parseManifests(text, shown);
-  });
+    let parsed: SourcedManifest[] = [];
+    try {
+      parsed = parseManifests(text, shown);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+    items.push(...parsed);
+    counts.set(real, parsed.length);
+    return parsed.length;
+  };
+
+  const visitDir = (dir: string): number => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      real = dir;
+    }
+    if (seenDirs.has(real)) return seenDirs.get(real) ?? 0;
+    seenDirs.set(real, undefined);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (e) {
+      problems.push(`${shownName(dir)}: cannot read folder: ${(e as Error).message}`);
+      return 0;
+    }
+    let n = 0;
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = statSync(full);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          if (MANIFEST_FILE.test(entry.name)) problems.push(`${shownName(full)}: broken symbolic link (to ${readlinkSync(full)}); remove it or fix its target`);
+          continue;
+        }
+      }
+      if (isDir) n += visitDir(full);
+      else if (isFile && MANIFEST_FILE.test(entry.name)) n += readFile(full, shownName(full));
+    }
+    seenDirs.set(real, n);
+    return n;
+  };
+
+  for (const p of paths) {
+    if (p === '-' && options.stdin) {
+      if (stdinText === undefined) {
+        stdinText = options.stdin();
+        let parsed: SourcedManifest[] = [];
+        try {
+          parsed = parseManifests(stdinText, '-');
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          problems.push(...e.problems);
+        }
+        items.push(...parsed);
+        perPath.set('-', parsed.length);
+      }
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      problems.push(`${p}: no such file or folder`);
+      continue;
+    }
+    perPath.set(p, (perPath.get(p) ?? 0) + (st.isDirectory() ? visitDir(p) : readFile(p, shownName(p))));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { items, perPath };
+}
+
+/**
+ * Reads every manifest under the given files or folders (see readSources for what is read).
+ * Problems in any file are reported together as one ConfigError.
+ */
+export function readManifests(paths: readonly string[], options: ReadOptions = {}): SourcedManifest[] {
+  return readSources(paths, options).items;
+}
+
+/**
+ * What a command that checks manifests reads: like readManifests, and every path must hold at least
+ * one Kubernetes object, so a check that read nothing says so and fails instead of passing.
+ */
+export function readInputManifests(paths: readonly string[], options: ReadOptions = {}): SourcedManifest[] {
+  if (paths.length === 0) throw new ConfigError(['no input: name files or folders']);
+  const { items, perPath } = readSources(paths, options);
+  const empty = paths.filter((p, i) => paths.indexOf(p) === i && (perPath.get(p) ?? 0) === 0);
+  if (empty.length > 0) {
+    throw new ConfigError([
+      `no manifests found in ${empty.join(', ')}: nothing to check (a folder's .yaml, .yml and .json files are read; comments, '---' and empty documents hold no object)`,
+    ]);
+  }
+  return items;
 }
 
 /** A Kubernetes LabelSelector, as policies' matchConstraints.namespaceSelector takes it. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../lib/errors';
-import { parseManifests, readManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
-import { hasEnforceFailures, honouredExceptionsOnly, PolicySet, toPolicyReports, type ScanReport } from '../../analysis/scan';
+import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
+import { honouredExceptionsOnly, PolicySet, scanFails, toPolicyReports, type ScanReport } from '../../analysis/scan';
 import { planAllTemplates } from '../../config/plan';
 import { resolveConfig } from '../../config/resolve';
 import type { Manifest } from '../../lib/manifests';
@@ -15,9 +15,12 @@ import type { Command } from '../command';
 const USAGE = 'krate-policy scan [--env <env> | --all-templates] [--output table|json|policyreport] [--today YYYY-MM-DD] <file|dir|->...';
 const OUTPUTS = ['table', 'json', 'policyreport'] as const;
 
-/** Reads every path; `-` is stdin. Errors name the file (and document index for YAML errors). */
+/**
+ * Reads every path; `-` is stdin. Errors name the file (and document index for YAML errors); a
+ * path that holds no manifest is an error (`no manifests found in …`), never an empty pass.
+ */
 export function readInputs(paths: readonly string[], stdin: () => string = () => readFileSync(0, 'utf8')): SourcedManifest[] {
-  return paths.flatMap((p) => (p === '-' ? parseManifests(stdin(), '-') : readManifests([p])));
+  return readInputManifests(paths, { stdin });
 }
 
 /** One line per failure (policy, resource, message) and a summary. */
@@ -77,6 +80,6 @@ export const scan: Command = {
     if (output === 'json') console.log(JSON.stringify({ results: report.results, summary: report.summary }, null, 2));
     else if (output === 'policyreport') console.log(toPolicyReports(report, policies, now).map(toYaml).join('---\n'));
     else console.log(formatTable(report, label));
-    return hasEnforceFailures(report) ? EXIT.findings : EXIT.ok;
+    return scanFails(report) ? EXIT.findings : EXIT.ok;
   },
 };

@@ -119,7 +119,7 @@ describe('krate-policy audit-rbac', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, clusterRole("  - {apiGroups: [''], resources: [secrets], verbs: [list]}\n"));
     const r = cli(file);
-    expect(r.stderr).toContain("bad.yaml: ClusterRole/r: rules[0].resources: no-secrets: grants access to Secrets; remove 'secrets' from this rule");
+    expect(r.stdout).toContain("bad.yaml: ClusterRole/r: rules[0].resources: no-secrets: grants access to Secrets; remove 'secrets' from this rule");
     expect(r.status).toBe(1);
   });
 

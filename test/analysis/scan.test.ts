@@ -6,7 +6,7 @@ import { allTemplatePolicies, environmentPolicyManifests } from '../support/fixt
 import { findTemplate } from '../../policies';
 import { parseManifests, readManifests, type Manifest } from '../../lib/manifests';
 import { DIST_DIR, REPO_ROOT } from '../../lib/paths';
-import { ADMISSION_ONLY_MESSAGE, autogenExpression, hasEnforceFailures, honouredExceptionsOnly, PolicySet, resourceName, selectorMatches, toPolicyReports } from '../../analysis/scan';
+import { ADMISSION_ONLY_MESSAGE, autogenExpression, honouredExceptionsOnly, PolicySet, resourceName, scanFails, selectorMatches, toPolicyReports } from '../../analysis/scan';
 import { SchemaValidator, formatFinding } from '../../analysis/schema';
 
 const docs = (yaml: string) => parseManifests(yaml, 'input.yaml');
@@ -107,10 +107,21 @@ describe('scan engine', () => {
     expect(r.results[0].message).toContain('No such key: spec');
   });
 
-  it('exits 1 only for enforce-mode failures', () => {
+  it('exits 1 for enforce-mode failures, not for audit-mode failures', () => {
     const yaml = pod('a', 'x', '{hostPID: true, containers: []}');
-    expect(hasEnforceFailures(scanWith([policy('disallow-host-namespaces')], yaml))).toBe(false);
-    expect(hasEnforceFailures(scanWith([policy('disallow-host-namespaces', { mode: 'Enforce' })], yaml))).toBe(true);
+    expect(scanFails(scanWith([policy('disallow-host-namespaces')], yaml))).toBe(false);
+    expect(scanFails(scanWith([policy('disallow-host-namespaces', { mode: 'Enforce' })], yaml))).toBe(true);
+  });
+
+  it('fails when any policy cannot be evaluated, in audit mode too', () => {
+    const report = scanWith([policy('disallow-host-namespaces')], 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n');
+    expect(report.results.map((r) => `${r.mode}:${r.result}`)).toEqual(['Audit:error']);
+    expect(scanFails(report)).toBe(true);
+  });
+
+  it('keeps a generateName-only object, named by its generateName', () => {
+    const r = scanWith([policy('disallow-host-namespaces')], 'apiVersion: v1\nkind: Pod\nmetadata: {generateName: job-, namespace: x}\nspec: {hostPID: true, containers: []}\n');
+    expect(r.results.map((x) => `${x.resource.kind}/${x.resource.namespace}/${x.resource.name}:${x.result}`)).toEqual(['Pod/x/job-:fail']);
   });
 
   it('fails when a policy expression does not compile, naming the policy and field', () => {

@@ -97,13 +97,13 @@ describe('krate-policy', () => {
   it("validate knows this repository's own kinds without their CRDs in the input", () => {
     const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-policybinding.yaml'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("bad-policybinding.yaml: PolicyBinding/shop/shop-labels: spec: unknown field 'modee'");
-    expect(r.stderr).not.toContain('no schema known');
+    expect(r.stdout).toContain("bad-policybinding.yaml: PolicyBinding/shop/shop-labels: spec: unknown field 'modee'");
+    expect(r.stdout).not.toContain('no schema known');
   });
 
   it('validate exits 1 and names file, object and field on a schema finding', () => {
     const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-configmap.yaml'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('bad-configmap.yaml: ConfigMap/shop/settings: data.retries: must be string');
+    expect(r.stdout).toContain('bad-configmap.yaml: ConfigMap/shop/settings: data.retries: must be string');
   });
 });
