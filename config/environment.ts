@@ -128,6 +128,9 @@ function checkSyncPolicy(policy: ParsedSyncPolicy, path: string, add: (p: string
 export const KRATE_OWNED_KYVERNO_VALUES: readonly { readonly section: 'config' | 'features'; readonly key: string; readonly instead: string }[] = [
   { section: 'config', key: 'webhooks', instead: 'exclusions.platformNamespaces' },
   { section: 'config', key: 'resourceFilters', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'resourceFiltersExclude', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'resourceFiltersExcludeNamespaces', instead: 'exclusions.platformNamespaces' },
+  { section: 'config', key: 'resourceFiltersIncludeNamespaces', instead: 'exclusions.platformNamespaces' },
   { section: 'config', key: 'excludeKyvernoNamespace', instead: 'exclusions.platformNamespaces' },
   { section: 'features', key: 'policyExceptions', instead: 'kyverno.policyNamespace' },
 ];

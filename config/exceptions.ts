@@ -1,7 +1,8 @@
 // Exception requests: static validation (synth runs it), the clock-dependent findings `check`
 // reports, and the CEL matchConditions the PolicyExceptions render with.
-import { Environment as CelEnvironment } from '@marcbachmann/cel-js';
+import type { Environment as CelEnvironment } from '@marcbachmann/cel-js';
 import { EXCEPTION_REQUEST, type ExceptionRequest } from '../environments/types';
+import { assertCelResult, celEnvironment as kyvernoCelEnvironment } from '../lib/cel';
 import { daysBetween, isIsoDate } from '../lib/dates';
 import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
@@ -21,11 +22,9 @@ const CONDITION_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
 /** Names of the conditions we generate; user conditions must not reuse them. */
 export const GENERATED_CONDITIONS = { namespaces: 'krate-namespaces', names: 'krate-names' } as const;
 
-let cel: CelEnvironment | undefined;
-/** A CEL environment like Kubernetes': optional syntax on, unknown variables dynamic. */
+/** The environment Kyverno compiles PolicyException conditions in (lib/cel.ts). */
 export function celEnvironment(): CelEnvironment {
-  cel ??= new CelEnvironment({ enableOptionalTypes: true, unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
-  return cel;
+  return kyvernoCelEnvironment('PolicyException');
 }
 
 /** A CEL string-list literal; names and namespaces are DNS names, so single quotes never need escaping. */
@@ -144,7 +143,7 @@ export function validateExceptions(exceptions: unknown, envs: readonly Environme
       conditionNames.add(name as string);
       if (!check.nonEmptyString(`${cpath}.expression`, expression)) return;
       try {
-        celEnvironment().parse(expression);
+        assertCelResult(celEnvironment(), expression, ['bool']);
       } catch (err) {
         fail(`${cpath}.expression`, `${show(expression)} is not valid CEL: ${String((err as Error).message).split('\n')[0]}`);
         return;

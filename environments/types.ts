@@ -118,7 +118,7 @@ export const MANAGED_KYVERNO = object({
   values: withDefault(
     anyObject,
     {},
-    "Extra upstream Kyverno chart values, merged last; Krate's webhook exclusions and exception settings (config.webhooks, config.resourceFilters, config.excludeKyvernoNamespace, features.policyExceptions) cannot be set here.",
+    "Extra upstream Kyverno chart values, merged last; Krate's webhook exclusions and exception settings (config.webhooks, config.resourceFilters and its resourceFiltersExclude / resourceFiltersExcludeNamespaces / resourceFiltersIncludeNamespaces, config.excludeKyvernoNamespace, features.policyExceptions) cannot be set here.",
   ),
 });
 export type ManagedKyvernoConfig = InputOf<typeof MANAGED_KYVERNO.fields>;

@@ -6,6 +6,7 @@ import { APP_OF_APPS, KrateEnvironment, rootName } from '../constructs/krate-env
 import { krateKyvernoRelease } from '../constructs/krate-kyverno';
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/resolve';
 import { CATALOG } from './catalog';
+import { checkRenderedCel } from './cel-check';
 import { ConfigError } from '../lib/errors';
 import { manifestFileName, toYaml, type Manifest } from '../lib/manifests';
 import { REPO_ROOT } from '../lib/paths';
@@ -58,7 +59,9 @@ function construct(envs: readonly ResolvedEnvironment[], helmRenders?: HelmRende
       out.set(path, { path, env: chart.env.name, app: chart.app, manifest });
     }
   }
-  return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const rendered = [...out.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  checkRenderedCel(rendered);
+  return rendered;
 }
 
 /**

@@ -3,9 +3,8 @@
 // a missing field, a type it does not know, mixed-type comparisons, overflow, a value that is not
 // plain data. The caller then evaluates the same expression with cel-js, which stays the reference
 // for every result and every error message. So the fast path can only ever be faster, never
-// different: test/lib/cel-fast.test.ts checks both agree on every template and fixture.
-import { isQuantity, setsContains, setsEquivalent, setsIntersects } from './kubernetes';
-import type { CelContext } from './index';
+// different: test/analysis/cel/fast.test.ts checks both agree on every template and fixture.
+import { isQuantity, setsContains, setsEquivalent, setsIntersects, type CelContext } from '../../lib/cel';
 
 /** Thrown by compiled closures to hand the whole expression back to cel-js. */
 const BAIL: unique symbol = Symbol('bail');

@@ -1,10 +1,8 @@
-import { Environment } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { celEvaluationEnvironment, type CelContext } from '../../lib/cel';
 import { compileFast } from './fast';
-import { registerKubernetesExtensions } from './kubernetes';
 
-/** The variables Kubernetes binds for admission CEL (ValidatingPolicy, ValidatingAdmissionPolicy). */
-export const CEL_VARIABLES = ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables'] as const;
-export type CelContext = Partial<Record<(typeof CEL_VARIABLES)[number], unknown>>;
+export type { CelContext } from '../../lib/cel';
 
 /** A compiled expression: evaluate it against a context any number of times. */
 export type CelProgram = (context: CelContext) => unknown;
@@ -17,20 +15,19 @@ export class CelCompileError extends Error {
   }
 }
 
-/**
- * Kubernetes-flavoured CEL on `@marcbachmann/cel-js`: optional types on (`object.?x.orValue(y)`),
- * mixed literals allowed, the Kubernetes extension functions our policies use registered, and
- * every expression compiled once (programs are cached by source text).
- */
 export interface CelEngineOptions {
   /**
-   * Evaluate through the compiled fast path (lib/cel/fast.ts), which hands anything unusual back
+   * Evaluate through the compiled fast path (analysis/cel/fast.ts), which hands anything unusual back
    * to cel-js. Off: cel-js evaluates everything (the reference the tests compare against).
    * @default true
    */
   readonly fastPath?: boolean;
 }
 
+/**
+ * Kyverno's CEL (lib/cel.ts: its options and the Kubernetes extension functions) on
+ * `@marcbachmann/cel-js`, every expression compiled once (programs are cached by source text).
+ */
 export class CelEngine {
   private readonly env: Environment;
   private readonly programs = new Map<string, CelProgram>();
@@ -38,9 +35,7 @@ export class CelEngine {
 
   constructor(options: CelEngineOptions = {}) {
     this.fastPath = options.fastPath ?? true;
-    this.env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
-    for (const name of CEL_VARIABLES) this.env.registerVariable(name, 'dyn');
-    registerKubernetesExtensions(this.env);
+    this.env = celEvaluationEnvironment();
   }
 
   /** Compiles (or returns the cached program for) one expression; throws CelCompileError. */
@@ -96,4 +91,4 @@ function convertObject(value: object): unknown {
   return out;
 }
 
-export { isQuantity, setsContains, setsIntersects, setsEquivalent } from './kubernetes';
+export { isQuantity, setsContains, setsIntersects, setsEquivalent } from '../../lib/cel';

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helm } from '../../lib/helm';
@@ -170,15 +170,14 @@ describe('the managed Kyverno Application', () => {
   it('excludes the given namespaces plus kube-system, Kyverno and the policy namespace from webhooks and resource filters', () => {
     const expected = ['argocd', 'krate-system', 'kube-system', 'kyverno', 'team-platform'];
     expect(upstream.config.webhooks.namespaceSelector).toEqual({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: expected }] });
-    for (const ns of expected) expect(upstream.config.resourceFilters).toContain(`[*/*,${ns},*]`);
-    expect(upstream.config.resourceFilters).toContain('[Event,*,*]');
+    expect(upstream.config.resourceFiltersIncludeNamespaces).toEqual(expected);
   });
 
-  it('filters out no pod controller, so admission evaluates what scan and autogen evaluate (ReplicaSets included)', () => {
-    const controllers = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
-    // A kind or all its subresources (Pod/binding, the scheduler's subresource, may stay filtered).
-    const filtered = (upstream.config.resourceFilters as string[]).filter((f) => controllers.some((k) => f.startsWith(`[${k},`) || f.startsWith(`[${k}/*,`)));
-    expect(filtered).toEqual([]);
+  it('keeps upstream\'s default resource filters: it adds and removes entries instead of replacing the list', () => {
+    expect(upstream.config).not.toHaveProperty('resourceFilters');
+    expect(upstream.config).not.toHaveProperty('resourceFiltersExcludeNamespaces');
+    // Only upstream's ReplicaSet filters are dropped, in every spelling a 3.x chart used.
+    expect(upstream.config.resourceFiltersExclude).toEqual(['[ReplicaSet,*,*]', '[ReplicaSet/*,*,*]', '[ReplicaSet/?*,*,*]']);
   });
 
   it('adds a pinned Policy Reporter Application after Kyverno when asked', () => {
@@ -226,6 +225,15 @@ describe('krate-kyverno install-time checks', () => {
     expect(failure(kyverno({ mode: 'disabled', policyReporter: { enabled: true } }))).toContain("policyReporter.enabled is true but externalDependencies.kyverno.mode is 'disabled'");
   });
 
+  it('fails when the pinned upstream chart predates resourceFiltersExclude and resourceFiltersIncludeNamespaces', () => {
+    expect(failure(kyverno({ mode: 'managed', managed: { targetRevision: '3.1.4' } }))).toContain(
+      "externalDependencies.kyverno.managed.targetRevision is 3.1.4: Krate needs kyverno chart 3.2.0 or later (config.resourceFiltersExclude and config.resourceFiltersIncludeNamespaces keep upstream's resource filters without ReplicaSets). Pin 3.2.0 or later.",
+    );
+    expect(render(kyverno({ mode: 'managed', managed: { targetRevision: '3.2.0' } })).length).toBeGreaterThan(0);
+    // With installMethod none the user installs Kyverno; the pin is not used.
+    expect(render(kyverno({ mode: 'managed', managed: { installMethod: 'none', targetRevision: '3.1.4' } })).length).toBeGreaterThan(0);
+  });
+
   it('fails when createSelfSignedCert is set for the upstream chart', () => {
     expect(failure(kyverno({ mode: 'managed', managed: { values: { createSelfSignedCert: true } } }))).toContain(
       'externalDependencies.kyverno.managed.values.createSelfSignedCert is set: it renders private keys into manifests',
@@ -237,12 +245,23 @@ describe('managed.values cannot override what Krate computes', () => {
   it.each([
     ['config', 'webhooks', { namespaceSelector: { matchExpressions: [] } }, 'excludedNamespaces'],
     ['config', 'resourceFilters', ['[Event,*,*]'], 'excludedNamespaces'],
+    ['config', 'resourceFiltersExclude', [], 'excludedNamespaces'],
+    ['config', 'resourceFiltersExcludeNamespaces', ['kube-system'], 'excludedNamespaces'],
+    ['config', 'resourceFiltersIncludeNamespaces', ['team-a'], 'excludedNamespaces'],
     ['config', 'excludeKyvernoNamespace', false, 'excludedNamespaces'],
     ['features', 'policyExceptions', { enabled: true, namespace: 'default' }, 'policyNamespace'],
   ])('fails when managed.values sets %s.%s', (section, key, value, instead) => {
     expect(failure(kyverno({ mode: 'managed', managed: { values: { [section]: { [key]: value } } } }))).toContain(
       `externalDependencies.kyverno.managed.values.${section}.${key} is set: Krate computes it from externalDependencies.kyverno.excludedNamespaces and externalDependencies.kyverno.policyNamespace, and managed.values would win over them (a protected namespace could be dropped). Remove it; set externalDependencies.kyverno.${instead} instead.`,
     );
+  });
+
+  it('fails when managed.values adds a ReplicaSet resource filter', () => {
+    expect(failure(kyverno({ mode: 'managed', managed: { values: { config: { resourceFiltersInclude: ['[MyCRD,*,*]', '[ReplicaSet,*,*]'] } } } }))).toContain(
+      "externalDependencies.kyverno.managed.values.config.resourceFiltersInclude filters '[ReplicaSet,*,*]': Krate's Pod policies autogenerate rules for ReplicaSets, so admission would skip what scan reports. Remove it.",
+    );
+    const app = find(render(kyverno({ mode: 'managed', managed: { values: { config: { resourceFiltersInclude: ['[MyCRD,*,*]'] } } } })), 'Application', 'kyverno') as any;
+    expect(app.spec.source.helm.valuesObject.config.resourceFiltersInclude).toEqual(['[MyCRD,*,*]']);
   });
 
   it('fails when managed.values replaces the config block with a non-object', () => {
@@ -338,12 +357,15 @@ describe('installMethod helm-dependency (offline, with a local stand-in for the 
 
   it('fails when the subchart values would filter out ReplicaSets (upstream default)', () => {
     vendor('3.9.0');
-    expect(failure({ ...helmDep, kyverno: { config: { resourceFilters: ['[Event,*,*]', '[ReplicaSet,*,*]'] } } }, chart)).toContain(
-      "kyverno.config.resourceFilters filters '[ReplicaSet,*,*]': Krate's Pod policies autogenerate rules for ReplicaSets, so admission would skip what scan reports. Remove it (the chart's default list has none).",
+    // Without the chart's resourceFiltersExclude, upstream's own default list filters ReplicaSets.
+    expect(failure({ ...helmDep, kyverno: { config: { resourceFilters: ['[Event,*,*]', '[ReplicaSet,*,*]'], resourceFiltersExclude: null } } }, chart)).toContain(
+      "kyverno.config.resourceFilters filters '[ReplicaSet,*,*]': Krate's Pod policies autogenerate rules for ReplicaSets, so admission would skip what scan reports. Add it to kyverno.config.resourceFiltersExclude (the chart's default values do) or remove it from kyverno.config.resourceFiltersInclude.",
     );
-    const got = JSON.parse((find(render(helmDep, chart), 'ConfigMap', 'kyverno-received-values') as any).data['values.json']);
-    expect(got.config.resourceFilters.filter((f: string) => f.startsWith('[ReplicaSet'))).toEqual([]);
-    expect(got.config.resourceFilters).toContain('[*/*,kube-system,*]');
+    expect(failure({ ...helmDep, kyverno: { config: { resourceFiltersInclude: ['[ReplicaSet/?*,*,*]'] } } }, chart)).toContain("kyverno.config.resourceFilters filters '[ReplicaSet/?*,*,*]'");
+    // The chart's defaults drop upstream's ReplicaSet filters and add the excluded namespaces.
+    const got = JSON.parse((find(render({ ...helmDep, kyverno: { config: { resourceFilters: ['[Event,*,*]', '[ReplicaSet,*,*]', '[ReplicaSet/?*,*,*]'] } } }, chart), 'ConfigMap', 'kyverno-received-values') as any).data['values.json']);
+    expect(got.config.resourceFiltersExclude).toEqual(['[ReplicaSet,*,*]', '[ReplicaSet/*,*,*]', '[ReplicaSet/?*,*,*]']);
+    expect(got.config.resourceFiltersIncludeNamespaces).toContain('kube-system');
   });
 
   it('installs with the documented plain-helm commands: no Krate custom resource in the release that creates its CRDs', () => {
@@ -370,5 +392,58 @@ describe('installMethod helm-dependency (offline, with a local stand-in for the 
   it('fails when a vendored subchart would install Kyverno in another mode', () => {
     vendor('3.9.0');
     expect(failure(kyverno({ mode: 'byo' }), chart)).toContain("charts/kyverno is vendored into this chart but externalDependencies.kyverno.mode is 'byo'");
+  });
+});
+
+/** ../shared/upstream (development checkouts only): the real kyverno chart the managed install pins. */
+const UPSTREAM_KYVERNO = join(REPO_ROOT, '..', 'shared', 'upstream', 'charts', 'kyverno-3.9.0');
+const withUpstream = existsSync(UPSTREAM_KYVERNO);
+const describeWithUpstream = withUpstream ? describe : describe.skip;
+
+describeWithUpstream(`the resource filters the real kyverno 3.9.0 chart renders from Krate's values${withUpstream ? '' : ` (skipped: ${UPSTREAM_KYVERNO} is absent)`}`, () => {
+  const excluded = ['argocd', 'krate-system', 'kube-node-lease', 'kube-public', 'kube-system', 'kyverno', 'team-platform'];
+  const isReplicaSet = (f: string) => f.startsWith('[ReplicaSet,') || f.startsWith('[ReplicaSet/');
+  /** The entries of the kyverno ConfigMap's resourceFilters in a render (upstream folds them into one line). */
+  const filtersOf = (ms: Manifest[]): string[] => {
+    const cm = ms.find((m) => m.kind === 'ConfigMap' && typeof (m as any).data?.resourceFilters === 'string') as any;
+    expect(cm).toBeDefined();
+    return cm.data.resourceFilters.match(/\[[^\]]*\]/g) as string[];
+  };
+  const upstreamRender = (release: string, namespace: string, values: Values): Manifest[] => {
+    const r = helm(['template', release, UPSTREAM_KYVERNO, '--namespace', namespace, '--show-only', 'templates/config/configmap.yaml'], values);
+    if (r.status !== 0) throw new Error(r.stderr);
+    return parseManifests(r.stdout, 'helm template kyverno').map((i) => i.manifest);
+  };
+
+  it('keeps every upstream default but the ReplicaSet filters, and adds the excluded namespaces (installMethod argocd)', () => {
+    const defaults = filtersOf(upstreamRender('kyverno', 'kyverno', {}));
+    expect(defaults).toEqual(expect.arrayContaining(['[Event,*,*]', '[Node,*,*]', '[APIService,*,*]', '[TokenReview,*,*]', '[SubjectAccessReview,*,*]', '[ReplicaSet,*,*]']));
+    expect(defaults.length).toBeGreaterThan(80);
+    const app = find(render(kyverno({ mode: 'managed', excludedNamespaces: ['argocd', 'team-platform'] })), 'Application', 'kyverno') as any;
+    const got = filtersOf(upstreamRender('kyverno', 'kyverno', app.spec.source.helm.valuesObject));
+    expect(got).toEqual(expect.arrayContaining(defaults.filter((f) => !isReplicaSet(f))));
+    expect(got.filter(isReplicaSet)).toEqual([]);
+    expect(got).toEqual(expect.arrayContaining(excluded.map((ns) => `[*/*,${ns},*]`)));
+  });
+
+  it('keeps every upstream default but the ReplicaSet filters, and adds the excluded namespaces (installMethod helm-dependency)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'krate-kyverno-upstream-'));
+    try {
+      const chart = join(dir, 'krate-kyverno');
+      cpSync(CHART, chart, { recursive: true });
+      cpSync(UPSTREAM_KYVERNO, join(chart, 'charts', 'kyverno'), { recursive: true });
+      // The subchart renders under the parent's release, so its defaults name krate-kyverno's objects.
+      const defaults = filtersOf(upstreamRender('krate-kyverno', 'krate-system', {}));
+      const got = filtersOf(render(kyverno({ mode: 'managed', managed: { installMethod: 'helm-dependency' } }), chart));
+      expect(got).toEqual(expect.arrayContaining(defaults.filter((f) => !isReplicaSet(f))));
+      expect(got.filter(isReplicaSet)).toEqual([]);
+      expect(got).toEqual(expect.arrayContaining(excluded.filter((ns) => ns !== 'team-platform').map((ns) => `[*/*,${ns},*]`)));
+      // Helm hands the parent the subchart's defaults: without the exclusions they filter ReplicaSets.
+      expect(failure({ ...kyverno({ mode: 'managed', managed: { installMethod: 'helm-dependency' } }), kyverno: { config: { resourceFiltersExclude: null } } }, chart)).toContain(
+        "kyverno.config.resourceFilters filters '[ReplicaSet,*,*]'",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

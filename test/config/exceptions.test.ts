@@ -94,6 +94,13 @@ describe('exception requests', () => {
     expect(problemsFor({ conditions: [{ name: 'bad', expression: "object.kind ==" }] })).toContain("exceptions.node-exporter.conditions[0].expression: 'object.kind ==' is not valid CEL");
   });
 
+  it('fails when a condition does not return a bool (Kyverno refuses the PolicyException)', () => {
+    expect(problemsFor({ conditions: [{ name: 'bad', expression: 'object.metadata.name' }] })).toContain(
+      "exceptions.node-exporter.conditions[0].expression: 'object.metadata.name' is not valid CEL: returns dyn, must return bool (edit environments/exceptions.ts)",
+    );
+    expect(problemsFor({ conditions: [{ name: 'bad', expression: 'params.x == 1' }] })).toContain("'params.x == 1' is not valid CEL: Unknown variable: params");
+  });
+
   it('fails when a condition reuses a generated condition name', () => {
     expect(problemsFor({ conditions: [{ name: 'krate-namespaces', expression: 'true' }] })).toContain(
       "exceptions.node-exporter.conditions[0].name: 'krate-namespaces' is already used in this exception; pick another name",

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { krateKyvernoValues, managedChartRepos } from '../../constructs/krate-kyverno';
-import { ENVIRONMENTS, resolveFixture } from '../support/fixtures';
+import { krateKyvernoRelease, krateKyvernoValues, managedChartRepos } from '../../constructs/krate-kyverno';
+import { ENVIRONMENTS, resolveFixture, type EnvironmentConfig } from '../support/fixtures';
 import { resolveEnvironments } from '../support/fixtures';
 import { errorFor } from '../support/config-errors';
 import { excludedNamespaces } from '../../config/exclusions';
-import { CHARTS_DIR } from '../../lib/paths';
+import { CHARTS_DIR, REPO_ROOT } from '../../lib/paths';
+import { helm } from '../../lib/helm';
+import { parseManifests } from '../../lib/manifests';
 import { renderEnvironments } from '../../synth/synth';
 import { parse } from 'yaml';
 
@@ -90,6 +92,9 @@ describe('Kyverno settings in environments', () => {
   it.each([
     ['config', 'webhooks', { namespaceSelector: {} }, 'exclusions.platformNamespaces'],
     ['config', 'resourceFilters', ['[Event,*,*]'], 'exclusions.platformNamespaces'],
+    ['config', 'resourceFiltersExclude', [], 'exclusions.platformNamespaces'],
+    ['config', 'resourceFiltersExcludeNamespaces', ['kube-system'], 'exclusions.platformNamespaces'],
+    ['config', 'resourceFiltersIncludeNamespaces', ['team-a'], 'exclusions.platformNamespaces'],
     ['config', 'excludeKyvernoNamespace', false, 'exclusions.platformNamespaces'],
     ['features', 'policyExceptions', { enabled: true, namespace: 'default' }, 'kyverno.policyNamespace'],
   ])('fails when managed values override %s.%s (it could drop a protected namespace or move exceptions)', (section, key, value, instead) => {
@@ -128,5 +133,43 @@ describe('Kyverno settings in environments', () => {
   it('fails synth with the chart\'s message when an enforce-mode default pack has no Kyverno', () => {
     const bad = { ...prod, kyverno: { mode: 'disabled' as const, policyReporter: { enabled: false }, defaultPolicyPack: { mode: 'enforce' as const } }, rbac: { ...prod.rbac, managedPolicyBindings: false } };
     expect(() => renderEnvironments(resolveFixture({ environments: [bad] }))).toThrow("defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true");
+  });
+});
+
+/** ../shared/upstream (development checkouts only): the real kyverno chart the managed install pins. */
+const UPSTREAM_KYVERNO = join(REPO_ROOT, '..', 'shared', 'upstream', 'charts', 'kyverno-3.9.0');
+const withUpstream = existsSync(UPSTREAM_KYVERNO);
+
+(withUpstream ? describe : describe.skip)(`an environment's managed Kyverno, rendered by the real kyverno 3.9.0 chart${withUpstream ? '' : ` (skipped: ${UPSTREAM_KYVERNO} is absent)`}`, () => {
+  const fixture: EnvironmentConfig = {
+    name: 'staging',
+    org: 'acme',
+    argocd: { repoURL: 'https://example.com/acme/policy.git' },
+    clusters: [{ name: 'one' }],
+    kyverno: { mode: 'managed' },
+    exclusions: { platformNamespaces: ['cert-manager'] },
+  };
+  const filtersOf = (values: unknown): string[] => {
+    const r = helm(['template', 'kyverno', UPSTREAM_KYVERNO, '--namespace', 'kyverno', '--show-only', 'templates/config/configmap.yaml'], values);
+    if (r.status !== 0) throw new Error(r.stderr);
+    const cm = parseManifests(r.stdout, 'helm template kyverno')[0].manifest as unknown as { data: { resourceFilters: string } };
+    return cm.data.resourceFilters.match(/\[[^\]]*\]/g) ?? [];
+  };
+  const isReplicaSet = (f: string) => f.startsWith('[ReplicaSet,') || f.startsWith('[ReplicaSet/');
+
+  it('keeps upstream\'s default resource filters except ReplicaSets and adds every excluded namespace', () => {
+    const env = resolveEnvironments([fixture])[0];
+    const release = krateKyvernoRelease(env);
+    const r = helm(['template', release.releaseName, release.chart, '--namespace', release.namespace], release.values);
+    expect(r.stderr).toBe('');
+    const app = parseManifests(r.stdout, 'helm template krate-kyverno')
+      .map((i) => i.manifest)
+      .find((m) => m.kind === 'Application' && m.metadata.name === 'kyverno') as unknown as { spec: { source: { helm: { valuesObject: unknown } } } };
+    const defaults = filtersOf({});
+    const got = filtersOf(app.spec.source.helm.valuesObject);
+    expect(got).toEqual(expect.arrayContaining(defaults.filter((f) => !isReplicaSet(f))));
+    expect(got.filter(isReplicaSet)).toEqual([]);
+    expect(got).toEqual(expect.arrayContaining(excludedNamespaces(env).map((ns) => `[*/*,${ns},*]`)));
+    expect(excludedNamespaces(env)).toContain('cert-manager');
   });
 });

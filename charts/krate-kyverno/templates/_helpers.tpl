@@ -32,6 +32,11 @@ Namespaces Kyverno must never act on, sorted: the configured list plus the ones 
 {{- toJson (sortAlpha (uniq $ns)) -}}
 {{- end -}}
 
+{{/* Upstream's ReplicaSet resource filters, every spelling a 3.x chart used (see upstreamValues). */}}
+{{- define "krate-kyverno.replicaSetFilters" -}}
+{{- toJson (list "[ReplicaSet,*,*]" "[ReplicaSet/*,*,*]" "[ReplicaSet/?*,*,*]") -}}
+{{- end -}}
+
 {{/*
 Upstream Kyverno chart values for managed mode: HA replicas, GitOps-safe config, exclusions and
 exceptions in one namespace; managed.values is merged last and wins.
@@ -40,11 +45,14 @@ exceptions in one namespace; managed.values is merged last and wins.
 {{- $k := .Values.externalDependencies.kyverno -}}
 {{- $m := $k.managed -}}
 {{- $excluded := include "krate-kyverno.excludedNamespaces" . | fromJsonArray -}}
-{{- /* The upstream defaults that are not namespaces: kinds Kyverno never needs to see. Upstream's
-[ReplicaSet,*,*] and [ReplicaSet/*,*,*] are left out: Krate's Pod policies autogenerate rules for
-ReplicaSets (scan evaluates them), so admission must see them too. */ -}}
-{{- $filters := list "[Event,*,*]" "[Node,*,*]" "[Node/*,*,*]" "[APIService,*,*]" "[APIService/*,*,*]" "[TokenReview,*,*]" "[SubjectAccessReview,*,*]" "[SelfSubjectAccessReview,*,*]" "[Binding,*,*]" "[Pod/binding,*,*]" "[EphemeralReport,*,*]" "[ClusterEphemeralReport,*,*]" -}}
-{{- range $excluded }}{{ $filters = append $filters (printf "[*/*,%s,*]" .) }}{{ end -}}
+{{- /* Upstream's default config.resourceFilters (Events, Nodes, APIServices, TokenReviews,
+SubjectAccessReviews, Kyverno's own objects, ...) stay: the chart adds to them and drops from them
+with resourceFiltersIncludeNamespaces / resourceFiltersExclude (kyverno chart >= 3.2.0) instead of
+restating the list, so the defaults follow the pinned chart. Dropped: upstream's ReplicaSet filters
+(3.9.0 spells the subresource one [ReplicaSet/?*,*,*], older charts [ReplicaSet/*,*,*]), because
+Krate's Pod policies autogenerate rules for ReplicaSets and `krate-policy scan` evaluates them, so
+admission must see ReplicaSets too. Added: one all-kinds filter per excluded namespace (a namespace
+upstream already filters is then listed twice, which Kyverno reads as one filter). */ -}}
 {{- $base := dict
   "crds" (dict "install" true)
   "admissionController" (dict "replicas" $m.replicas.admissionController)
@@ -54,7 +62,8 @@ ReplicaSets (scan evaluates them), so admission must see them too. */ -}}
   "config" (dict
     "preserve" false
     "excludeKyvernoNamespace" true
-    "resourceFilters" $filters
+    "resourceFiltersExclude" (include "krate-kyverno.replicaSetFilters" . | fromJsonArray)
+    "resourceFiltersIncludeNamespaces" $excluded
     "webhooks" (dict "namespaceSelector" (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "NotIn" "values" $excluded)))))
   "features" (dict "policyExceptions" (dict "enabled" true "namespace" $k.policyNamespace))
 -}}
