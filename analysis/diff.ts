@@ -21,7 +21,9 @@ function run(cmd: string, args: readonly string[], cwd: string, input?: Buffer):
 export function materializeRef(repo: string, ref: string, dir: string): void {
   const verify = run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], repo);
   if (verify.status !== 0) {
-    throw new ConfigError([`--base: '${ref}' is not a commit in ${repo} (fix: pass a branch, tag or sha that exists, e.g. fetch it first with \`git fetch origin main\`)`]);
+    throw new ConfigError([
+      `--base: '${ref}' is not a commit in ${repo} (fix: pass a branch, tag or sha that exists, e.g. fetch it first with \`git fetch origin main\`)`,
+    ]);
   }
   const archive = run('git', ['archive', '--format=tar', verify.stdout.toString().trim()], repo);
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed:\n${archive.stderr}`);
@@ -88,7 +90,10 @@ export function renderBaseAndWorkingTree(repo: string, base: string): { base: Ma
   try {
     materializeRef(repo, base, join(tmp, 'base'));
     materializeWorkingTree(repo, join(tmp, 'head'));
-    return { base: renderCheckout(repo, join(tmp, 'base'), `--base ${base}`), head: renderCheckout(repo, join(tmp, 'head'), 'working tree') };
+    return {
+      base: renderCheckout(repo, join(tmp, 'base'), `--base ${base}`),
+      head: renderCheckout(repo, join(tmp, 'head'), 'working tree'),
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -143,7 +148,9 @@ const isScalarArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) =
 /** Leaf paths of an object; arrays of scalars are one leaf (`[Audit]`), arrays of objects are indexed. */
 function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {
   if (value !== null && typeof value === 'object' && !isScalarArray(value)) {
-    const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [prefix ? `.${k}` : k, v] as const);
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [`[${i}]`, v] as const)
+      : Object.entries(value).map(([k, v]) => [prefix ? `.${k}` : k, v] as const);
     if (entries.length === 0) out.set(prefix, value);
     for (const [k, v] of entries) flatten(v, `${prefix}${k}`, out);
   } else {
@@ -171,7 +178,13 @@ export function policyMode(m: Manifest | undefined): string | undefined {
   const spec = (m.spec ?? {}) as Record<string, unknown>;
   if (Array.isArray(spec.validationActions)) {
     const actions = spec.validationActions as string[];
-    return actions.includes('Deny') ? 'Enforce' : actions.includes('Audit') ? 'Audit' : actions.includes('Warn') ? 'Warn' : actions.join('+');
+    return actions.includes('Deny')
+      ? 'Enforce'
+      : actions.includes('Audit')
+        ? 'Audit'
+        : actions.includes('Warn')
+          ? 'Warn'
+          : actions.join('+');
   }
   if (m.apiVersion.startsWith('kyverno.io/') && typeof spec.validationFailureAction === 'string') {
     return /^enforce$/i.test(spec.validationFailureAction) ? 'Enforce' : 'Audit';
@@ -230,12 +243,15 @@ export function diffTrees(base: ReadonlyMap<string, string>, head: ReadonlyMap<s
     }
     if (RBAC_KINDS.includes(at.manifest.kind)) {
       const detail = fields.filter((f) => /(^|[+-] )(rules|subjects|roleRef|aggregationRule)/.test(f));
-      rbac.push(`${at.env}: ${sign} ${id}${detail.length > 0 ? ` (${detail.slice(0, 3).join('; ')}${detail.length > 3 ? '; …' : ''})` : ''}`);
+      rbac.push(
+        `${at.env}: ${sign} ${id}${detail.length > 0 ? ` (${detail.slice(0, 3).join('; ')}${detail.length > 3 ? '; …' : ''})` : ''}`,
+      );
     }
     const ca = chartSources(before?.manifest);
     const cb = chartSources(after?.manifest);
     for (const chart of new Set([...ca.keys(), ...cb.keys()])) {
-      if (ca.get(chart) !== cb.get(chart)) chartVersions.add(`${at.env}: ${chart} chart ${ca.get(chart) ?? 'absent'} → ${cb.get(chart) ?? 'absent'} (${id})`);
+      if (ca.get(chart) !== cb.get(chart))
+        chartVersions.add(`${at.env}: ${chart} chart ${ca.get(chart) ?? 'absent'} → ${cb.get(chart) ?? 'absent'} (${id})`);
     }
   }
   return { changes, modeChanges: [...modeChanges], exceptions, rbac, chartVersions: [...chartVersions] };
@@ -293,7 +309,13 @@ export interface DiffJson {
   readonly summary: Tally;
   /** The call-outs the text and Markdown reports put first. */
   readonly reviewFirst: Pick<DiffReport, 'modeChanges' | 'exceptions' | 'rbac' | 'chartVersions'>;
-  readonly apps: ReadonlyArray<Tally & { readonly env: string; readonly app: string; readonly resources: ReadonlyArray<Pick<ResourceChange, 'id' | 'change' | 'fields'>> }>;
+  readonly apps: ReadonlyArray<
+    Tally & {
+      readonly env: string;
+      readonly app: string;
+      readonly resources: ReadonlyArray<Pick<ResourceChange, 'id' | 'change' | 'fields'>>;
+    }
+  >;
 }
 
 /**
@@ -337,7 +359,16 @@ export function formatReport(report: DiffReport, format: DiffFormat, baseLabel: 
     }
     lines.push('');
     for (const [g, cs] of byApp) {
-      lines.push(`<details><summary>${g}: ${counts(cs)}</summary>`, '', '```diff', ...cs.flatMap(resourceLines), '```', '', '</details>', '');
+      lines.push(
+        `<details><summary>${g}: ${counts(cs)}</summary>`,
+        '',
+        '```diff',
+        ...cs.flatMap(resourceLines),
+        '```',
+        '',
+        '</details>',
+        '',
+      );
     }
     return lines.join('\n');
   }

@@ -51,8 +51,12 @@ export function summariseReports(text: string, file: string, env: ResolvedEnviro
       if (!FAILING.includes(outcome)) continue;
       failing++;
       if (examples.length < 5) {
-        const res = r.resources?.[0] ?? (manifest as unknown as { scope?: ReportResult['resources'] extends ReadonlyArray<infer T> | undefined ? T : never }).scope;
-        const where = res ? `${res.kind ?? '?'} ${res.namespace ? `${res.namespace}/` : ''}${res.name ?? '?'}` : `report ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}`;
+        const res =
+          r.resources?.[0] ??
+          (manifest as unknown as { scope?: ReportResult['resources'] extends ReadonlyArray<infer T> | undefined ? T : never }).scope;
+        const where = res
+          ? `${res.kind ?? '?'} ${res.namespace ? `${res.namespace}/` : ''}${res.name ?? '?'}`
+          : `report ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}`;
         examples.push(`${where} (${outcome}${r.rule ? `, ${r.rule}` : ''})`);
       }
     }

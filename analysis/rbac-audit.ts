@@ -6,9 +6,10 @@ export const RBAC_RULES = {
   'no-wildcard': "no '*' in verbs, resources, apiGroups or nonResourceURLs: grant what is needed by name",
   'no-secrets': 'no access to Secrets: Krate never needs them through these roles',
   'no-escalation': 'no escalate, bind or impersonate: they let a subject grant itself more than it has',
-  'policyexception-write': 'PolicyException write is bound only to the exception-controller ServiceAccount, with a RoleBinding in the exception namespace',
+  'policyexception-write':
+    'PolicyException write is bound only to the exception-controller ServiceAccount, with a RoleBinding in the exception namespace',
   'kyverno-side-effect-policy-write':
-    "no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy",
+    'no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy',
 } as const;
 export type RbacRuleId = keyof typeof RBAC_RULES;
 
@@ -57,7 +58,14 @@ const POLICY_EXCEPTION_GROUPS = ['kyverno.io', 'policies.kyverno.io', '*'];
  * write on them is the same power; validating kinds only admit or deny.
  */
 const SIDE_EFFECT_POLICIES: Readonly<Record<string, readonly string[]>> = {
-  'policies.kyverno.io': ['mutatingpolicies', 'namespacedmutatingpolicies', 'generatingpolicies', 'namespacedgeneratingpolicies', 'deletingpolicies', 'namespaceddeletingpolicies'],
+  'policies.kyverno.io': [
+    'mutatingpolicies',
+    'namespacedmutatingpolicies',
+    'generatingpolicies',
+    'namespacedgeneratingpolicies',
+    'deletingpolicies',
+    'namespaceddeletingpolicies',
+  ],
   'kyverno.io': ['clusterpolicies', 'policies', 'cleanuppolicies', 'clustercleanuppolicies'],
 };
 
@@ -74,7 +82,8 @@ function rulesOf(item: SourcedManifest): PolicyRule[] {
     if (r === null || typeof r !== 'object') throw new ConfigError([`${where}: rules[${i}]: must be an object`]);
     const list = (key: string): string[] => {
       const v = (r as Record<string, unknown>)[key] ?? [];
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ConfigError([`${where}: rules[${i}].${key}: must be a list of strings`]);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+        throw new ConfigError([`${where}: rules[${i}].${key}: must be a list of strings`]);
       return v as string[];
     };
     return { apiGroups: list('apiGroups'), resources: list('resources'), verbs: list('verbs'), nonResourceURLs: list('nonResourceURLs') };
@@ -90,7 +99,9 @@ const grantsPolicyExceptionWrite = (r: PolicyRule): boolean =>
 function sideEffectPolicyWrites(r: PolicyRule): string[] {
   if (!r.verbs.some((v) => WRITE_VERBS.includes(v))) return [];
   const groups = r.apiGroups.includes('*') ? Object.keys(SIDE_EFFECT_POLICIES) : r.apiGroups.filter((g) => g in SIDE_EFFECT_POLICIES);
-  return groups.flatMap((g) => SIDE_EFFECT_POLICIES[g].filter((res) => r.resources.includes(res) || r.resources.includes('*')).map((res) => `${g}/${res}`));
+  return groups.flatMap((g) =>
+    SIDE_EFFECT_POLICIES[g].filter((res) => r.resources.includes(res) || r.resources.includes('*')).map((res) => `${g}/${res}`),
+  );
 }
 
 /**
@@ -103,7 +114,8 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
   const rbac = items.filter((i) => isRbac(i.manifest));
   /** Roles that grant PolicyException write, keyed by kind/namespace/name as roleRefs resolve them. */
   const writers = new Map<string, SourcedManifest>();
-  const roleKey = (kind: string, namespace: string | undefined, name: string): string => (kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace ?? ''}/${name}`);
+  const roleKey = (kind: string, namespace: string | undefined, name: string): string =>
+    kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace ?? ''}/${name}`;
 
   for (const item of rbac.filter((i) => ROLE_KINDS.includes(i.manifest.kind))) {
     const add = (field: string, rule: RbacRuleId, message: string): void =>
@@ -111,30 +123,49 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
     rulesOf(item).forEach((r, i) => {
       for (const key of ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'] as const) {
         const wild = r[key].filter((v) => v.includes('*'));
-        if (wild.length > 0) add(`rules[${i}].${key}`, 'no-wildcard', `'${wild.join("', '")}' grants everything that matches; list the ${key} needed instead`);
+        if (wild.length > 0)
+          add(`rules[${i}].${key}`, 'no-wildcard', `'${wild.join("', '")}' grants everything that matches; list the ${key} needed instead`);
       }
       if (r.apiGroups.some((g) => g === '' || g === '*') && r.resources.some((res) => res === 'secrets' || res.startsWith('secrets/'))) {
         add(`rules[${i}].resources`, 'no-secrets', "grants access to Secrets; remove 'secrets' from this rule");
       }
       const esc = r.verbs.filter((v) => ESCALATION_VERBS.includes(v));
-      if (esc.length > 0) add(`rules[${i}].verbs`, 'no-escalation', `'${esc.join("', '")}' lets the subject grant itself more access; remove ${esc.length > 1 ? 'them' : 'it'}`);
+      if (esc.length > 0)
+        add(
+          `rules[${i}].verbs`,
+          'no-escalation',
+          `'${esc.join("', '")}' lets the subject grant itself more access; remove ${esc.length > 1 ? 'them' : 'it'}`,
+        );
       const sideEffects = sideEffectPolicyWrites(r);
       if (sideEffects.length > 0) {
-        add(`rules[${i}]`, 'kyverno-side-effect-policy-write', `grants write on ${sideEffects.join(', ')}: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only`);
+        add(
+          `rules[${i}]`,
+          'kyverno-side-effect-policy-write',
+          `grants write on ${sideEffects.join(', ')}: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only`,
+        );
       }
       if (grantsPolicyExceptionWrite(r)) {
         writers.set(roleKey(item.manifest.kind, item.manifest.metadata.namespace, item.manifest.metadata.name), item);
         const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
-        const aggregated = Object.keys(labels).filter((l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true');
+        const aggregated = Object.keys(labels).filter(
+          (l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true',
+        );
         if (aggregated.length > 0) {
-          add(`rules[${i}]`, 'policyexception-write', `grants PolicyException write and is aggregated (${aggregated.join(', ')}), so every holder of that role could write exceptions; drop the label or the write verbs`);
+          add(
+            `rules[${i}]`,
+            'policyexception-write',
+            `grants PolicyException write and is aggregated (${aggregated.join(', ')}), so every holder of that role could write exceptions; drop the label or the write verbs`,
+          );
         }
       }
     });
   }
 
   for (const item of rbac.filter((i) => BINDING_KINDS.includes(i.manifest.kind))) {
-    const m = item.manifest as Manifest & { roleRef?: { kind?: string; name?: string }; subjects?: { kind?: string; name?: string; namespace?: string }[] };
+    const m = item.manifest as Manifest & {
+      roleRef?: { kind?: string; name?: string };
+      subjects?: { kind?: string; name?: string; namespace?: string }[];
+    };
     const ref = m.roleRef;
     if (!ref?.kind || !ref.name) throw new ConfigError([`${item.file}: ${resourceId(m)}: roleRef: needs kind and name`]);
     // A RoleBinding may reference a ClusterRole: it then grants it in the binding's namespace.
@@ -143,13 +174,22 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
     const add = (field: string, message: string): void =>
       void findings.push({ file: item.file, resource: resourceId(m), field, rule: 'policyexception-write', message });
     if (m.kind === 'ClusterRoleBinding') {
-      add('roleRef', `binds ${ref.kind}/${ref.name}, which writes PolicyExceptions, cluster-wide; use a RoleBinding in the exception namespace`);
+      add(
+        'roleRef',
+        `binds ${ref.kind}/${ref.name}, which writes PolicyExceptions, cluster-wide; use a RoleBinding in the exception namespace`,
+      );
     } else if (options.exceptionNamespace !== undefined && m.metadata.namespace !== options.exceptionNamespace) {
-      add('metadata.namespace', `binds PolicyException write in namespace '${m.metadata.namespace ?? ''}'; only '${options.exceptionNamespace}' (the exception namespace) may have it`);
+      add(
+        'metadata.namespace',
+        `binds PolicyException write in namespace '${m.metadata.namespace ?? ''}'; only '${options.exceptionNamespace}' (the exception namespace) may have it`,
+      );
     }
     (m.subjects ?? []).forEach((s, i) => {
       if (s.kind !== 'ServiceAccount' || !allowed.includes(s.name ?? '')) {
-        add(`subjects[${i}]`, `${s.kind ?? '?'} '${s.name ?? ''}' gets PolicyException write via ${ref.kind}/${ref.name}; only the exception-controller ServiceAccount (${allowed.join(', ')}) may`);
+        add(
+          `subjects[${i}]`,
+          `${s.kind ?? '?'} '${s.name ?? ''}' gets PolicyException write via ${ref.kind}/${ref.name}; only the exception-controller ServiceAccount (${allowed.join(', ')}) may`,
+        );
       }
     });
   }

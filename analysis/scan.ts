@@ -12,7 +12,8 @@ export type ScanMode = 'Audit' | 'Enforce';
  * What scan reports for an ImageValidatingPolicy: signatures live in the registry and the
  * transparency log, so they are verified at admission only; scan never claims a pass.
  */
-export const ADMISSION_ONLY_MESSAGE = 'image signatures are verified at admission only (Kyverno checks them against the registry); not evaluated offline';
+export const ADMISSION_ONLY_MESSAGE =
+  'image signatures are verified at admission only (Kyverno checks them against the registry); not evaluated offline';
 
 /** One (policy, matching resource) outcome, in the JSON shape `scan --output json` prints. */
 export interface ScanResult {
@@ -39,11 +40,36 @@ export interface ScanReport {
 
 /** Kinds that are cluster-scoped (no namespace; namespaceSelector does not apply except to Namespace itself). */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass',
-  'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'APIService',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'ClusterPolicy', 'ValidatingPolicy', 'ImageValidatingPolicy',
-  'MutatingPolicy', 'GeneratingPolicy', 'DeletingPolicy', 'ClusterPolicyReport', 'ClusterCleanupPolicy', 'PriorityLevelConfiguration', 'FlowSchema',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'APIService',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'ClusterPolicy',
+  'ValidatingPolicy',
+  'ImageValidatingPolicy',
+  'MutatingPolicy',
+  'GeneratingPolicy',
+  'DeletingPolicy',
+  'ClusterPolicyReport',
+  'ClusterCleanupPolicy',
+  'PriorityLevelConfiguration',
+  'FlowSchema',
 ]);
 
 /** Resource (plural) name of a kind, as admission rules name it. */
@@ -74,7 +100,10 @@ type Family = 'direct' | 'template' | 'cronjob';
 export function autogenExpression(expression: string, family: Family): string {
   if (family === 'direct') return expression;
   const base = family === 'cronjob' ? 'spec.jobTemplate.spec.template' : 'spec.template';
-  return expression.replace(/\b(object|oldObject)\.(spec|metadata)\b(?!\.(?:name|namespace)\b)/g, (_m, root: string, field: string) => `${root}.${base}.${field}`);
+  return expression.replace(
+    /\b(object|oldObject)\.(spec|metadata)\b(?!\.(?:name|namespace)\b)/g,
+    (_m, root: string, field: string) => `${root}.${base}.${field}`,
+  );
 }
 
 /**
@@ -98,7 +127,8 @@ interface Rule {
   readonly resourceNames?: readonly string[];
 }
 
-const has = (list: readonly string[] | undefined, v: string) => !list || list.length === 0 ? false : list.includes('*') || list.includes(v);
+const has = (list: readonly string[] | undefined, v: string) =>
+  !list || list.length === 0 ? false : list.includes('*') || list.includes(v);
 
 /** A background scan evaluates existing objects as Kyverno does: as a CREATE/UPDATE of the object. */
 function ruleMatches(rule: Rule, group: string, version: string, resource: string, name: string): boolean {
@@ -130,13 +160,23 @@ interface Programs {
   /** `step`: the label an error names, built once. */
   readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
   /** `shared`: the expression does not read `variables`, so its value is a function of the object alone. */
-  readonly variables: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram; readonly shared: boolean }>;
+  readonly variables: ReadonlyArray<{
+    readonly name: string;
+    readonly step: string;
+    readonly program: CelProgram;
+    readonly shared: boolean;
+  }>;
   /**
    * Identifies the variables list (names and expressions, in order): the variables are a function
    * of the object alone, so policies with the same list share one evaluation per object.
    */
   readonly variablesKey: number;
-  readonly validations: ReadonlyArray<{ readonly step: string; readonly program: CelProgram; readonly message: string; readonly messageProgram?: CelProgram }>;
+  readonly validations: ReadonlyArray<{
+    readonly step: string;
+    readonly program: CelProgram;
+    readonly message: string;
+    readonly messageProgram?: CelProgram;
+  }>;
 }
 
 /** A pair a scan evaluates: the policy and how it applies to that resource type. */
@@ -195,7 +235,10 @@ export class PolicySet {
    * Compiles every ValidatingPolicy and PolicyException among `manifests` (other kinds are ignored).
    * Exceptions whose expiresAt is before `now` are ignored, as Kyverno does.
    */
-  constructor(manifests: readonly Manifest[], options: { readonly now?: Date; readonly engine?: CelEngine; readonly source?: string } = {}) {
+  constructor(
+    manifests: readonly Manifest[],
+    options: { readonly now?: Date; readonly engine?: CelEngine; readonly source?: string } = {},
+  ) {
     const engine = options.engine ?? new CelEngine();
     const compile = (expr: string, where: string): CelProgram => {
       try {
@@ -205,7 +248,8 @@ export class PolicySet {
       }
     };
     for (const m of manifests) {
-      if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy')) this.policies.push(this.compilePolicy(m, compile));
+      if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy'))
+        this.policies.push(this.compilePolicy(m, compile));
       if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'PolicyException') {
         const spec = (m.spec ?? {}) as Spec;
         if (spec.expiresAt && options.now && Date.parse(spec.expiresAt) < options.now.getTime()) continue;
@@ -214,7 +258,10 @@ export class PolicySet {
           id,
           step: `PolicyException ${id}`,
           policies: new Set(((spec.policyRefs ?? []) as Spec[]).map((r) => `${r.kind ?? 'ValidatingPolicy'}/${r.name}`)),
-          matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({ name: c.name, program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`) })),
+          matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({
+            name: c.name,
+            program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`),
+          })),
         });
       }
     }
@@ -256,15 +303,19 @@ export class PolicySet {
       const signature = JSON.stringify(variables);
       if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
       programs[family] = {
-        matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({ name: x.name, step: `matchCondition ${x.name}`, program: c(x.expression, `spec.matchConditions[${i}]`) })),
-        variables: ((admissionOnly ? [] : spec.variables ?? []) as Spec[]).map((x, i) => ({
+        matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({
+          name: x.name,
+          step: `matchCondition ${x.name}`,
+          program: c(x.expression, `spec.matchConditions[${i}]`),
+        })),
+        variables: ((admissionOnly ? [] : (spec.variables ?? [])) as Spec[]).map((x, i) => ({
           name: x.name,
           step: `variable ${x.name}`,
           program: c(x.expression, `spec.variables[${i}]`),
           shared: !/\bvariables\b/.test(x.expression),
         })),
         variablesKey: this.variablesKeys.get(signature)!,
-        validations: ((admissionOnly ? [] : spec.validations ?? []) as Spec[]).map((x, i) => ({
+        validations: ((admissionOnly ? [] : (spec.validations ?? [])) as Spec[]).map((x, i) => ({
           step: `validation ${i}`,
           program: c(x.expression, `spec.validations[${i}].expression`),
           message: x.message ?? `failed expression: ${x.expression}`,
@@ -300,7 +351,8 @@ export class PolicySet {
    */
   scan(items: readonly SourcedManifest[]): ScanReport {
     const namespaces = new Map<string, Manifest>();
-    for (const { manifest } of items) if (manifest.kind === 'Namespace' && manifest.apiVersion === 'v1') namespaces.set(manifest.metadata.name, manifest);
+    for (const { manifest } of items)
+      if (manifest.kind === 'Namespace' && manifest.apiVersion === 'v1') namespaces.set(manifest.metadata.name, manifest);
     const celNamespaces = new Map<string, unknown>();
     // Which policies apply to (apiVersion, kind, namespace), worked out once per scan: the namespaces'
     // labels are fixed for the scan, so every later object of that type and namespace reuses it.
@@ -344,7 +396,13 @@ export class PolicySet {
             object: toCelValue(controller ? withTemplateMetadata(manifest, controller) : manifest),
             oldObject: null,
             namespaceObject: celNamespaces.get(nsName),
-            request: { operation: 'CREATE', name, namespace, kind: { group, version, kind: manifest.kind }, resource: { group, version, resource } },
+            request: {
+              operation: 'CREATE',
+              name,
+              namespace,
+              kind: { group, version, kind: manifest.kind },
+              resource: { group, version, resource },
+            },
           };
         }
         const outcome = this.evaluate(p, programs, context, memo, withVariables);
@@ -352,7 +410,15 @@ export class PolicySet {
         summary[outcome.result]++;
         // An object with only generateName is named by that prefix (the API server picks the rest).
         resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name: name || objectName(manifest) };
-        results.push({ policy: p.name, template: p.template, pack: p.pack, mode: p.mode, resource, result: outcome.result, message: outcome.message });
+        results.push({
+          policy: p.name,
+          template: p.template,
+          pack: p.pack,
+          mode: p.mode,
+          resource,
+          result: outcome.result,
+          message: outcome.message,
+        });
       }
     }
     return { results, summary };
@@ -381,7 +447,11 @@ export class PolicySet {
     const key = `${group}/${version}/${resource}`;
     if (p.familyCache.has(key)) return p.familyCache.get(key);
     let family: Family | undefined;
-    if (p.rules.some((r) => ruleMatches(r, group, version, resource, name)) && !p.excludeRules.some((r) => ruleMatches(r, group, version, resource, name))) family = 'direct';
+    if (
+      p.rules.some((r) => ruleMatches(r, group, version, resource, name)) &&
+      !p.excludeRules.some((r) => ruleMatches(r, group, version, resource, name))
+    )
+      family = 'direct';
     else if (p.controllers.has(`${group}/${resource}`) && version === 'v1') family = POD_TEMPLATE_PATHS[`${group}/${resource}`];
     if (!p.namesMatter) p.familyCache.set(key, family);
     return family;
@@ -415,7 +485,8 @@ export class PolicySet {
       }
       for (const ex of p.exceptions) {
         step = ex.step;
-        if (ex.matchConditions.every((c) => c.program(base) === true)) return { result: 'skip', message: `exempted by PolicyException ${ex.id}` };
+        if (ex.matchConditions.every((c) => c.program(base) === true))
+          return { result: 'skip', message: `exempted by PolicyException ${ex.id}` };
       }
       if (p.admissionOnly) return { result: 'skip', message: ADMISSION_ONLY_MESSAGE };
       let context = base;
@@ -424,7 +495,13 @@ export class PolicySet {
         if (shared === undefined) {
           const variables: Record<string, unknown> = {};
           // Spelled out: an object spread here costs more than the variables themselves.
-          context = { object: base.object, oldObject: base.oldObject, namespaceObject: base.namespaceObject, request: base.request, variables };
+          context = {
+            object: base.object,
+            oldObject: base.oldObject,
+            namespaceObject: base.namespaceObject,
+            request: base.request,
+            variables,
+          };
           try {
             for (const v of programs.variables) {
               step = v.step;
@@ -505,7 +582,12 @@ export function toPolicyReports(report: ScanReport, policies: readonly Manifest[
         ...(resource.namespace ? { namespace: resource.namespace } : {}),
         labels: { 'app.kubernetes.io/managed-by': 'kyverno' },
       },
-      scope: { apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(resource.namespace ? { namespace: resource.namespace } : {}) },
+      scope: {
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        name: resource.name,
+        ...(resource.namespace ? { namespace: resource.namespace } : {}),
+      },
       results: results.map((r) => {
         const a = annotations.get(r.policy) ?? {};
         return {

@@ -38,7 +38,7 @@ function modelModule(apiVersion: string, kind: string): string | undefined {
   if (/(^|\.)kyverno\.io$/.test(group) || group === 'wgpolicyk8s.io' || group === 'openreports.io') {
     return `@kubernetes-models/kyverno/${group}/${version}/${kind}`;
   }
-  if (group === '' ) return `kubernetes-models/${version}/${kind}`;
+  if (group === '') return `kubernetes-models/${version}/${kind}`;
   if (!group.includes('.') || group.endsWith('.k8s.io')) return `kubernetes-models/${group}/${version}/${kind}`;
   return undefined;
 }
@@ -80,7 +80,12 @@ async function loadModelValidator(apiVersion: string, kind: string): Promise<Val
           (m: Record<string, { prototype?: { validate?: ValidateThis } }>) => m[kind]?.prototype?.validate,
           (e: unknown) => {
             // A missing module means no schema for that kind; anything else is a broken install.
-            if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || (e as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find module/.test(String(e))) return undefined;
+            if (
+              (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ||
+              (e as { code?: string }).code === 'MODULE_NOT_FOUND' ||
+              /Cannot find module/.test(String(e))
+            )
+              return undefined;
             throw e;
           },
         )
@@ -128,7 +133,9 @@ function validateTracked(validate: ValidateThis, data: unknown): { errors: AjvLi
   try {
     validate.call(wrap(data, ''));
   } catch (e) {
-    errors = ((e as { errors?: AjvLikeError[] }).errors ?? [{ instancePath: '', keyword: 'error', message: (e as Error).message }]) as AjvLikeError[];
+    errors = ((e as { errors?: AjvLikeError[] }).errors ?? [
+      { instancePath: '', keyword: 'error', message: (e as Error).message },
+    ]) as AjvLikeError[];
   }
   const unknown: string[] = [];
   for (const [path, entry] of seen) {
@@ -186,7 +193,12 @@ function structural(schema: Record<string, unknown>): Record<string, unknown> {
     delete out.type;
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
-  if (schema.type === 'object' && schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties === undefined) {
+  if (
+    schema.type === 'object' &&
+    schema.properties &&
+    !schema['x-kubernetes-preserve-unknown-fields'] &&
+    schema.additionalProperties === undefined
+  ) {
     out.additionalProperties = false;
   }
   return out;
@@ -196,10 +208,19 @@ function structural(schema: Record<string, unknown>): Record<string, unknown> {
  * Fields upstream added after the pinned schema package was generated, checked here and removed
  * before the package's validator runs. Keep this list short and cite the release for each entry.
  */
-const NEWER_FIELDS: Readonly<Record<string, ReadonlyArray<{ readonly parent: string; readonly field: string; readonly check: (v: unknown) => string | undefined }>>> = {
+const NEWER_FIELDS: Readonly<
+  Record<string, ReadonlyArray<{ readonly parent: string; readonly field: string; readonly check: (v: unknown) => string | undefined }>>
+> = {
   // Kyverno v1.19: PolicyException.spec.expiresAt (metav1.Time); @kubernetes-models/kyverno 2.0.0 predates it.
   'policies.kyverno.io/v1/PolicyException': [
-    { parent: 'spec', field: 'expiresAt', check: (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : 'must be an RFC 3339 date-time like 2026-12-22T00:00:00Z') },
+    {
+      parent: 'spec',
+      field: 'expiresAt',
+      check: (v) =>
+        typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v))
+          ? undefined
+          : 'must be an RFC 3339 date-time like 2026-12-22T00:00:00Z',
+    },
   ],
 };
 
@@ -247,32 +268,55 @@ export class SchemaValidator {
    */
   private registerCrd(m: Manifest): CrdProblem[] {
     if (m.apiVersion !== 'apiextensions.k8s.io/v1') {
-      return [{ field: 'apiVersion', message: `'${m.apiVersion}' is not read: only apiextensions.k8s.io/v1 CRDs are (v1beta1 was removed in Kubernetes 1.22)` }];
+      return [
+        {
+          field: 'apiVersion',
+          message: `'${m.apiVersion}' is not read: only apiextensions.k8s.io/v1 CRDs are (v1beta1 was removed in Kubernetes 1.22)`,
+        },
+      ];
     }
     const spec = (m.spec ?? {}) as { group?: unknown; names?: { kind?: unknown }; versions?: unknown };
     const problems: CrdProblem[] = [];
-    if (typeof spec.group !== 'string' || spec.group === '') problems.push({ field: 'spec.group', message: 'missing: the API group of the kind it defines' });
-    if (typeof spec.names?.kind !== 'string' || spec.names.kind === '') problems.push({ field: 'spec.names.kind', message: 'missing: the kind it defines' });
-    if (!Array.isArray(spec.versions) || spec.versions.length === 0) problems.push({ field: 'spec.versions', message: 'missing: a list of versions, each with schema.openAPIV3Schema' });
+    if (typeof spec.group !== 'string' || spec.group === '')
+      problems.push({ field: 'spec.group', message: 'missing: the API group of the kind it defines' });
+    if (typeof spec.names?.kind !== 'string' || spec.names.kind === '')
+      problems.push({ field: 'spec.names.kind', message: 'missing: the kind it defines' });
+    if (!Array.isArray(spec.versions) || spec.versions.length === 0)
+      problems.push({ field: 'spec.versions', message: 'missing: a list of versions, each with schema.openAPIV3Schema' });
     if (problems.length > 0) return problems;
     const group = spec.group as string;
     const kind = spec.names!.kind as string;
     const served: string[] = [];
     (spec.versions as Array<{ name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: unknown } }>).forEach((v, i) => {
       const field = `spec.versions[${i}]`;
-      if (typeof v?.name !== 'string' || v.name === '') return void problems.push({ field: `${field}.name`, message: 'missing: the version name' });
+      if (typeof v?.name !== 'string' || v.name === '')
+        return void problems.push({ field: `${field}.name`, message: 'missing: the version name' });
       if (v.served === false) return;
       const schema = v.schema?.openAPIV3Schema;
       if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
-        return void problems.push({ field: `${field}.schema.openAPIV3Schema`, message: 'missing: apiextensions.k8s.io/v1 needs a schema for every version' });
+        return void problems.push({
+          field: `${field}.schema.openAPIV3Schema`,
+          message: 'missing: apiextensions.k8s.io/v1 needs a schema for every version',
+        });
       }
       const properties = (schema as { properties?: unknown }).properties;
-      const withMeta = { ...schema, properties: { ...(properties && typeof properties === 'object' ? properties : {}), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } };
+      const withMeta = {
+        ...schema,
+        properties: {
+          ...(properties && typeof properties === 'object' ? properties : {}),
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          metadata: { type: 'object' },
+        },
+      };
       try {
         this.crds.set(`${group}/${v.name}/${kind}`, { validate: this.ajv.compile(structural(withMeta)) });
         served.push(v.name);
       } catch (e) {
-        problems.push({ field: `${field}.schema.openAPIV3Schema`, message: `is not a valid schema: ${(e as Error).message.split('\n')[0]}` });
+        problems.push({
+          field: `${field}.schema.openAPIV3Schema`,
+          message: `is not a valid schema: ${(e as Error).message.split('\n')[0]}`,
+        });
       }
     });
     const known = this.crdKinds.get(`${group}/${kind}`);
@@ -285,7 +329,9 @@ export class SchemaValidator {
    * of those kinds validate against them. A CRD that cannot give its schemas is a ConfigError.
    */
   addCrds(manifests: readonly Manifest[], source = 'CRDs'): void {
-    const problems = manifests.filter((m) => m.kind === 'CustomResourceDefinition').flatMap((m) => this.registerCrd(m).map((p) => `${source}: ${resourceId(m)}: ${p.field}: ${p.message}`));
+    const problems = manifests
+      .filter((m) => m.kind === 'CustomResourceDefinition')
+      .flatMap((m) => this.registerCrd(m).map((p) => `${source}: ${resourceId(m)}: ${p.field}: ${p.message}`));
     if (problems.length > 0) throw new ConfigError(problems);
   }
 
@@ -297,9 +343,13 @@ export class SchemaValidator {
   addCrdFiles(items: readonly SourcedManifest[], paths: readonly string[]): number {
     const crds = items.filter((i) => i.manifest.kind === 'CustomResourceDefinition');
     if (crds.length === 0) {
-      throw new ConfigError([`--crd ${paths.join(', ')}: no CustomResourceDefinition found (${items.length} other object(s)); name the files or folders that hold the CRDs`]);
+      throw new ConfigError([
+        `--crd ${paths.join(', ')}: no CustomResourceDefinition found (${items.length} other object(s)); name the files or folders that hold the CRDs`,
+      ]);
     }
-    const problems = crds.flatMap((i) => this.registerCrd(i.manifest).map((p) => `${i.file}: document ${i.index}: ${resourceId(i.manifest)}: ${p.field}: ${p.message}`));
+    const problems = crds.flatMap((i) =>
+      this.registerCrd(i.manifest).map((p) => `${i.file}: document ${i.index}: ${resourceId(i.manifest)}: ${p.field}: ${p.message}`),
+    );
     if (problems.length > 0) throw new ConfigError(problems);
     return crds.length;
   }
@@ -315,7 +365,8 @@ export class SchemaValidator {
     for (const { manifest, file } of items) {
       if (manifest.kind !== 'CustomResourceDefinition') continue;
       const problems = this.registerCrd(manifest).filter((p) => p.field.startsWith('spec.versions['));
-      if (!skippedBy(manifest, skips)) for (const p of problems) findings.push({ file, resource: resourceId(manifest), field: p.field, message: p.message });
+      if (!skippedBy(manifest, skips))
+        for (const p of problems) findings.push({ file, resource: resourceId(manifest), field: p.field, message: p.message });
     }
     for (const { manifest, file } of items) {
       if (skippedBy(manifest, skips)) continue;
@@ -339,7 +390,8 @@ export class SchemaValidator {
       const { errors, unknown } = validateTracked(validate, newer);
       for (const e of errors) add(fieldPath(e.instancePath), describe(e));
       const declared = unknown.length > 0 ? declaredFields(modelModule(manifest.apiVersion, manifest.kind)!) : new Set<string>();
-      for (const u of unknown.filter((p) => !declared.has(p.split('/').pop()!))) add(fieldPath(u), 'unknown field (misspelled, or not part of this kind\'s schema)');
+      for (const u of unknown.filter((p) => !declared.has(p.split('/').pop()!)))
+        add(fieldPath(u), "unknown field (misspelled, or not part of this kind's schema)");
     }
     return findings;
   }
@@ -348,7 +400,8 @@ export class SchemaValidator {
   private unknownKind(m: Manifest): string {
     const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
     const known = this.crdKinds.get(`${group}/${m.kind}`);
-    if (known) return `no schema for ${m.apiVersion} ${m.kind}: CRD ${known.crd} serves ${known.versions.length > 0 ? `version(s) ${known.versions.join(', ')}` : 'no version'}, not ${m.apiVersion.split('/').pop()}`;
+    if (known)
+      return `no schema for ${m.apiVersion} ${m.kind}: CRD ${known.crd} serves ${known.versions.length > 0 ? `version(s) ${known.versions.join(', ')}` : 'no version'}, not ${m.apiVersion.split('/').pop()}`;
     return `no schema known for ${m.apiVersion} ${m.kind} (built in: Kubernetes core, Argo CD, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind ${group ? `${group}/` : ''}${m.kind}`;
   }
 }
@@ -369,9 +422,13 @@ export function parseKindSkips(values: readonly string[]): KindSkip[] {
   for (const value of values) {
     const m = /^(?:([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/)?([A-Za-z][A-Za-z0-9]*)$/.exec(value);
     if (!m) {
-      problems.push(`--skip-kind: '${value}' is not Kind or group/Kind (e.g. --skip-kind Widget or --skip-kind example.com/Widget; no version)`);
+      problems.push(
+        `--skip-kind: '${value}' is not Kind or group/Kind (e.g. --skip-kind Widget or --skip-kind example.com/Widget; no version)`,
+      );
     } else if (m[1] !== undefined && /^v\d+((alpha|beta)\d+)?$/.test(m[1])) {
-      problems.push(`--skip-kind: '${value}': ${m[1]} is a version, not an API group; use ${m[3]} (any group) or ${m[1] === 'v1' ? 'core' : '<group>'}/${m[3]}`);
+      problems.push(
+        `--skip-kind: '${value}': ${m[1]} is a version, not an API group; use ${m[3]} (any group) or ${m[1] === 'v1' ? 'core' : '<group>'}/${m[3]}`,
+      );
     } else {
       skips.push({ value, ...(m[1] === undefined ? {} : { group: m[1] === 'core' ? '' : m[1] }), kind: m[3] });
     }
@@ -388,7 +445,10 @@ export function skippedBy(m: Manifest, skips: readonly KindSkip[]): KindSkip | u
 }
 
 /** How many items each skip value skips (every value listed, 0 when it matched nothing), and the skipped items. */
-export function countSkips(items: readonly SourcedManifest[], skips: readonly KindSkip[]): { readonly counts: Map<string, number>; readonly skipped: SourcedManifest[] } {
+export function countSkips(
+  items: readonly SourcedManifest[],
+  skips: readonly KindSkip[],
+): { readonly counts: Map<string, number>; readonly skipped: SourcedManifest[] } {
   const counts = new Map(skips.map((s) => [s.value, 0]));
   const skipped = items.filter(({ manifest }) => {
     const hit = skippedBy(manifest, skips);
@@ -408,7 +468,10 @@ export function kubeconformArgs(paths: readonly string[], skipped: readonly Mani
 }
 
 /** Runs kubeconform too when it is on PATH (it cannot be installed here, but users may have it). */
-export function runKubeconformIfPresent(paths: readonly string[], skipped: readonly Manifest[] = []): { ran: boolean; ok: boolean; output: string } {
+export function runKubeconformIfPresent(
+  paths: readonly string[],
+  skipped: readonly Manifest[] = [],
+): { ran: boolean; ok: boolean; output: string } {
   try {
     const output = execFileSync('kubeconform', kubeconformArgs(paths, skipped), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { ran: true, ok: true, output };

@@ -56,7 +56,8 @@ export function parseArgs(args: readonly string[], spec: ArgSpec, usage: string)
     const value = inline ?? args[++i];
     if (value === undefined) fail(`--${name}: needs a value`);
     if (value === '') fail(`--${name}: needs a value, got an empty string`);
-    if (inline === undefined && value.startsWith('--')) fail(`--${name}: needs a value, got the option '${value}' (write --${name}=<value> if the value starts with --)`);
+    if (inline === undefined && value.startsWith('--'))
+      fail(`--${name}: needs a value, got the option '${value}' (write --${name}=<value> if the value starts with --)`);
     if (repeatable.includes(name)) {
       lists.set(name, [...(lists.get(name) ?? []), value]);
     } else if (flags.has(name)) {

@@ -12,16 +12,56 @@ type Loader = () => Promise<Command>;
 
 /** Every command: name → summary and loader. Add new commands here. */
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
-  { name: 'synth', summary: 'render every environment into dist/ and apps/bootstrap/ (or --out <dir>)', load: async () => (await import('./commands/synth')).synth },
-  { name: 'validate', summary: 'schema-validate manifests offline (default: dist/)', load: async () => (await import('./commands/validate')).validate },
-  { name: 'scan', summary: 'evaluate policies against manifests (files, folders, - for stdin)', load: async () => (await import('./commands/scan')).scan },
-  { name: 'diff', summary: 'render a git ref and the working tree, report what changes per environment and app', load: async () => (await import('./commands/diff')).diff },
-  { name: 'rollout check', summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates', load: async () => (await import('./commands/rollout-check')).rolloutCheck },
-  { name: 'promote', summary: 'move a template one rung up the ladder (refuses what rollout check refuses)', load: async () => (await import('./commands/promote')).promote },
-  { name: 'status', summary: 'print the ladder board: template × environment, days in stage, next allowed promotion', load: async () => (await import('./commands/status')).status },
-  { name: 'check', summary: 'check environments, rollout and exceptions against today (expired exceptions, future dates, approvers)', load: async () => (await import('./commands/check')).check },
-  { name: 'audit-rbac', summary: 'audit Roles/ClusterRoles: no wildcards, no Secrets, no escalation, PolicyException write only for the exception controller', load: async () => (await import('./commands/audit-rbac')).auditRbacCommand },
-  { name: 'tools', summary: 'print the versions of the project-local helm and kubectl', load: async () => (await import('./commands/tools')).tools },
+  {
+    name: 'synth',
+    summary: 'render every environment into dist/ and apps/bootstrap/ (or --out <dir>)',
+    load: async () => (await import('./commands/synth')).synth,
+  },
+  {
+    name: 'validate',
+    summary: 'schema-validate manifests offline (default: dist/)',
+    load: async () => (await import('./commands/validate')).validate,
+  },
+  {
+    name: 'scan',
+    summary: 'evaluate policies against manifests (files, folders, - for stdin)',
+    load: async () => (await import('./commands/scan')).scan,
+  },
+  {
+    name: 'diff',
+    summary: 'render a git ref and the working tree, report what changes per environment and app',
+    load: async () => (await import('./commands/diff')).diff,
+  },
+  {
+    name: 'rollout check',
+    summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates',
+    load: async () => (await import('./commands/rollout-check')).rolloutCheck,
+  },
+  {
+    name: 'promote',
+    summary: 'move a template one rung up the ladder (refuses what rollout check refuses)',
+    load: async () => (await import('./commands/promote')).promote,
+  },
+  {
+    name: 'status',
+    summary: 'print the ladder board: template × environment, days in stage, next allowed promotion',
+    load: async () => (await import('./commands/status')).status,
+  },
+  {
+    name: 'check',
+    summary: 'check environments, rollout and exceptions against today (expired exceptions, future dates, approvers)',
+    load: async () => (await import('./commands/check')).check,
+  },
+  {
+    name: 'audit-rbac',
+    summary: 'audit Roles/ClusterRoles: no wildcards, no Secrets, no escalation, PolicyException write only for the exception controller',
+    load: async () => (await import('./commands/audit-rbac')).auditRbacCommand,
+  },
+  {
+    name: 'tools',
+    summary: 'print the versions of the project-local helm and kubectl',
+    load: async () => (await import('./commands/tools')).tools,
+  },
 ];
 
 function help(): string {
@@ -33,7 +73,7 @@ function help(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `krate-policy help <command>` (or `<command> --help`) for a command\'s options. Every command',
+    "Run `krate-policy help <command>` (or `<command> --help`) for a command's options. Every command",
     'takes --debug: an internal error then prints its stack trace.',
     'Exit codes: 0 clean, 1 findings or a refusal, 2 bad input or usage (or an internal error).',
   ].join('\n');
@@ -68,7 +108,10 @@ function resolveCommand(argv: readonly string[]): { entry: (typeof COMMANDS)[num
   for (const n of [2, 1]) {
     if (typed.length < n) continue;
     const name = typed.slice(0, n).join(' ');
-    const hint = closest(name, COMMANDS.map((c) => c.name).filter((c) => words(c).length === n));
+    const hint = closest(
+      name,
+      COMMANDS.map((c) => c.name).filter((c) => words(c).length === n),
+    );
     if (hint) throw notACommand(name, hint);
   }
   throw notACommand(argv[0], undefined);
@@ -93,7 +136,8 @@ runMain(async () => {
   // `help <command>` is `<command> --help`.
   const asHelp = argv[0] === 'help';
   const { entry, rest } = resolveCommand(asHelp ? argv.slice(1) : argv);
-  if (asHelp && rest.length > 0) throw new ConfigError([`help ${entry.name}: unexpected argument '${rest[0]}' (usage: krate-policy help <command>)`]);
+  if (asHelp && rest.length > 0)
+    throw new ConfigError([`help ${entry.name}: unexpected argument '${rest[0]}' (usage: krate-policy help <command>)`]);
   const command = await entry.load();
   if (asHelp || rest.includes('--help') || rest.includes('-h')) {
     console.log(`${entry.summary}\nusage: ${command.usage}`);

@@ -34,7 +34,8 @@ export function readWorkingRollout(repo: string): { text: string; rollout: unkno
  */
 export function readRolloutAt(repo: string, ref: string): unknown {
   const verify = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: repo, encoding: 'utf8' });
-  if (verify.status !== 0) throw new ConfigError([`--base: '${ref}' is not a commit in ${repo} (fetch it first, e.g. git fetch origin main)`]);
+  if (verify.status !== 0)
+    throw new ConfigError([`--base: '${ref}' is not a commit in ${repo} (fetch it first, e.g. git fetch origin main)`]);
   const show = spawnSync('git', ['show', `${ref}:${ROLLOUT_PATH}`], { cwd: repo, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (show.status !== 0) {
     if (/does not exist|exists on disk, but not in/.test(show.stderr)) return {};
@@ -77,12 +78,19 @@ export function rewriteRolloutEntry(text: string, template: string, stage: Stage
 export function verifyRewrite(text: string, expected: Rollout): void {
   const actual = parseRolloutSource(text, `${ROLLOUT_PATH} (rewritten)`);
   if (JSON.stringify(sortKeys(actual)) !== JSON.stringify(sortKeys(expected))) {
-    throw new ConfigError([`${ROLLOUT_PATH}: the rewrite did not produce the intended rollout (unusual formatting?); edit the file by hand`]);
+    throw new ConfigError([
+      `${ROLLOUT_PATH}: the rewrite did not produce the intended rollout (unusual formatting?); edit the file by hand`,
+    ]);
   }
 }
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   return value;
 }

@@ -27,7 +27,8 @@ export function workingRollout(repo: string): { text: string; rollout: Rollout }
  */
 export function rolloutAt(repo: string, ref: string): Rollout {
   const raw = readRolloutAt(repo, ref);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([`${ref}:${ROLLOUT_PATH}: ROLLOUT is not an object`]);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError([`${ref}:${ROLLOUT_PATH}: ROLLOUT is not an object`]);
   const out: Record<string, Rollout[string]> = {};
   for (const [template, entry] of Object.entries(raw as Record<string, Rollout[string]>)) {
     if (entry && (STAGES as readonly string[]).includes(entry.stage) && typeof entry.since === 'string') out[template] = entry;

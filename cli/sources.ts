@@ -42,11 +42,15 @@ export function loadEnvironments(root = REPO_ROOT): { configs: unknown[]; files:
   }
   const problems = orphans
     .filter((f) => !helpers.has(f))
-    .map((f) => `${f}: exports no environment; an environment file ends with \`export default <name>;\` (a const typed EnvironmentConfig), or delete the file`);
+    .map(
+      (f) =>
+        `${f}: exports no environment; an environment file ends with \`export default <name>;\` (a const typed EnvironmentConfig), or delete the file`,
+    );
   for (const { file, config } of found) {
     const name = (config as { name?: unknown } | null)?.name;
     const expected = file.slice(ENVIRONMENTS_DIR.length + 1, -'.ts'.length);
-    if (typeof name === 'string' && name !== expected) problems.push(`${file}: name '${name}' must match the file name ('${expected}'); rename the file or the environment`);
+    if (typeof name === 'string' && name !== expected)
+      problems.push(`${file}: name '${name}' must match the file name ('${expected}'); rename the file or the environment`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const rank = (f: string): number => {

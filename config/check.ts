@@ -38,6 +38,9 @@ export function runChecks(today: string, sources: ConfigSources, options: CheckO
   const warnDays = options.warnDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   const warnings = config.exceptions
     .filter((e) => e.expiresAt > today && daysBetween(today, e.expiresAt) <= warnDays)
-    .map((e) => `exceptions.${e.name} (${e.environment}): expires on ${e.expiresAt}, in ${daysBetween(today, e.expiresAt)} day(s): renew it with a new request or remove it`);
+    .map(
+      (e) =>
+        `exceptions.${e.name} (${e.environment}): expires on ${e.expiresAt}, in ${daysBetween(today, e.expiresAt)} day(s): renew it with a new request or remove it`,
+    );
   return { problems, warnings };
 }

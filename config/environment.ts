@@ -1,11 +1,6 @@
 // One environment's settings: the spec in environments/types.ts checks fields, types and ranges
 // and applies static defaults; the rules here are the ones that relate fields to each other.
-import {
-  ENVIRONMENT,
-  FLEET_CLUSTER_LABEL,
-  FLEET_ENVIRONMENT_LABEL,
-  SYNC_POLICY,
-} from '../environments/types';
+import { ENVIRONMENT, FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL, SYNC_POLICY } from '../environments/types';
 import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { INVALID, type OutputOf } from '../lib/spec';
@@ -44,7 +39,12 @@ export function environmentFile(name: unknown): string {
  * Validates one environment and applies defaults; every problem goes to `problems` with its path,
  * value and fix. Returns undefined when the environment has problems.
  */
-export function resolveEnvironmentSettings(config: unknown, path: string, problems: Problems, file?: string): EnvironmentSettings | undefined {
+export function resolveEnvironmentSettings(
+  config: unknown,
+  path: string,
+  problems: Problems,
+  file?: string,
+): EnvironmentSettings | undefined {
   const name = (config as { name?: unknown } | null)?.name;
   const fix = `edit ${file ?? environmentFile(name)}`;
   const before = problems.count;
@@ -54,7 +54,10 @@ export function resolveEnvironmentSettings(config: unknown, path: string, proble
 
   if (!(LADDER_ENVIRONMENTS as readonly string[]).includes(parsed.name)) {
     // The ladder names its rungs after environments: an environment's position is its name.
-    problems.add(`${path}.name`, `'${parsed.name}' is not on the rollout ladder; an environment's ladder position is its name, one of ${LADDER_ENVIRONMENTS.join('|')} (rename ${file ?? environmentFile(parsed.name)})`);
+    problems.add(
+      `${path}.name`,
+      `'${parsed.name}' is not on the rollout ladder; an environment's ladder position is its name, one of ${LADDER_ENVIRONMENTS.join('|')} (rename ${file ?? environmentFile(parsed.name)})`,
+    );
   }
   checkSyncPolicy(parsed.argocd.syncPolicy, `${path}.argocd.syncPolicy`, add);
 
@@ -64,13 +67,21 @@ export function resolveEnvironmentSettings(config: unknown, path: string, proble
     const cpath = `${path}.clusters[${i}]`;
     if (names.has(cluster.name)) problems.add(`${cpath}.name`, `'${cluster.name}' is listed twice; cluster names must be unique`);
     names.set(cluster.name, i);
-    if (servers.has(cluster.server)) add(`${cpath}.server`, `'${cluster.server}' is already cluster '${servers.get(cluster.server)}'; each cluster needs its own API server URL`);
+    if (servers.has(cluster.server))
+      add(
+        `${cpath}.server`,
+        `'${cluster.server}' is already cluster '${servers.get(cluster.server)}'; each cluster needs its own API server URL`,
+      );
     servers.set(cluster.server, cluster.name);
     // The fleet selector labels are derived; a different value would silently drop the cluster.
     const fixed: Record<string, string> = { [FLEET_ENVIRONMENT_LABEL]: parsed.name, [FLEET_CLUSTER_LABEL]: cluster.name };
     for (const [k, want] of Object.entries(fixed)) {
       const got = cluster.labels[k];
-      if (got !== undefined && got !== want) problems.add(`${cpath}.labels.${k}`, `'${got}' must be '${want}' (it is derived; remove the label from ${file ?? environmentFile(parsed.name)})`);
+      if (got !== undefined && got !== want)
+        problems.add(
+          `${cpath}.labels.${k}`,
+          `'${got}' must be '${want}' (it is derived; remove the label from ${file ?? environmentFile(parsed.name)})`,
+        );
     }
     if (cluster.overrides.syncPolicy) checkSyncPolicy(cluster.overrides.syncPolicy, `${cpath}.overrides.syncPolicy`, add);
   });
@@ -85,7 +96,11 @@ export function resolveEnvironmentSettings(config: unknown, path: string, proble
   }
   const values = kyverno.managed.values;
   const vpath = `${path}.kyverno.managed.values`;
-  if ('createSelfSignedCert' in values) add(`${vpath}.createSelfSignedCert`, `must not be set: it renders private keys into dist/ (remove it; Kyverno issues its own certificates)`);
+  if ('createSelfSignedCert' in values)
+    add(
+      `${vpath}.createSelfSignedCert`,
+      `must not be set: it renders private keys into dist/ (remove it; Kyverno issues its own certificates)`,
+    );
   checkKrateOwnedKyvernoValues(values, vpath, add);
 
   const builtIn = [parsed.argocd.namespace, kyverno.namespace, parsed.krate.namespace];
@@ -125,7 +140,11 @@ function checkSyncPolicy(policy: ParsedSyncPolicy, path: string, add: (p: string
  * merged over them, so setting one could drop a protected namespace from the webhooks or move the
  * exception namespace. The chart refuses the same keys (templates/validate.yaml).
  */
-export const KRATE_OWNED_KYVERNO_VALUES: readonly { readonly section: 'config' | 'features'; readonly key: string; readonly instead: string }[] = [
+export const KRATE_OWNED_KYVERNO_VALUES: readonly {
+  readonly section: 'config' | 'features';
+  readonly key: string;
+  readonly instead: string;
+}[] = [
   { section: 'config', key: 'webhooks', instead: 'exclusions.platformNamespaces' },
   { section: 'config', key: 'resourceFilters', instead: 'exclusions.platformNamespaces' },
   { section: 'config', key: 'resourceFiltersExclude', instead: 'exclusions.platformNamespaces' },

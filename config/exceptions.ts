@@ -45,7 +45,7 @@ const celList = (values: readonly string[]): string => `[${values.map((v) => `'$
  */
 export function namedWorkloadCondition(names: readonly string[]): string {
   const list = celList(names);
-  const owners = "object.?metadata.?ownerReferences.orValue([])";
+  const owners = 'object.?metadata.?ownerReferences.orValue([])';
   const hash = "object.?metadata.?labels[?'pod-template-hash']";
   // Names are DNS subdomains: only '.' needs escaping in a regex, and CEL strings reject '\.'.
   const cronJobJobs = `^(${names.map((n) => n.replace(/\./g, '[.]')).join('|')})-[0-9]+$`;
@@ -93,7 +93,12 @@ export interface ValidateExceptionsOptions {
  * Exceptions of environments not in `envs` are skipped, except that their environment must be a
  * ladder environment.
  */
-export function validateExceptions(exceptions: unknown, envs: readonly EnvironmentSettings[], problems: Problems, options: ValidateExceptionsOptions): void {
+export function validateExceptions(
+  exceptions: unknown,
+  envs: readonly EnvironmentSettings[],
+  problems: Problems,
+  options: ValidateExceptionsOptions,
+): void {
   const check = new Check(problems, `edit ${FILE}`);
   const fail = (path: string, message: string): void => problems.add(path, `${message} (edit ${FILE})`);
   if (!Array.isArray(exceptions)) {
@@ -103,31 +108,44 @@ export function validateExceptions(exceptions: unknown, envs: readonly Environme
   const templates = options.templates.map((t) => t.name);
   const seen = new Set<string>();
   exceptions.forEach((raw: unknown, i: number) => {
-    const label = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : `[${i}]`;
+    const label =
+      raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : `[${i}]`;
     const path = `exceptions.${label}`;
     if (!check.knownKeys(path, raw, KEYS)) return;
     const e = raw as Partial<Record<(typeof KEYS)[number], unknown>>;
     if (!check.dnsLabel(`${path}.name`, e.name)) return;
     if (!check.oneOf(`${path}.environment`, e.environment, LADDER_ENVIRONMENTS)) return;
-    if (seen.has(`${e.environment}/${e.name}`)) fail(`${path}.name`, `'${e.name}' is used twice in environment ${e.environment}; exception names must be unique per environment`);
+    if (seen.has(`${e.environment}/${e.name}`))
+      fail(`${path}.name`, `'${e.name}' is used twice in environment ${e.environment}; exception names must be unique per environment`);
     seen.add(`${e.environment}/${e.name}`);
     const env = envs.find((x) => x.name === e.environment);
     if (!env) return;
     const mode = templateMode(options.rollout, e.template as string, env.name);
     if (!templates.includes(e.template as string)) {
-      fail(`${path}.template`, `${show(e.template)} is not a known template${typeof e.template === 'string' ? didYouMean(e.template, templates) : ''}; templates are listed in policies/index.ts`);
+      fail(
+        `${path}.template`,
+        `${show(e.template)} is not a known template${typeof e.template === 'string' ? didYouMean(e.template, templates) : ''}; templates are listed in policies/index.ts`,
+      );
     } else if (mode === undefined) {
-      fail(`${path}.template`, `'${e.template}' is not rendered in ${env.name} (its rollout stage does not reach ${env.name}), so the exception has nothing to bypass; remove it, or promote the template first`);
+      fail(
+        `${path}.template`,
+        `'${e.template}' is not rendered in ${env.name} (its rollout stage does not reach ${env.name}), so the exception has nothing to bypass; remove it, or promote the template first`,
+      );
     }
 
     const namespaces = listOf(fail, `${path}.namespaces`, e.namespaces);
     namespaces.forEach((ns, j) => {
       if (!check.dnsLabel(`${path}.namespaces[${j}]`, ns)) return;
-      if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns)) fail(`${path}.namespaces[${j}]`, `'${ns}' is a protected namespace: policies never run there, so no exception is needed; remove it`);
+      if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns))
+        fail(
+          `${path}.namespaces[${j}]`,
+          `'${ns}' is a protected namespace: policies never run there, so no exception is needed; remove it`,
+        );
     });
     const names = listOf(fail, `${path}.names`, e.names);
     names.forEach((n, j) => {
-      if (typeof n !== 'string' || n.length > 253 || !SUBDOMAIN.test(n)) fail(`${path}.names[${j}]`, `${show(n)} is not a Kubernetes object name (lowercase DNS subdomain)`);
+      if (typeof n !== 'string' || n.length > 253 || !SUBDOMAIN.test(n))
+        fail(`${path}.names[${j}]`, `${show(n)} is not a Kubernetes object name (lowercase DNS subdomain)`);
     });
     if (namespaces.length === 0 && names.length === 0) {
       fail(path, `covers every resource: list the namespaces and/or resource names (names) the exception is for`);
@@ -138,8 +156,10 @@ export function validateExceptions(exceptions: unknown, envs: readonly Environme
       const cpath = `${path}.conditions[${j}]`;
       if (!check.knownKeys(cpath, c, ['name', 'expression'])) return;
       const { name, expression } = c as { name?: unknown; expression?: unknown };
-      if (typeof name !== 'string' || !CONDITION_NAME.test(name) || name.length > 63) fail(`${cpath}.name`, `${show(name)} is not a condition name (a DNS label)`);
-      else if ((Object.values(GENERATED_CONDITIONS) as string[]).includes(name) || conditionNames.has(name)) fail(`${cpath}.name`, `'${name}' is already used in this exception; pick another name`);
+      if (typeof name !== 'string' || !CONDITION_NAME.test(name) || name.length > 63)
+        fail(`${cpath}.name`, `${show(name)} is not a condition name (a DNS label)`);
+      else if ((Object.values(GENERATED_CONDITIONS) as string[]).includes(name) || conditionNames.has(name))
+        fail(`${cpath}.name`, `'${name}' is already used in this exception; pick another name`);
       conditionNames.add(name as string);
       if (!check.nonEmptyString(`${cpath}.expression`, expression)) return;
       try {
@@ -160,11 +180,17 @@ export function validateExceptions(exceptions: unknown, envs: readonly Environme
     if (typeof e.justification !== 'string' || e.justification.trim().length < 20) {
       fail(`${path}.justification`, `${show(e.justification)} is too short: say why the bypass is needed (at least 20 characters)`);
     }
-    if (typeof e.ticket !== 'string' || !TICKET.test(e.ticket)) fail(`${path}.ticket`, `${show(e.ticket)} is not a ticket key like PLAT-1234 or an https URL`);
-    if (typeof e.approver !== 'string' || e.approver.trim() === '') fail(`${path}.approver`, `missing approver: name the platform engineer who approved this exception`);
+    if (typeof e.ticket !== 'string' || !TICKET.test(e.ticket))
+      fail(`${path}.ticket`, `${show(e.ticket)} is not a ticket key like PLAT-1234 or an https URL`);
+    if (typeof e.approver !== 'string' || e.approver.trim() === '')
+      fail(`${path}.approver`, `missing approver: name the platform engineer who approved this exception`);
 
     const requestedOk = isIsoDate(e.requested);
-    if (!requestedOk) fail(`${path}.requested`, `${show(e.requested)} is not a date like 2026-11-22 (YYYY-MM-DD): write the date the exception was requested`);
+    if (!requestedOk)
+      fail(
+        `${path}.requested`,
+        `${show(e.requested)} is not a date like 2026-11-22 (YYYY-MM-DD): write the date the exception was requested`,
+      );
     if (e.expiresAt === undefined) {
       fail(`${path}.expiresAt`, `missing: every exception expires; write a date at most ${env.exceptions.maxDays} days after requested`);
     } else if (!isIsoDate(e.expiresAt)) {
@@ -173,7 +199,10 @@ export function validateExceptions(exceptions: unknown, envs: readonly Environme
       const days = daysBetween(e.requested as string, e.expiresAt);
       if (days <= 0) fail(`${path}.expiresAt`, `'${e.expiresAt}' is not after requested '${e.requested}'`);
       else if (days > env.exceptions.maxDays) {
-        fail(`${path}.expiresAt`, `'${e.expiresAt}' is ${days} days after requested '${e.requested}'; environment ${env.name} allows at most ${env.exceptions.maxDays} (exceptions.maxDays); shorten it or renew it later with a new request`);
+        fail(
+          `${path}.expiresAt`,
+          `'${e.expiresAt}' is ${days} days after requested '${e.requested}'; environment ${env.name} allows at most ${env.exceptions.maxDays} (exceptions.maxDays); shorten it or renew it later with a new request`,
+        );
       }
     }
 
@@ -204,14 +233,19 @@ export interface ExceptionFinding {
  * What `check` reports beyond static validation, given today's date: expired exceptions and
  * requests dated in the future.
  */
-export function exceptionFindings(exceptions: readonly ExceptionRequest[], envs: readonly EnvironmentSettings[], today: string): ExceptionFinding[] {
+export function exceptionFindings(
+  exceptions: readonly ExceptionRequest[],
+  envs: readonly EnvironmentSettings[],
+  today: string,
+): ExceptionFinding[] {
   const findings: ExceptionFinding[] = [];
   for (const e of exceptions) {
     const env = envs.find((x) => x.name === e.environment);
     if (!env) continue;
     const add = (message: string): void => void findings.push({ environment: e.environment, name: e.name, message });
     if (e.expiresAt <= today) add(`expired on ${e.expiresAt} (today is ${today}): remove it from ${FILE}, or file a new request`);
-    if (e.requested > today) add(`requested ${e.requested} is in the future (today is ${today}); the maximum duration counts from the request date`);
+    if (e.requested > today)
+      add(`requested ${e.requested} is in the future (today is ${today}); the maximum duration counts from the request date`);
   }
   return findings;
 }

@@ -48,7 +48,6 @@ export function templateExcludedNamespaces(env: ExclusionsEnv, template: string)
   return [...new Set<string>([...excludedNamespaces(env), ...(env.exclusions.templates[template] ?? [])])].sort();
 }
 
-
 /**
  * Namespaces that stay in Audit while a template enforces in this environment: the rollout's
  * `auditNamespaces`, minus the ones the template never touches anyway.
@@ -65,16 +64,27 @@ export function auditOverrideNamespaces(env: ExclusionsEnv, template: string, au
  * per-namespace failure action, so while a template enforces with audit overrides, the `cluster`
  * policy also skips the override namespaces and the `audit` twin matches only them.
  */
-export function policyNamespaceSelector(env: ExclusionsEnv, template: string, scope: PolicyScope, overrides: readonly string[]): LabelSelector {
+export function policyNamespaceSelector(
+  env: ExclusionsEnv,
+  template: string,
+  scope: PolicyScope,
+  overrides: readonly string[],
+): LabelSelector {
   const byName =
     scope === POLICY_SCOPES.auditOverride
       ? { key: 'kubernetes.io/metadata.name', operator: 'In' as const, values: overrides }
-      : { key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: [...new Set([...templateExcludedNamespaces(env, template), ...overrides])].sort() };
+      : {
+          key: 'kubernetes.io/metadata.name',
+          operator: 'NotIn' as const,
+          values: [...new Set([...templateExcludedNamespaces(env, template), ...overrides])].sort(),
+        };
   return {
     matchExpressions: [
       byName,
       ...env.exclusions.namespaceLabels.map((l) =>
-        l.values && l.values.length > 0 ? { key: l.key, operator: 'In' as const, values: [...l.values].sort() } : { key: l.key, operator: 'Exists' as const },
+        l.values && l.values.length > 0
+          ? { key: l.key, operator: 'In' as const, values: [...l.values].sort() }
+          : { key: l.key, operator: 'Exists' as const },
       ),
     ],
   };
@@ -84,22 +94,40 @@ export function policyNamespaceSelector(env: ExclusionsEnv, template: string, sc
  * The exclusion layers' rules: protected namespaces can never be removed, a platform namespace only
  * with a justified override; every message names the environment and the namespace.
  */
-export function checkExclusions(x: ExclusionsEnv['exclusions'], path: string, envName: string, builtIn: readonly string[], add: (p: string, m: string) => void): void {
+export function checkExclusions(
+  x: ExclusionsEnv['exclusions'],
+  path: string,
+  envName: string,
+  builtIn: readonly string[],
+  add: (p: string, m: string) => void,
+): void {
   const isProtected = (ns: string): boolean => (PROTECTED_NAMESPACES as readonly string[]).includes(ns);
   x.platformNamespaces.forEach((ns, i) => {
     if (isProtected(ns) || builtIn.includes(ns)) {
-      add(`${path}.platformNamespaces[${i}]`, `'${ns}' is always excluded in environment ${envName} (${isProtected(ns) ? 'protected' : 'built-in platform'} namespace); remove it from the list`);
+      add(
+        `${path}.platformNamespaces[${i}]`,
+        `'${ns}' is always excluded in environment ${envName} (${isProtected(ns) ? 'protected' : 'built-in platform'} namespace); remove it from the list`,
+      );
     }
   });
   const platform = new Set([...builtIn, ...x.platformNamespaces]);
   x.removePlatformExclusions.forEach((r, i) => {
     const rpath = `${path}.removePlatformExclusions[${i}]`;
     if (isProtected(r.namespace)) {
-      add(`${rpath}.namespace`, `'${r.namespace}' is a protected namespace in environment ${envName}: it can never be removed from exclusions (policy there can lock out the cluster); delete this override`);
+      add(
+        `${rpath}.namespace`,
+        `'${r.namespace}' is a protected namespace in environment ${envName}: it can never be removed from exclusions (policy there can lock out the cluster); delete this override`,
+      );
     } else if (!platform.has(r.namespace)) {
-      add(`${rpath}.namespace`, `'${r.namespace}' is not a platform namespace of environment ${envName} (${[...platform].sort().join(', ')}); it is not excluded, so there is nothing to remove`);
+      add(
+        `${rpath}.namespace`,
+        `'${r.namespace}' is not a platform namespace of environment ${envName} (${[...platform].sort().join(', ')}); it is not excluded, so there is nothing to remove`,
+      );
     } else if (r.justification.trim().length < 20) {
-      add(`${rpath}.justification`, `dropping platform namespace '${r.namespace}' in environment ${envName} needs a justification of at least 20 characters, got ${show(r.justification)}`);
+      add(
+        `${rpath}.justification`,
+        `dropping platform namespace '${r.namespace}' in environment ${envName} needs a justification of at least 20 characters, got ${show(r.justification)}`,
+      );
     }
   });
 }

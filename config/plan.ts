@@ -52,7 +52,12 @@ export function templateMode(rollout: Rollout, template: string, env: string): P
  * renders twice (CEL policies have no failureActionOverrides): the Enforce policy excludes those
  * namespaces, its Audit twin matches only them.
  */
-export function planEnvironment(env: EnvironmentSettings, rollout: Rollout, templates: readonly PolicyTemplate[], exceptions: readonly ExceptionRequest[]): EnvironmentPlan {
+export function planEnvironment(
+  env: EnvironmentSettings,
+  rollout: Rollout,
+  templates: readonly PolicyTemplate[],
+  exceptions: readonly ExceptionRequest[],
+): EnvironmentPlan {
   const policies: PlannedPolicy[] = [];
   for (const template of templates) {
     const mode = templateMode(rollout, template.name, env.name);
@@ -79,7 +84,10 @@ export function planEnvironment(env: EnvironmentSettings, rollout: Rollout, temp
   }
   const planned = exceptions
     .filter((e) => e.environment === env.name)
-    .map((request) => ({ request, policyRefs: policies.filter((p) => p.template.name === request.template).map((p) => ({ name: p.name, kind: p.kind })) }))
+    .map((request) => ({
+      request,
+      policyRefs: policies.filter((p) => p.template.name === request.template).map((p) => ({ name: p.name, kind: p.kind })),
+    }))
     .filter((e) => e.policyRefs.length > 0)
     .sort((a, b) => (a.request.name < b.request.name ? -1 : 1));
   return { policies, exceptions: planned };
@@ -90,7 +98,9 @@ export function planEnvironment(env: EnvironmentSettings, rollout: Rollout, temp
  * namespaces: what `scan --all-templates` evaluates.
  */
 export function planAllTemplates(templates: readonly PolicyTemplate[], org = 'scan'): PlannedPolicy[] {
-  const namespaceSelector = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: [...PROTECTED_NAMESPACES] }] };
+  const namespaceSelector = {
+    matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: [...PROTECTED_NAMESPACES] }],
+  };
   return templates.map((template) => ({
     template,
     name: policyName(org, POLICY_SCOPES.cluster, template.name),

@@ -5,7 +5,9 @@ import { describeFields, type Fields } from '../lib/spec';
 
 function table(title: string, fields: Fields): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|');
-  const rows = describeFields(fields).map((f) => `| \`${f.path}\` | ${cell(f.type)} | ${f.required ? 'required' : cell(f.default ?? '—')} | ${cell(f.doc)} |`);
+  const rows = describeFields(fields).map(
+    (f) => `| \`${f.path}\` | ${cell(f.type)} | ${f.required ? 'required' : cell(f.default ?? '—')} | ${cell(f.doc)} |`,
+  );
   return [`**${title}**`, '', '| field | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 

@@ -51,13 +51,17 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
     const raw = config as { name?: unknown } | null | undefined;
     const name = typeof raw?.name === 'string' && raw.name !== '' ? raw.name : `[${index}]`;
     const path = `environments.${name}`;
-    if (seen.has(name)) problems.add(`${path}.name`, `'${name}' is defined twice; environment names must be unique (${file ?? environmentFile(name)})`);
+    if (seen.has(name))
+      problems.add(`${path}.name`, `'${name}' is defined twice; environment names must be unique (${file ?? environmentFile(name)})`);
     seen.add(name);
     const env = resolveEnvironmentSettings(config, path, problems, file);
     if (!env) return;
     for (const template of Object.keys(env.exclusions.templates)) {
       if (!templateNames.includes(template)) {
-        problems.add(`${path}.exclusions.templates.${template}`, `unknown template '${template}'${didYouMean(template, templateNames)}; templates are listed in policies/index.ts (edit ${file ?? environmentFile(env.name)})`);
+        problems.add(
+          `${path}.exclusions.templates.${template}`,
+          `unknown template '${template}'${didYouMean(template, templateNames)}; templates are listed in policies/index.ts (edit ${file ?? environmentFile(env.name)})`,
+        );
       }
     }
     settings.push(env);
@@ -86,7 +90,12 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
  * policies app, so a template the ladder enforces there would silently not be enforced; with
  * requireForEnforceMode that is an error naming the environment, the template and the fix.
  */
-function checkEnforceNeedsKyverno(envs: readonly EnvironmentSettings[], rollout: Rollout, templates: readonly string[], problems: Problems): void {
+function checkEnforceNeedsKyverno(
+  envs: readonly EnvironmentSettings[],
+  rollout: Rollout,
+  templates: readonly string[],
+  problems: Problems,
+): void {
   for (const env of envs) {
     if (hasKyverno(env) || !env.kyverno.requireForEnforceMode) continue;
     for (const template of templates) {

@@ -63,7 +63,10 @@ export function validateRollout(rollout: unknown, problems: Problems, options: V
     if (entry === INVALID) continue;
     entry.auditNamespaces.forEach((ns, i) => {
       if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns)) {
-        problems.add(`${path}.auditNamespaces[${i}]`, `'${ns}' is a protected namespace: policies never run there, so an audit override has no effect; remove it (edit ${file})`);
+        problems.add(
+          `${path}.auditNamespaces[${i}]`,
+          `'${ns}' is a protected namespace: policies never run there, so an audit override has no effect; remove it (edit ${file})`,
+        );
       }
     });
     try {
@@ -83,7 +86,14 @@ export function assertValidRollout(rollout: unknown, options: ValidateRolloutOpt
 }
 
 /** Which ladder rule a change breaks. */
-export type RolloutRule = 'jump' | 'new-template-above-audit:dev' | 'soak' | 'future-date' | 'missing-date' | 'date-not-updated' | 'backdated';
+export type RolloutRule =
+  | 'jump'
+  | 'new-template-above-audit:dev'
+  | 'soak'
+  | 'future-date'
+  | 'missing-date'
+  | 'date-not-updated'
+  | 'backdated';
 
 /** One refused change: the policy, where it was, where it went, the rule and a sentence for reviewers. */
 export interface RolloutFinding {
@@ -120,7 +130,8 @@ export function compareRollouts(base: Rollout, head: Rollout, today: string): Ro
 
     if (h) {
       if (h.since === undefined || h.since === '') add('missing-date', `no 'since' date; write the date the stage began (YYYY-MM-DD)`);
-      else if (h.since > today) add('future-date', `since ${h.since} is in the future (today is ${today}); a stage begins when it is merged`);
+      else if (h.since > today)
+        add('future-date', `since ${h.since} is in the future (today is ${today}); a stage begins when it is merged`);
     }
     if (up > 1 && !b) {
       add('new-template-above-audit:dev', `a new template starts at draft or audit:dev, not ${to}; promote it one rung per change`);
@@ -134,15 +145,23 @@ export function compareRollouts(base: Rollout, head: Rollout, today: string): Ro
       continue; // unchanged, or moved down: rollback (including git revert) is always allowed
     }
     // Two promotions on one day (two pull requests) legitimately share a date.
-    if (b && h.since === b.since && b.since !== today) add('date-not-updated', `the stage changed but since is still ${b.since}; write the date the new stage began`);
-    else if (b && h.since && b.since && h.since < b.since) add('date-not-updated', `since ${h.since} is before the previous stage began (${b.since})`);
+    if (b && h.since === b.since && b.since !== today)
+      add('date-not-updated', `the stage changed but since is still ${b.since}; write the date the new stage began`);
+    else if (b && h.since && b.since && h.since < b.since)
+      add('date-not-updated', `since ${h.since} is before the previous stage began (${b.since})`);
     if (up === 1 && b?.stage === 'audit:prod' && to === FIRST_ENFORCE) {
       // Shortening soakDays in the same change that uses it does not count: the longer soak applies.
       const soak = Math.max(soakDaysOf(b), soakDaysOf(h));
       const ready = addDays(b.since, soak);
       if (today < ready) {
-        const shortened = soakDaysOf(h) < soakDaysOf(b) ? ` (soakDays was lowered from ${soakDaysOf(b)} to ${soakDaysOf(h)} in the same change; the longer soak applies)` : '';
-        add('soak', `first enforce step before the soak: ${soak} days in audit:prod from ${b.since} end on ${ready}, today is ${today}${shortened}`);
+        const shortened =
+          soakDaysOf(h) < soakDaysOf(b)
+            ? ` (soakDays was lowered from ${soakDaysOf(b)} to ${soakDaysOf(h)} in the same change; the longer soak applies)`
+            : '';
+        add(
+          'soak',
+          `first enforce step before the soak: ${soak} days in audit:prod from ${b.since} end on ${ready}, today is ${today}${shortened}`,
+        );
       }
     }
   }
@@ -174,7 +193,10 @@ export function statusBoard(rollout: Rollout, today: string, templates: readonly
   return templates.map((t) => {
     const entry = rollout[t.name];
     const stage = stageOf(rollout, t.name);
-    const modes = Object.fromEntries(LADDER_ENVIRONMENTS.map((env) => [env, modeAt(stage, env)])) as Record<LadderEnvironment, PolicyMode | undefined>;
+    const modes = Object.fromEntries(LADDER_ENVIRONMENTS.map((env) => [env, modeAt(stage, env)])) as Record<
+      LadderEnvironment,
+      PolicyMode | undefined
+    >;
     const next = nextStage(stage);
     return {
       template: t.name,

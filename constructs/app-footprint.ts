@@ -107,9 +107,11 @@ export function footprintOf(chart: AppChart): AppFootprint {
         readonly destination?: { readonly namespace?: string };
       }
       const spec = (obj.toJson() as { spec?: FootprintSpec }).spec ?? {};
-      if (obj.kind === 'CustomResourceDefinition') crds.set(`${spec.group}/${spec.names?.kind}`, spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced');
+      if (obj.kind === 'CustomResourceDefinition')
+        crds.set(`${spec.group}/${spec.names?.kind}`, spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced');
       for (const source of [spec.source, ...(spec.sources ?? [])]) {
-        if (source?.chart && source.repoURL) upstreamCharts.push({ repoURL: source.repoURL, chart: source.chart, destinationNamespace: spec.destination?.namespace });
+        if (source?.chart && source.repoURL)
+          upstreamCharts.push({ repoURL: source.repoURL, chart: source.chart, destinationNamespace: spec.destination?.namespace });
       }
     }
   }

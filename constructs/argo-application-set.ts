@@ -41,7 +41,11 @@ export class FleetApplicationSet extends ApiObject {
           metadata: { name: `{{ .name }}-${settings.app}`, namespace: props.argocdNamespace, ...meta },
           spec: {
             project: props.project,
-            source: { repoURL: props.repoURL, targetRevision: '{{ .values.targetRevision }}', path: `dist/${props.envName}/${settings.app}` },
+            source: {
+              repoURL: props.repoURL,
+              targetRevision: '{{ .values.targetRevision }}',
+              path: `dist/${props.envName}/${settings.app}`,
+            },
             destination: { server: '{{ .server }}', namespace: settings.destinationNamespace },
             ...(settings.ignoreDifferences.length > 0 ? { ignoreDifferences: settings.ignoreDifferences.map((d) => ({ ...d })) } : {}),
           },
@@ -58,7 +62,11 @@ export class FleetApplicationSet extends ApiObject {
  * Cluster generators selecting the environment's clusters by their cluster-secret labels, one per
  * group of clusters with the same overrides, each passing its target revision and sync policy.
  */
-export function fleetGenerators(envName: string, clusters: readonly ResolvedCluster[], syncOptions: readonly string[]): Record<string, unknown>[] {
+export function fleetGenerators(
+  envName: string,
+  clusters: readonly ResolvedCluster[],
+  syncOptions: readonly string[],
+): Record<string, unknown>[] {
   return clusterGroups(clusters, syncOptions).map((group) => ({
     clusters: {
       selector: {
@@ -71,7 +79,10 @@ export function fleetGenerators(envName: string, clusters: readonly ResolvedClus
 }
 
 /** Clusters grouped by identical effective overrides, in first-listed order; names sorted. */
-export function clusterGroups(clusters: readonly ResolvedCluster[], syncOptions: readonly string[]): { clusters: string[]; values: Record<string, string> }[] {
+export function clusterGroups(
+  clusters: readonly ResolvedCluster[],
+  syncOptions: readonly string[],
+): { clusters: string[]; values: Record<string, string> }[] {
   const groups = new Map<string, { clusters: string[]; values: Record<string, string> }>();
   for (const c of clusters) {
     const values = { targetRevision: c.targetRevision, syncPolicy: JSON.stringify(syncPolicySpec(c.syncPolicy, syncOptions)) };

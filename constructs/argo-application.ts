@@ -140,7 +140,9 @@ export class ArgoApplication extends ApiObject {
         project: props.project,
         source: { ...props.source },
         destination: { ...props.destination },
-        ...(props.ignoreDifferences && props.ignoreDifferences.length > 0 ? { ignoreDifferences: props.ignoreDifferences.map((d) => ({ ...d })) } : {}),
+        ...(props.ignoreDifferences && props.ignoreDifferences.length > 0
+          ? { ignoreDifferences: props.ignoreDifferences.map((d) => ({ ...d })) }
+          : {}),
         syncPolicy: props.syncPolicy,
       },
     });

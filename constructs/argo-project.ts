@@ -40,7 +40,9 @@ export class ArgoProject extends ApiObject {
         sourceRepos: [...props.sourceRepos],
         destinations: props.destinations.map((d) => ({ ...d })),
         clusterResourceWhitelist: (props.clusterResourceWhitelist ?? []).map((gk) => ({ ...gk })),
-        ...(props.namespaceResourceWhitelist ? { namespaceResourceWhitelist: props.namespaceResourceWhitelist.map((gk) => ({ ...gk })) } : {}),
+        ...(props.namespaceResourceWhitelist
+          ? { namespaceResourceWhitelist: props.namespaceResourceWhitelist.map((gk) => ({ ...gk })) }
+          : {}),
         // Objects in the destinations that no app manages show up as warnings (e.g. left behind when prune is off).
         orphanedResources: { warn: true },
       },

@@ -2,7 +2,14 @@ import { Construct } from 'constructs';
 import type { ResolvedEnvironment } from '../config/resolve';
 import { IN_CLUSTER_SERVER } from '../environments/types';
 import { AppChart } from './app-chart';
-import { footprintOf, isClusterScoped, toGroupKind, UPSTREAM_CHART_CLUSTER_KINDS, type AppFootprint, type UpstreamChart } from './app-footprint';
+import {
+  footprintOf,
+  isClusterScoped,
+  toGroupKind,
+  UPSTREAM_CHART_CLUSTER_KINDS,
+  type AppFootprint,
+  type UpstreamChart,
+} from './app-footprint';
 import { FleetApplicationSet } from './argo-application-set';
 import { ArgoApplication, ChildApplication, syncPolicySpec, type ArgoAppOptions, type ChildAppSettings } from './argo-application';
 import { ArgoProject } from './argo-project';
@@ -80,7 +87,10 @@ export class KrateEnvironment extends Construct {
       description: `Krate ${env.name} App-of-Apps: only Argo CD objects, only in ${env.argocd.namespace}`,
       sourceRepos: [env.argocd.repoURL],
       destinations: [{ server: ARGOCD_SERVER, namespace: env.argocd.namespace }],
-      namespaceResourceWhitelist: ['AppProject', 'Application', ...(fleet ? ['ApplicationSet'] : [])].map((kind) => ({ group: 'argoproj.io', kind })),
+      namespaceResourceWhitelist: ['AppProject', 'Application', ...(fleet ? ['ApplicationSet'] : [])].map((kind) => ({
+        group: 'argoproj.io',
+        kind,
+      })),
     });
     new ArgoApplication(root, 'root', {
       name,
@@ -95,7 +105,13 @@ export class KrateEnvironment extends Construct {
     for (const app of upstream) new UpstreamApplication(root, `upstream-${app.metadata.name}`, { env, app });
 
     for (const settings of apps) {
-      const common = { envName: env.name, argocdNamespace: env.argocd.namespace, project: env.argocd.project, repoURL: env.argocd.repoURL, settings };
+      const common = {
+        envName: env.name,
+        argocdNamespace: env.argocd.namespace,
+        project: env.argocd.project,
+        repoURL: env.argocd.repoURL,
+        settings,
+      };
       if (fleet) new FleetApplicationSet(root, settings.app, { ...common, clusters: env.clusters });
       else new ChildApplication(root, settings.app, { ...common, cluster: env.clusters[0] });
     }

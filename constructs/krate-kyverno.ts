@@ -100,7 +100,8 @@ export class KrateKyverno extends AppChart {
 }
 
 // <generated from charts/krate-kyverno/values.schema.json by test/constructs/krate-kyverno-values-type.test.ts>
-/** Values of charts/krate-kyverno, exactly as its values.schema.json allows them. */
+/** Values of charts/krate-kyverno, exactly as its values.schema.json allows them (generated: prettier leaves it as generated). */
+// prettier-ignore
 export type KrateKyvernoValues = {
   readonly global?: Readonly<Record<string, unknown>>;
   readonly externalDependencies: {

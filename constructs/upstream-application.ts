@@ -50,7 +50,12 @@ export class UpstreamApplication extends ApiObject {
     const syncOptions = app.spec.syncPolicy?.syncOptions ?? [];
     const name = `${env.name}-${app.metadata.name}`;
     const metadata = { annotations: app.metadata.annotations, labels: app.metadata.labels };
-    const spec = (server: string, syncPolicy: unknown) => ({ ...app.spec, project: env.argocd.project, destination: { ...app.spec.destination, server }, syncPolicy });
+    const spec = (server: string, syncPolicy: unknown) => ({
+      ...app.spec,
+      project: env.argocd.project,
+      destination: { ...app.spec.destination, server },
+      syncPolicy,
+    });
     if (env.clusters.length === 1) {
       const cluster: ResolvedCluster = env.clusters[0];
       super(scope, id, {
@@ -69,7 +74,10 @@ export class UpstreamApplication extends ApiObject {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
         generators: fleetGenerators(env.name, env.clusters, syncOptions),
-        template: { metadata: { ...metadata, name: `{{ .name }}-${app.metadata.name}`, namespace: env.argocd.namespace }, spec: spec('{{ .server }}', undefined) },
+        template: {
+          metadata: { ...metadata, name: `{{ .name }}-${app.metadata.name}`, namespace: env.argocd.namespace },
+          spec: spec('{{ .server }}', undefined),
+        },
         templatePatch: 'spec:\n  syncPolicy: {{ .values.syncPolicy }}\n',
       },
     });

@@ -37,7 +37,13 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     namespaces: ['monitoring'],
     names: ['node-exporter'],
     // The DaemonSet and the Pods it creates (a bare kind == 'DaemonSet' would leave its Pods failing).
-    conditions: [{ name: 'daemonset-and-its-pods', expression: "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')" }],
+    conditions: [
+      {
+        name: 'daemonset-and-its-pods',
+        expression:
+          "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')",
+      },
+    ],
     justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
     ticket: 'PLAT-1405',
     approver: 'platform-lead@a5c.ai',

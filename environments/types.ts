@@ -81,7 +81,11 @@ export const RETRY = object({
 
 export const SYNC_POLICY = object({
   automated: withDefault(bool, true, 'Sync every commit automatically; false means a person presses Sync (manual).'),
-  prune: withDefault(bool, false, 'Delete objects that disappeared from git (automated only): without it, removed policies stay until someone syncs with prune.'),
+  prune: withDefault(
+    bool,
+    false,
+    'Delete objects that disappeared from git (automated only): without it, removed policies stay until someone syncs with prune.',
+  ),
   selfHeal: withDefault(bool, false, 'Revert changes made directly in the cluster (automated only).'),
   retry: withDefault(RETRY, { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' }, 'Retry failed syncs with exponential backoff.'),
 });
@@ -92,26 +96,56 @@ export const ARGOCD = object({
   targetRevision: withDefault(nonEmptyString, 'main', 'Git revision Argo CD tracks for this environment.'),
   namespace: withDefault(dnsLabel, 'argocd', 'Namespace Argo CD runs in (where Application and AppProject objects live).'),
   project: optional(dnsLabel, 'The restricted AppProject every child Application of this environment names.', "'krate-<environment name>'"),
-  syncPolicy: withDefault(SYNC_POLICY, { automated: true, prune: false, selfHeal: false, retry: { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' } }, 'How Argo CD syncs this environment\'s child apps (every cluster, unless a cluster overrides it).'),
+  syncPolicy: withDefault(
+    SYNC_POLICY,
+    { automated: true, prune: false, selfHeal: false, retry: { limit: 5, duration: '10s', factor: 2, maxDuration: '5m' } },
+    "How Argo CD syncs this environment's child apps (every cluster, unless a cluster overrides it).",
+  ),
 });
 export type ArgoCdConfig = InputOf<typeof ARGOCD.fields>;
 
 export const CLUSTER_OVERRIDES = object({
-  targetRevision: optional(nonEmptyString, 'Git revision this cluster tracks instead of the environment\'s (a canary or a frozen cluster).', "the environment's argocd.targetRevision"),
-  syncPolicy: optional(SYNC_POLICY, 'Sync policy for this cluster instead of the environment\'s (e.g. manual on a sensitive cluster).', "the environment's argocd.syncPolicy"),
+  targetRevision: optional(
+    nonEmptyString,
+    "Git revision this cluster tracks instead of the environment's (a canary or a frozen cluster).",
+    "the environment's argocd.targetRevision",
+  ),
+  syncPolicy: optional(
+    SYNC_POLICY,
+    "Sync policy for this cluster instead of the environment's (e.g. manual on a sensitive cluster).",
+    "the environment's argocd.syncPolicy",
+  ),
 });
 export type ClusterOverrides = InputOf<typeof CLUSTER_OVERRIDES.fields>;
 
 export const CLUSTER = object({
   name: required(dnsLabel, 'Cluster name as registered in Argo CD (a DNS label).'),
-  server: withDefault(url(['https:']), IN_CLUSTER_SERVER, 'API server URL as registered in Argo CD.', `'${IN_CLUSTER_SERVER}' (the cluster Argo CD runs in)`),
-  labels: withDefault(labelMap, {}, 'Labels on the Argo CD cluster secret, used by fleet ApplicationSets to select clusters; krate.a5c.ai/policy-environment and krate.a5c.ai/cluster are always added.'),
-  overrides: withDefault(CLUSTER_OVERRIDES, { targetRevision: undefined, syncPolicy: undefined }, 'What this cluster does differently from the rest of its environment.', '{} (nothing)'),
+  server: withDefault(
+    url(['https:']),
+    IN_CLUSTER_SERVER,
+    'API server URL as registered in Argo CD.',
+    `'${IN_CLUSTER_SERVER}' (the cluster Argo CD runs in)`,
+  ),
+  labels: withDefault(
+    labelMap,
+    {},
+    'Labels on the Argo CD cluster secret, used by fleet ApplicationSets to select clusters; krate.a5c.ai/policy-environment and krate.a5c.ai/cluster are always added.',
+  ),
+  overrides: withDefault(
+    CLUSTER_OVERRIDES,
+    { targetRevision: undefined, syncPolicy: undefined },
+    'What this cluster does differently from the rest of its environment.',
+    '{} (nothing)',
+  ),
 });
 export type ClusterConfig = InputOf<typeof CLUSTER.fields>;
 
 export const MANAGED_KYVERNO = object({
-  chartVersion: withDefault(semver, DEFAULT_KYVERNO_CHART_VERSION, 'Upstream Kyverno chart version (pinned; chart 3.N ships Kyverno v1.(10+N)).'),
+  chartVersion: withDefault(
+    semver,
+    DEFAULT_KYVERNO_CHART_VERSION,
+    'Upstream Kyverno chart version (pinned; chart 3.N ships Kyverno v1.(10+N)).',
+  ),
   admissionReplicas: withDefault(int(1, 15), 3, 'Admission controller replicas (3 for HA).'),
   controllerReplicas: withDefault(int(1, 15), 2, 'Replicas of the background, cleanup and reports controllers.'),
   installMethod: withDefault(oneOf(KYVERNO_INSTALL_METHODS), 'argocd', 'How the managed Kyverno is installed.'),
@@ -125,7 +159,11 @@ export type ManagedKyvernoConfig = InputOf<typeof MANAGED_KYVERNO.fields>;
 
 export const POLICY_REPORTER = object({
   enabled: withDefault(bool, false, 'Tell Krate a Policy Reporter is available.'),
-  mode: withDefault(oneOf(POLICY_REPORTER_MODES), 'external', 'external: already installed, only announced; managed: an Argo CD Application installs it.'),
+  mode: withDefault(
+    oneOf(POLICY_REPORTER_MODES),
+    'external',
+    'external: already installed, only announced; managed: an Argo CD Application installs it.',
+  ),
   namespace: withDefault(dnsLabel, 'policy-reporter', 'Namespace Policy Reporter runs in.'),
   chartVersion: withDefault(semver, DEFAULT_POLICY_REPORTER_CHART_VERSION, 'Pinned Policy Reporter chart version (managed mode).'),
 });
@@ -149,11 +187,30 @@ export const KYVERNO = object({
     "Namespace where Kyverno honours PolicyExceptions and Krate writes them; for byo it is the existing Kyverno's features.policyExceptions.namespace.",
     'the Krate namespace (required when mode is byo)',
   ),
-  managed: withDefault(MANAGED_KYVERNO, { chartVersion: DEFAULT_KYVERNO_CHART_VERSION, admissionReplicas: 3, controllerReplicas: 2, installMethod: 'argocd', values: {} }, 'Settings for managed mode; ignored in other modes.', '{} (every field at its default)'),
-  requireForEnforceMode: withDefault(bool, true, 'Refuse a template the ladder enforces here while this mode renders no policies (nothing would enforce it).'),
+  managed: withDefault(
+    MANAGED_KYVERNO,
+    { chartVersion: DEFAULT_KYVERNO_CHART_VERSION, admissionReplicas: 3, controllerReplicas: 2, installMethod: 'argocd', values: {} },
+    'Settings for managed mode; ignored in other modes.',
+    '{} (every field at its default)',
+  ),
+  requireForEnforceMode: withDefault(
+    bool,
+    true,
+    'Refuse a template the ladder enforces here while this mode renders no policies (nothing would enforce it).',
+  ),
   discoverExisting: withDefault(bool, true, "Let Krate's controllers discover an existing Kyverno at runtime."),
-  policyReporter: withDefault(POLICY_REPORTER, { enabled: false, mode: 'external', namespace: 'policy-reporter', chartVersion: DEFAULT_POLICY_REPORTER_CHART_VERSION }, "Policy Reporter (UI and metrics over Kyverno's reports).", '{} (disabled)'),
-  defaultPolicyPack: withDefault(DEFAULT_POLICY_PACK, { enabled: true, mode: 'audit', installExamples: true }, "Krate's default policy pack.", '{} (enabled, audit, with examples)'),
+  policyReporter: withDefault(
+    POLICY_REPORTER,
+    { enabled: false, mode: 'external', namespace: 'policy-reporter', chartVersion: DEFAULT_POLICY_REPORTER_CHART_VERSION },
+    "Policy Reporter (UI and metrics over Kyverno's reports).",
+    '{} (disabled)',
+  ),
+  defaultPolicyPack: withDefault(
+    DEFAULT_POLICY_PACK,
+    { enabled: true, mode: 'audit', installExamples: true },
+    "Krate's default policy pack.",
+    '{} (enabled, audit, with examples)',
+  ),
 });
 export type KyvernoConfig = InputOf<typeof KYVERNO.fields>;
 
@@ -168,8 +225,17 @@ export const PERSONAS = object({
 export type PersonaGroups = InputOf<typeof PERSONAS.fields>;
 
 export const RBAC = object({
-  managedPolicyBindings: withDefault(bool, false, "Let Krate's controller write Kyverno policies for PolicyBindings (kyverno.mode 'managed' only)."),
-  personas: withDefault(PERSONAS, { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] }, 'Groups bound to the persona ClusterRoles.', '{} (roles exist, nobody is bound)'),
+  managedPolicyBindings: withDefault(
+    bool,
+    false,
+    "Let Krate's controller write Kyverno policies for PolicyBindings (kyverno.mode 'managed' only).",
+  ),
+  personas: withDefault(
+    PERSONAS,
+    { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] },
+    'Groups bound to the persona ClusterRoles.',
+    '{} (roles exist, nobody is bound)',
+  ),
 });
 export type RbacConfig = InputOf<typeof RBAC.fields>;
 
@@ -188,18 +254,30 @@ export type PlatformExclusionRemoval = InputOf<typeof PLATFORM_EXCLUSION_REMOVAL
 
 export const NAMESPACE_LABEL_MATCH = object({
   key: required(labelKey, 'Label key the namespace must carry.'),
-  values: optional(list(labelValue, { of: 'label values', minItems: 1, item: 'label value (or omit values to require only the key)' }), 'Allowed values; the label only has to exist when omitted.', 'any value (operator Exists)'),
+  values: optional(
+    list(labelValue, { of: 'label values', minItems: 1, item: 'label value (or omit values to require only the key)' }),
+    'Allowed values; the label only has to exist when omitted.',
+    'any value (operator Exists)',
+  ),
 });
 export type NamespaceLabelMatch = InputOf<typeof NAMESPACE_LABEL_MATCH.fields>;
 
 export const EXCLUSIONS = object({
-  platformNamespaces: withDefault(namespaces, [], 'Extra platform namespaces of this environment that policies must never touch (cert-manager, CNI, CSI drivers).'),
+  platformNamespaces: withDefault(
+    namespaces,
+    [],
+    'Extra platform namespaces of this environment that policies must never touch (cert-manager, CNI, CSI drivers).',
+  ),
   removePlatformExclusions: withDefault(
     list(PLATFORM_EXCLUSION_REMOVAL, { of: '{ namespace, justification }' }),
     [],
     'Platform namespaces policies should cover after all, each with a justification; protected namespaces (kube-system, kube-public, kube-node-lease) cannot be listed.',
   ),
-  templates: withDefault(record(nonEmptyString, namespaces, 'template names to namespace lists'), {}, 'Extra namespaces excluded from one template only, keyed by template name.'),
+  templates: withDefault(
+    record(nonEmptyString, namespaces, 'template names to namespace lists'),
+    {},
+    'Extra namespaces excluded from one template only, keyed by template name.',
+  ),
   namespaceLabels: withDefault(
     list(NAMESPACE_LABEL_MATCH, { of: '{ key, values? }' }),
     [],
@@ -216,12 +294,20 @@ export type ExclusionsConfig = InputOf<typeof EXCLUSIONS.fields>;
 
 export const DEFAULT_EXCEPTION_MAX_DAYS = 30;
 export const EXCEPTION_SETTINGS = object({
-  maxDays: withDefault(int(1, 365), DEFAULT_EXCEPTION_MAX_DAYS, 'Longest an exception may run: expiresAt at most this many days after its requested date.'),
+  maxDays: withDefault(
+    int(1, 365),
+    DEFAULT_EXCEPTION_MAX_DAYS,
+    'Longest an exception may run: expiresAt at most this many days after its requested date.',
+  ),
 });
 export type ExceptionSettings = InputOf<typeof EXCEPTION_SETTINGS.fields>;
 
 export const PROMOTION = object({
-  maxFailingResults: withDefault(int(0, 1_000_000), 0, 'Failing policy-report results (fail + error) a template may still have in this environment when promote --reports moves it to enforce here.'),
+  maxFailingResults: withDefault(
+    int(0, 1_000_000),
+    0,
+    'Failing policy-report results (fail + error) a template may still have in this environment when promote --reports moves it to enforce here.',
+  ),
 });
 export type PromotionConfig = InputOf<typeof PROMOTION.fields>;
 
@@ -229,13 +315,26 @@ export const ENVIRONMENT = object({
   name: required(dnsLabel, 'Environment name: a ladder rung (dev, staging, prod), also the folder under dist/ and the file name.'),
   org: required(dnsLabel, 'Krate organisation this environment serves (a DNS label); part of every policy name.'),
   argocd: required(ARGOCD, 'How Argo CD syncs this environment.'),
-  clusters: required(list(CLUSTER, { of: 'clusters', minItems: 1, item: 'cluster' }), 'Clusters this environment deploys to (at least one).'),
+  clusters: required(
+    list(CLUSTER, { of: 'clusters', minItems: 1, item: 'cluster' }),
+    'Clusters this environment deploys to (at least one).',
+  ),
   kyverno: required(KYVERNO, 'How Kyverno gets onto the clusters.'),
   krate: withDefault(KRATE, { namespace: 'krate-system' }, "Krate's own installation.", '{} (every field at its default)'),
-  exclusions: withDefault(EXCLUSIONS, { platformNamespaces: [], removePlatformExclusions: [], templates: {}, namespaceLabels: [] }, 'Namespace exclusions beyond the protected and built-in platform namespaces.', "{} (protected + Argo CD's, Kyverno's and Krate's namespaces)"),
+  exclusions: withDefault(
+    EXCLUSIONS,
+    { platformNamespaces: [], removePlatformExclusions: [], templates: {}, namespaceLabels: [] },
+    'Namespace exclusions beyond the protected and built-in platform namespaces.',
+    "{} (protected + Argo CD's, Kyverno's and Krate's namespaces)",
+  ),
   exceptions: withDefault(EXCEPTION_SETTINGS, { maxDays: DEFAULT_EXCEPTION_MAX_DAYS }, 'Exception bounds.'),
   promotion: withDefault(PROMOTION, { maxFailingResults: 0 }, 'Promotion gates.'),
-  rbac: withDefault(RBAC, { managedPolicyBindings: false, personas: { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] } }, "Who may do what: Krate's controller write switches and persona groups.", '{} (read-only controller, no persona bindings)'),
+  rbac: withDefault(
+    RBAC,
+    { managedPolicyBindings: false, personas: { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] } },
+    "Who may do what: Krate's controller write switches and persona groups.",
+    '{} (read-only controller, no persona bindings)',
+  ),
 });
 /** One environment: everything that differs between dev, staging, prod and fleets. */
 export type EnvironmentConfig = InputOf<typeof ENVIRONMENT.fields>;
@@ -245,16 +344,32 @@ const isoDate = leaf('date (YYYY-MM-DD)', isIsoDate, (v) => `${show(v)} is not a
 export const ROLLOUT_ENTRY = object({
   stage: required(oneOf(STAGES), "The template's current rung."),
   since: required(isoDate, 'The date (YYYY-MM-DD) the current stage began.'),
-  soakDays: withDefault(int(1, MAX_SOAK_DAYS), DEFAULT_SOAK_DAYS, 'Days the template must spend in audit:prod before its first enforce step.'),
-  auditNamespaces: withDefault(list(dnsLabel, { of: 'namespace names', unique: true }), [], "Namespaces that stay in Audit while the template enforces elsewhere (e.g. 'job-runner')."),
-  parameters: withDefault(anyObject, {}, "Values for the template's parameters (e.g. require-labels' labels), checked against the template's typed parameters.", "{} (the template's defaults)"),
+  soakDays: withDefault(
+    int(1, MAX_SOAK_DAYS),
+    DEFAULT_SOAK_DAYS,
+    'Days the template must spend in audit:prod before its first enforce step.',
+  ),
+  auditNamespaces: withDefault(
+    list(dnsLabel, { of: 'namespace names', unique: true }),
+    [],
+    "Namespaces that stay in Audit while the template enforces elsewhere (e.g. 'job-runner').",
+  ),
+  parameters: withDefault(
+    anyObject,
+    {},
+    "Values for the template's parameters (e.g. require-labels' labels), checked against the template's typed parameters.",
+    "{} (the template's defaults)",
+  ),
 });
 /** Where one policy template stands on the ladder, and how it is rolled out. */
 export type RolloutEntry = InputOf<typeof ROLLOUT_ENTRY.fields>;
 
 export const EXCEPTION_CONDITION = object({
   name: required(dnsLabel, 'Condition name (a DNS label, unique within the exception).'),
-  expression: required(nonEmptyString, "CEL over object (and oldObject, request) returning bool, e.g. object.metadata.?labels.?team.orValue('') == 'billing'."),
+  expression: required(
+    nonEmptyString,
+    "CEL over object (and oldObject, request) returning bool, e.g. object.metadata.?labels.?team.orValue('') == 'billing'.",
+  ),
 });
 /** An extra CEL condition (Kubernetes matchCondition): the exception applies only when it is true. */
 export type ExceptionCondition = InputOf<typeof EXCEPTION_CONDITION.fields>;
@@ -263,15 +378,30 @@ export const EXCEPTION_REQUEST = object({
   name: required(dnsLabel, "Stable name (a DNS label, unique per environment): the PolicyException's metadata.name."),
   environment: required(oneOf(LADDER_ENVIRONMENTS), 'The environment the exception applies in.'),
   template: required(nonEmptyString, 'The policy template it bypasses.'),
-  namespaces: optional(list(dnsLabel, { of: 'namespace names' }), 'Namespaces it covers; at least one of namespaces and names is required.', 'every namespace the policy matches'),
-  names: optional(list(nonEmptyString, { of: 'object names' }), 'Resource names (metadata.name) it covers, with what their controllers create from them.', 'every name'),
+  namespaces: optional(
+    list(dnsLabel, { of: 'namespace names' }),
+    'Namespaces it covers; at least one of namespaces and names is required.',
+    'every namespace the policy matches',
+  ),
+  names: optional(
+    list(nonEmptyString, { of: 'object names' }),
+    'Resource names (metadata.name) it covers, with what their controllers create from them.',
+    'every name',
+  ),
   conditions: withDefault(list(EXCEPTION_CONDITION, { of: '{ name, expression }' }), [], 'Extra CEL match conditions; all must hold.'),
   justification: required(nonEmptyString, 'Why the bypass is needed (at least 20 characters).'),
   ticket: required(nonEmptyString, 'Tracking ticket: a key like PLAT-1234 or an https URL.'),
   approver: required(nonEmptyString, 'Who approved it (a platform engineer).'),
   requested: required(isoDate, 'The date (YYYY-MM-DD) it was requested: the start of its maximum duration.'),
-  expiresAt: required(isoDate, "The date (YYYY-MM-DD, UTC midnight) it stops applying: at most the environment's exceptions.maxDays after requested."),
-  riskAcceptance: optional(nonEmptyString, 'The risk the approver accepts; required when the template enforces in this environment.', 'none (only allowed while the template audits there)'),
+  expiresAt: required(
+    isoDate,
+    "The date (YYYY-MM-DD, UTC midnight) it stops applying: at most the environment's exceptions.maxDays after requested.",
+  ),
+  riskAcceptance: optional(
+    nonEmptyString,
+    'The risk the approver accepts; required when the template enforces in this environment.',
+    'none (only allowed while the template audits there)',
+  ),
 });
 /**
  * One approved, time-boxed bypass of one policy template in one environment. Renders as a

@@ -19,7 +19,9 @@ export interface DataModule {
 
 function formatMessages(messages: readonly Message[], root: string): string[] {
   return messages.map((m) => {
-    const where = m.location ? `${relative(root, m.location.file) || m.location.file}:${m.location.line}:${m.location.column + 1}` : 'build';
+    const where = m.location
+      ? `${relative(root, m.location.file) || m.location.file}:${m.location.line}:${m.location.column + 1}`
+      : 'build';
     return `${where}: ${m.text}`;
   });
 }
@@ -39,7 +41,8 @@ export function evaluateData(code: string, origin: string): Record<string, unkno
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const message = (e as Error).message ?? String(e);
-    if (/timed out/i.test(message)) throw new ConfigError([`${origin}: did not finish within ${DATA_TIME_LIMIT_MS} ms (a loop?); data files must be plain data`]);
+    if (/timed out/i.test(message))
+      throw new ConfigError([`${origin}: did not finish within ${DATA_TIME_LIMIT_MS} ms (a loop?); data files must be plain data`]);
     throw new ConfigError([`${origin}: could not be evaluated: ${message}`]);
   }
   // JSON round trip: plain objects of this realm, no getters or functions from the sandbox.
@@ -53,7 +56,11 @@ export function evaluateDataSource(text: string, origin: string): Record<string,
     code = transformSync(text, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
-    throw new ConfigError(errors?.length ? errors.map((m) => `${origin}:${m.location?.line ?? 0}:${(m.location?.column ?? 0) + 1}: ${m.text}`) : [`${origin}: not valid TypeScript`]);
+    throw new ConfigError(
+      errors?.length
+        ? errors.map((m) => `${origin}:${m.location?.line ?? 0}:${(m.location?.column ?? 0) + 1}: ${m.text}`)
+        : [`${origin}: not valid TypeScript`],
+    );
   }
   return evaluateData(code, origin);
 }
@@ -62,10 +69,22 @@ export function evaluateDataSource(text: string, origin: string): Record<string,
 export function loadDataModule(file: string, root: string): DataModule {
   let result;
   try {
-    result = buildSync({ entryPoints: [file], absWorkingDir: root, bundle: true, write: false, format: 'cjs', platform: 'neutral', target: 'es2022', metafile: true, logLevel: 'silent' });
+    result = buildSync({
+      entryPoints: [file],
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2022',
+      metafile: true,
+      logLevel: 'silent',
+    });
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors ?? [];
-    throw new ConfigError(errors.length > 0 ? formatMessages(errors, root) : [`${relative(root, file)}: could not be built: ${(e as Error).message}`]);
+    throw new ConfigError(
+      errors.length > 0 ? formatMessages(errors, root) : [`${relative(root, file)}: could not be built: ${(e as Error).message}`],
+    );
   }
   const origin = relative(root, file);
   return { exports: evaluateData(result.outputFiles[0].text, origin), inputs: Object.keys(result.metafile.inputs) };

@@ -81,7 +81,12 @@ function typeName(v: unknown): string {
 /** The problem with a field that must be a string, or undefined when it is one. */
 function notAString(field: string, v: unknown): string | undefined {
   if (typeof v === 'string') return undefined;
-  const fix = typeof v === 'object' && v !== null && !Array.isArray(v) ? HELM_HINT : typeof v === 'number' || typeof v === 'boolean' ? `quote it: ${field.split('.').pop()}: "${String(v)}"` : undefined;
+  const fix =
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? HELM_HINT
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? `quote it: ${field.split('.').pop()}: "${String(v)}"`
+        : undefined;
   return `${field} is ${typeName(v)}, not a string${fix ? ` (${fix})` : ''}`;
 }
 
@@ -117,7 +122,13 @@ function templatePlaceholders(doc: Document, text: string): Array<{ readonly fie
  * a List (any kind ending in `List` with `items`, nested Lists too), as kubectl reads them. Items of
  * a typed list (`PodList`) without apiVersion and kind get the list's apiVersion and item kind.
  */
-function collectObjects(value: unknown, where: string, push: (m: Manifest) => void, problems: string[], list?: { readonly apiVersion: string; readonly kind: string }): void {
+function collectObjects(
+  value: unknown,
+  where: string,
+  push: (m: Manifest) => void,
+  problems: string[],
+  list?: { readonly apiVersion: string; readonly kind: string },
+): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     problems.push(`${where}: not a Kubernetes object (needs apiVersion and kind)`);
     return;
@@ -144,7 +155,9 @@ function collectObjects(value: unknown, where: string, push: (m: Manifest) => vo
       problems.push(`${where}: items is ${typeName(items)}, not a list (a ${kind} holds its objects in items)`);
       return;
     }
-    items.forEach((item, i) => collectObjects(item, `${where}: items[${i}]`, push, problems, { apiVersion: obj.apiVersion as string, kind }));
+    items.forEach((item, i) =>
+      collectObjects(item, `${where}: items[${i}]`, push, problems, { apiVersion: obj.apiVersion as string, kind }),
+    );
     return;
   }
   const metadata = obj.metadata;
@@ -288,7 +301,8 @@ function readSources(paths: readonly string[], options: ReadOptions): ReadResult
           isDir = st.isDirectory();
           isFile = st.isFile();
         } catch {
-          if (MANIFEST_FILE.test(entry.name)) problems.push(`${shownName(full)}: broken symbolic link (to ${readlinkSync(full)}); remove it or fix its target`);
+          if (MANIFEST_FILE.test(entry.name))
+            problems.push(`${shownName(full)}: broken symbolic link (to ${readlinkSync(full)}); remove it or fix its target`);
           continue;
         }
       }
@@ -355,5 +369,9 @@ export function readInputManifests(paths: readonly string[], options: ReadOption
 /** A Kubernetes LabelSelector, as policies' matchConstraints.namespaceSelector takes it. */
 export interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }>;
+  readonly matchExpressions?: ReadonlyArray<{
+    readonly key: string;
+    readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    readonly values?: readonly string[];
+  }>;
 }

@@ -52,9 +52,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-export const bool: Spec<boolean> = leaf('true | false', (v): v is boolean => typeof v === 'boolean', (v) => `${show(v)} must be true or false`);
+export const bool: Spec<boolean> = leaf(
+  'true | false',
+  (v): v is boolean => typeof v === 'boolean',
+  (v) => `${show(v)} must be true or false`,
+);
 
-export const nonEmptyString: Spec<string> = leaf('string', (v): v is string => isString(v) && v.trim() !== '', (v) => `${show(v)} must be a non-empty string`);
+export const nonEmptyString: Spec<string> = leaf(
+  'string',
+  (v): v is string => isString(v) && v.trim() !== '',
+  (v) => `${show(v)} must be a non-empty string`,
+);
 
 export const dnsLabel: Spec<string> = leaf(
   'DNS label',
@@ -138,7 +146,12 @@ export function list<In, Out>(item: Spec<In, Out>, options: ListOptions = {}): L
     item,
     parse(v, path, ctx) {
       if (!Array.isArray(v)) return fail(ctx, path, `${show(v)} must be a list of ${of}`);
-      if (v.length < (options.minItems ?? 0)) return fail(ctx, path, options.minItems === 1 ? `must list at least one ${options.item ?? 'item'}` : `must list at least ${options.minItems} ${of}`);
+      if (v.length < (options.minItems ?? 0))
+        return fail(
+          ctx,
+          path,
+          options.minItems === 1 ? `must list at least one ${options.item ?? 'item'}` : `must list at least ${options.minItems} ${of}`,
+        );
       const out: Out[] = [];
       const seen = new Set<string>();
       let ok = true;
@@ -159,7 +172,11 @@ export function list<In, Out>(item: Spec<In, Out>, options: ListOptions = {}): L
 }
 
 /** A map with keys checked by `key` and values by `value`. */
-export function record<In, Out>(key: Spec<string>, value: Spec<In, Out>, of = `${key.type} → ${value.type}`): Spec<Readonly<Record<string, In>>, Record<string, Out>> {
+export function record<In, Out>(
+  key: Spec<string>,
+  value: Spec<In, Out>,
+  of = `${key.type} → ${value.type}`,
+): Spec<Readonly<Record<string, In>>, Record<string, Out>> {
   return {
     type: `map of ${of}`,
     parse(v, path, ctx) {
@@ -185,7 +202,10 @@ export const labelMap = record(labelKey, labelValue, 'label keys to string value
 /** Any JSON object, passed through as it is (e.g. upstream chart values). */
 export const anyObject: Spec<Readonly<Record<string, unknown>>, Record<string, unknown>> = {
   type: 'object',
-  parse: (v, path, ctx) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : fail(ctx, path, `${show(v)} must be an object`)),
+  parse: (v, path, ctx) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? { ...(v as Record<string, unknown>) }
+      : fail(ctx, path, `${show(v)} must be an object`),
 };
 
 /** One field of an object spec. */
@@ -209,7 +229,12 @@ export function required<In, Out>(spec: Spec<In, Out>, doc: string): Field<In, O
 }
 
 /** An optional field whose absence resolves to `value` (documented as `defaultDoc` when given). */
-export function withDefault<In, Out>(spec: Spec<In, Out>, value: NoInfer<Out>, doc: string, defaultDoc?: string): Field<In, Out, false, true> {
+export function withDefault<In, Out>(
+  spec: Spec<In, Out>,
+  value: NoInfer<Out>,
+  doc: string,
+  defaultDoc?: string,
+): Field<In, Out, false, true> {
   return { spec, doc, required: false, hasDefault: true, default: value, ...(defaultDoc ? { defaultDoc } : {}) };
 }
 
@@ -221,11 +246,20 @@ export function optional<In, Out>(spec: Spec<In, Out>, doc: string, defaultDoc: 
 type ReqKeys<F extends Fields> = { [K in keyof F]: F[K]['required'] extends true ? K : never }[keyof F];
 type OptKeys<F extends Fields> = Exclude<keyof F, ReqKeys<F>>;
 type FieldIn<F> = F extends Field<infer I, infer _O, boolean, boolean> ? I : never;
-type FieldOut<F> = F extends Field<infer _I, infer O, boolean, infer D> ? (F extends Field<infer _I2, infer _O2, true, boolean> ? O : D extends true ? O : O | undefined) : never;
+type FieldOut<F> =
+  F extends Field<infer _I, infer O, boolean, infer D>
+    ? F extends Field<infer _I2, infer _O2, true, boolean>
+      ? O
+      : D extends true
+        ? O
+        : O | undefined
+    : never;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** What a config file may write: required fields, optional ones may be left out. */
-export type InputOf<F extends Fields> = Simplify<{ readonly [K in ReqKeys<F>]: FieldIn<F[K]> } & { readonly [K in OptKeys<F>]?: FieldIn<F[K]> }>;
+export type InputOf<F extends Fields> = Simplify<
+  { readonly [K in ReqKeys<F>]: FieldIn<F[K]> } & { readonly [K in OptKeys<F>]?: FieldIn<F[K]> }
+>;
 /** What parsing gives: every defaulted field present. */
 export type OutputOf<F extends Fields> = Simplify<{ [K in keyof F]: FieldOut<F[K]> }>;
 
@@ -292,7 +326,9 @@ export function describeFields(fields: Fields, prefix = ''): FieldDoc[] {
   for (const [k, field] of Object.entries(fields)) {
     const path = `${prefix}${k}`;
     const nested = nestedFields(field.spec);
-    const def = field.defaultDoc ?? (field.hasDefault ? (nested && !nested.list ? '{} (every field at its default)' : JSON.stringify(field.default)) : undefined);
+    const def =
+      field.defaultDoc ??
+      (field.hasDefault ? (nested && !nested.list ? '{} (every field at its default)' : JSON.stringify(field.default)) : undefined);
     out.push({ path, type: field.spec.type, required: field.required, ...(def !== undefined ? { default: def } : {}), doc: field.doc });
     if (nested) out.push(...describeFields(nested.fields, `${path}${nested.list ? '[]' : ''}.`));
   }

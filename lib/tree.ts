@@ -26,7 +26,8 @@ export function readTree(dir: string): Map<string, string> {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (rel === SYNTH_MARKER) continue;
       if (entry.isDirectory()) walk(rel);
-      else if (entry.isFile() || (entry.isSymbolicLink() && linksToFile(join(dir, rel)))) out.set(rel, readFileSync(join(dir, rel), 'utf8'));
+      else if (entry.isFile() || (entry.isSymbolicLink() && linksToFile(join(dir, rel))))
+        out.set(rel, readFileSync(join(dir, rel), 'utf8'));
     }
   };
   walk('');

@@ -19,11 +19,20 @@ export type KrateKind = keyof typeof KRATE_RESOURCES;
 
 /** A rule matching Krate kinds on create and update. */
 export function krateRules(kinds: readonly KrateKind[]): ResourceRule[] {
-  return [{ apiGroups: [KRATE_GROUP], apiVersions: [KRATE_VERSION], resources: kinds.map((k) => KRATE_RESOURCES[k]), operations: ['CREATE', 'UPDATE'] }];
+  return [
+    {
+      apiGroups: [KRATE_GROUP],
+      apiVersions: [KRATE_VERSION],
+      resources: kinds.map((k) => KRATE_RESOURCES[k]),
+      operations: ['CREATE', 'UPDATE'],
+    },
+  ];
 }
 
 /** A template over Krate's own resources; `kinds` are its subject. */
-export function krateTemplate(def: Omit<PolicyTemplate, 'resourceRules' | 'subject' | 'category' | 'pack'> & { readonly kinds: readonly KrateKind[] }): PolicyTemplate {
+export function krateTemplate(
+  def: Omit<PolicyTemplate, 'resourceRules' | 'subject' | 'category' | 'pack'> & { readonly kinds: readonly KrateKind[] },
+): PolicyTemplate {
   const { kinds, ...rest } = def;
   return { ...rest, pack: 'krate', category: PACK_CATEGORIES.krate, subject: kinds.join(', '), resourceRules: krateRules(kinds) };
 }

@@ -55,14 +55,21 @@ export interface RenderPolicyOptions {
  * A template's parameters with defaults applied. Unknown keys and values of the wrong type are
  * errors naming the path, the value and the fix.
  */
-export function resolveParameters(template: PolicyTemplate, given: Readonly<Record<string, unknown>> = {}, path = 'parameters'): ParameterValues {
+export function resolveParameters(
+  template: PolicyTemplate,
+  given: Readonly<Record<string, unknown>> = {},
+  path = 'parameters',
+): ParameterValues {
   const specs = template.parameters ?? {};
   const problems = new Problems();
   const out: Record<string, string[] | number[] | number | readonly Attestor[]> = {};
   for (const key of Object.keys(given)) {
     if (!(key in specs)) {
       const known = Object.keys(specs);
-      problems.add(`${path}.${key}`, `unknown parameter of template ${template.name} (${known.length ? `known: ${known.join(', ')}` : 'it takes no parameters'})`);
+      problems.add(
+        `${path}.${key}`,
+        `unknown parameter of template ${template.name} (${known.length ? `known: ${known.join(', ')}` : 'it takes no parameters'})`,
+      );
     }
   }
   for (const [key, spec] of Object.entries(specs)) {
@@ -79,7 +86,9 @@ export function resolveParameters(template: PolicyTemplate, given: Readonly<Reco
         : Array.isArray(value) &&
           value.every((v) => (spec.type === 'string[]' ? typeof v === 'string' && v !== '' : Number.isInteger(v) && v >= 0 && v <= 65535));
     if (!ok) {
-      const expected = { int: 'a non-negative integer', 'string[]': 'a list of non-empty strings', 'int[]': 'a list of integers 0-65535' }[spec.type];
+      const expected = { int: 'a non-negative integer', 'string[]': 'a list of non-empty strings', 'int[]': 'a list of integers 0-65535' }[
+        spec.type
+      ];
       problems.add(`${path}.${key}`, `${show(value)} is not ${expected} (${spec.description})`);
       continue;
     }
@@ -98,26 +107,37 @@ function attestorsProblem(value: unknown): { at: string; message: string } | und
   const names = new Set<string>();
   for (const [i, a] of value.entries()) {
     const at = `[${i}]`;
-    if (!a || typeof a !== 'object' || Object.keys(a).some((k) => k !== 'name' && k !== 'cosign')) return { at, message: `${show(a)} is not an attestor { name, cosign }` };
-    if (typeof a.name !== 'string' || !CEL_IDENTIFIER.test(a.name)) return { at: `${at}.name`, message: `${show(a.name)} is not a CEL identifier (validations refer to it as attestors.<name>)` };
+    if (!a || typeof a !== 'object' || Object.keys(a).some((k) => k !== 'name' && k !== 'cosign'))
+      return { at, message: `${show(a)} is not an attestor { name, cosign }` };
+    if (typeof a.name !== 'string' || !CEL_IDENTIFIER.test(a.name))
+      return { at: `${at}.name`, message: `${show(a.name)} is not a CEL identifier (validations refer to it as attestors.<name>)` };
     if (names.has(a.name)) return { at: `${at}.name`, message: `'${a.name}' is used twice` };
     names.add(a.name);
     const cosign = a.cosign;
     const modes = cosign && typeof cosign === 'object' ? Object.keys(cosign) : [];
-    if (modes.length !== 1 || !['keyless', 'key'].includes(modes[0])) return { at: `${at}.cosign`, message: `${show(cosign)} must set exactly one of keyless or key` };
+    if (modes.length !== 1 || !['keyless', 'key'].includes(modes[0]))
+      return { at: `${at}.cosign`, message: `${show(cosign)} must set exactly one of keyless or key` };
     if (modes[0] === 'key') {
       const data = cosign.key?.data;
-      if (typeof data !== 'string' || !data.includes('-----BEGIN PUBLIC KEY-----')) return { at: `${at}.cosign.key.data`, message: 'is not a PEM public key (-----BEGIN PUBLIC KEY-----…)' };
+      if (typeof data !== 'string' || !data.includes('-----BEGIN PUBLIC KEY-----'))
+        return { at: `${at}.cosign.key.data`, message: 'is not a PEM public key (-----BEGIN PUBLIC KEY-----…)' };
       continue;
     }
     const identities = cosign.keyless?.identities;
-    if (!Array.isArray(identities) || identities.length === 0) return { at: `${at}.cosign.keyless.identities`, message: `${show(identities)} is not a non-empty list of identities` };
+    if (!Array.isArray(identities) || identities.length === 0)
+      return { at: `${at}.cosign.keyless.identities`, message: `${show(identities)} is not a non-empty list of identities` };
     for (const [j, id] of identities.entries()) {
       const ok =
-        id && typeof id === 'object' &&
+        id &&
+        typeof id === 'object' &&
         Object.entries(id).every(([k, v]) => IDENTITY_KEYS.includes(k) && typeof v === 'string' && v !== '') &&
-        ('issuer' in id || 'issuerRegExp' in id) && ('subject' in id || 'subjectRegExp' in id);
-      if (!ok) return { at: `${at}.cosign.keyless.identities[${j}]`, message: `${show(id)} must set issuer or issuerRegExp and subject or subjectRegExp (non-empty strings, nothing else)` };
+        ('issuer' in id || 'issuerRegExp' in id) &&
+        ('subject' in id || 'subjectRegExp' in id);
+      if (!ok)
+        return {
+          at: `${at}.cosign.keyless.identities[${j}]`,
+          message: `${show(id)} must set issuer or issuerRegExp and subject or subjectRegExp (non-empty strings, nothing else)`,
+        };
     }
   }
   return undefined;
@@ -130,10 +150,15 @@ function attestorsProblem(value: unknown): { at: string; message: string } | und
 function checkEnforceable(template: PolicyTemplate, opts: RenderPolicyOptions): void {
   if (opts.mode !== 'Enforce') return;
   const path = opts.parametersPath ?? 'parameters';
-  const missing = Object.entries(template.parameters ?? {}).filter(([key, spec]) => spec.requiredBeforeEnforce && !(opts.parameters && key in opts.parameters));
+  const missing = Object.entries(template.parameters ?? {}).filter(
+    ([key, spec]) => spec.requiredBeforeEnforce && !(opts.parameters && key in opts.parameters),
+  );
   if (missing.length === 0) return;
   throw new ConfigError(
-    missing.map(([key]) => `${path}.${key}: not configured, and the default is a placeholder: '${template.name}' cannot enforce with it (it would deny everything it matches); set it before promoting the template to an enforce rung`),
+    missing.map(
+      ([key]) =>
+        `${path}.${key}: not configured, and the default is a placeholder: '${template.name}' cannot enforce with it (it would deny everything it matches); set it before promoting the template to an enforce rung`,
+    ),
   );
 }
 

@@ -16,7 +16,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Folders (and files) whose *.ts the bundle is built from; the build refuses to bundle anything else. */
-const SOURCES = ['main.ts', 'environments', 'lib', 'policies', 'config', 'constructs', 'synth', 'analysis', 'cli', 'test/bench', 'test/support'];
+const SOURCES = [
+  'main.ts',
+  'environments',
+  'lib',
+  'policies',
+  'config',
+  'constructs',
+  'synth',
+  'analysis',
+  'cli',
+  'test/bench',
+  'test/support',
+];
 /** Files that change the output without being bundled: the lock (esbuild's version), the compiler settings, this script. */
 const BUILD_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
 const ENTRY_POINTS = ['main.ts', 'cli/main.ts', 'test/bench/index.ts'];
@@ -141,7 +153,9 @@ async function buildInto(root, buildDir, key) {
   const unkeyed = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/') && !keyed.has(f.split(sep).join('/')));
   if (unkeyed.length > 0) {
     rmSync(temp, { recursive: true, force: true });
-    throw new BuildError(unkeyed.map((f) => `${f}: bundled but not part of the build key (add it to SOURCES in scripts/build.mjs, or import a .ts file)`));
+    throw new BuildError(
+      unkeyed.map((f) => `${f}: bundled but not part of the build key (add it to SOURCES in scripts/build.mjs, or import a .ts file)`),
+    );
   }
   try {
     renameSync(temp, join(buildDir, key));
@@ -250,7 +264,9 @@ export async function buildOrExit(root = ROOT) {
       console.error(`krate-policy: the sources do not build (${e.problems.length} error(s)); fix the file(s) above and rerun.`);
     } else {
       // Not the sources' fault: e.g. .build/ cannot be written (a read-only checkout).
-      const detail = process.argv.includes('--debug') ? (e?.stack ?? String(e)) : `${e?.message ?? String(e)} (rerun with --debug for the stack trace)`;
+      const detail = process.argv.includes('--debug')
+        ? (e?.stack ?? String(e))
+        : `${e?.message ?? String(e)} (rerun with --debug for the stack trace)`;
       console.error(`krate-policy: cannot build into ${join(root, '.build')}: ${detail}`);
     }
     process.exit(2);

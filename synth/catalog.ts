@@ -32,6 +32,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'policy-exceptions',
     syncWave: 20,
     destinationNamespace: (env) => env.kyverno.policyNamespace,
-    build: (scope, env) => (hasKyverno(env) && env.plan.exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env }) : undefined),
+    build: (scope, env) =>
+      hasKyverno(env) && env.plan.exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env }) : undefined,
   },
 ];

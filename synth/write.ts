@@ -54,7 +54,9 @@ export function prepareOutput(outdir: string, label: string = outdir): PreparedO
     staging = mkdtempSync(join(parent, `.${basename(target)}.krate-synth-`));
   } catch (e) {
     removeCreated(created);
-    throw new ConfigError([`${label}: cannot create a staging folder in ${parent} (${reason(e)}); synth writes the new tree beside the folder and swaps it in, so it needs write access to ${parent}`]);
+    throw new ConfigError([
+      `${label}: cannot create a staging folder in ${parent} (${reason(e)}); synth writes the new tree beside the folder and swaps it in, so it needs write access to ${parent}`,
+    ]);
   }
   let done = false;
   const discard = (): void => {
@@ -167,4 +169,3 @@ function reason(e: unknown): string {
   const message = (e as { message?: unknown } | undefined)?.message;
   return typeof message === 'string' ? message : String(e);
 }
-

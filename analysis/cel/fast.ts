@@ -42,7 +42,10 @@ const getters = new Map<string, Getter>();
 function ownGetter(key: string): Getter {
   let get = getters.get(key);
   if (!get) {
-    get = key in Object.prototype ? (o) => (hasOwn(o, key) ? o[key] : undefined) : (new Function('o', `return o[${JSON.stringify(key)}];`) as Getter);
+    get =
+      key in Object.prototype
+        ? (o) => (hasOwn(o, key) ? o[key] : undefined)
+        : (new Function('o', `return o[${JSON.stringify(key)}];`) as Getter);
     getters.set(key, get);
   }
   return get;
@@ -292,7 +295,8 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
         for (const [k, v] of entries) {
           const key = k(ctx, s);
           // Duplicate or reserved keys: cel-js decides.
-          if (typeof key !== 'string' || key === '__proto__' || key === 'constructor' || key === 'prototype' || hasOwn(out, key)) return bail();
+          if (typeof key !== 'string' || key === '__proto__' || key === 'constructor' || key === 'prototype' || hasOwn(out, key))
+            return bail();
           out[key] = v(ctx, s);
         }
         return out;

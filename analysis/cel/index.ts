@@ -9,7 +9,10 @@ export type CelProgram = (context: CelContext) => unknown;
 
 /** A CEL expression that does not compile; names the expression and the parser's reason. */
 export class CelCompileError extends Error {
-  constructor(readonly expression: string, reason: string) {
+  constructor(
+    readonly expression: string,
+    reason: string,
+  ) {
     super(`CEL expression does not compile: ${reason}\n  expression: ${expression}`);
     this.name = 'CelCompileError';
   }

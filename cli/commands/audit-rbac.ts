@@ -10,11 +10,14 @@ const OUTPUTS = ['table', 'json'] as const;
 
 export const auditRbacCommand: Command = {
   name: 'audit-rbac',
-  usage: `${usage}\n\nrules:\n${Object.entries(RBAC_RULES).map(([id, text]) => `  ${id}: ${text}`).join('\n')}`,
+  usage: `${usage}\n\nrules:\n${Object.entries(RBAC_RULES)
+    .map(([id, text]) => `  ${id}: ${text}`)
+    .join('\n')}`,
   async run(args) {
     const parsed = parseArgs(args, { values: ['exception-controller', 'exception-namespace', 'output'] }, usage);
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
-    if (parsed.positional.length === 0) throw new ConfigError([`audit-rbac: give the manifests to audit (files or folders)\nusage: ${usage}`]);
+    if (parsed.positional.length === 0)
+      throw new ConfigError([`audit-rbac: give the manifests to audit (files or folders)\nusage: ${usage}`]);
     const controllers = parsed.flags.get('exception-controller');
     const namespace = parsed.flags.get('exception-namespace');
     const items = readInputManifests(parsed.positional);

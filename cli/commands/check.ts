@@ -14,7 +14,8 @@ export const check: Command = {
     const today = parseToday(parsed.flags.get('today'));
     const warnFlag = parsed.flags.get('warn-days');
     const warnDays = warnFlag === undefined ? DEFAULT_EXPIRY_WARNING_DAYS : Number(warnFlag);
-    if (!Number.isInteger(warnDays) || warnDays < 0 || warnDays > 365) throw new ConfigError([`--warn-days: '${String(warnFlag)}' must be a whole number of days from 0 to 365`]);
+    if (!Number.isInteger(warnDays) || warnDays < 0 || warnDays > 365)
+      throw new ConfigError([`--warn-days: '${String(warnFlag)}' must be a whole number of days from 0 to 365`]);
     const { problems, warnings } = runChecks(today, repositorySources(repoFlag(parsed)), { warnDays });
     for (const w of warnings) console.log(`warning: ${w}`);
     for (const p of problems) console.log(`error: ${p}`);

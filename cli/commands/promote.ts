@@ -21,7 +21,9 @@ export const promote: Command = {
     const [template, ...extra] = parsed.positional;
     if (!template || extra.length > 0) throw new ConfigError([`promote: name exactly one template\nusage: ${this.usage}`]);
     if (!TEMPLATES.some((t) => t.name === template)) {
-      throw new ConfigError([`promote: unknown template '${template}'; templates are listed in policies/index.ts (npx krate-policy status shows them all)`]);
+      throw new ConfigError([
+        `promote: unknown template '${template}'; templates are listed in policies/index.ts (npx krate-policy status shows them all)`,
+      ]);
     }
     const today = parseToday(parsed.flags.get('today'));
     const repo = repoFlag(parsed);
@@ -39,7 +41,11 @@ export const promote: Command = {
     const findings = compareRollouts(rollout, head, today).filter((f) => f.template === template);
     const ref = parsed.flags.get('base');
     const base = typeof ref === 'string' ? ref : 'HEAD';
-    findings.push(...compareRollouts(rolloutAt(repo, base), head, today).filter((f) => f.template === template && !findings.some((g) => g.rule === f.rule)));
+    findings.push(
+      ...compareRollouts(rolloutAt(repo, base), head, today).filter(
+        (f) => f.template === template && !findings.some((g) => g.rule === f.rule),
+      ),
+    );
     if (findings.length > 0) {
       for (const f of findings) console.error(`promote: refused: ${formatFinding(f)}`);
       return 1;
@@ -59,17 +65,23 @@ export const promote: Command = {
         }
         const summary = summariseReports(reportText, reportsFile, env, template);
         if (summary.reports === 0) {
-          throw new ConfigError([`--reports: ${reportsFile} holds no PolicyReport or ClusterPolicyReport; export it with kubectl get policyreports,clusterpolicyreports -A -o yaml`]);
+          throw new ConfigError([
+            `--reports: ${reportsFile} holds no PolicyReport or ClusterPolicyReport; export it with kubectl get policyreports,clusterpolicyreports -A -o yaml`,
+          ]);
         }
         const allowed = env.promotion.maxFailingResults;
         if (summary.failing > allowed) {
-          console.error(`promote: refused: ${template}: ${from} → ${to}: ${summary.failing} failing result(s) in ${envName}'s reports (at most ${allowed} allowed, promotion.maxFailingResults of environments/${envName}.ts); fix them or add an exception first`);
+          console.error(
+            `promote: refused: ${template}: ${from} → ${to}: ${summary.failing} failing result(s) in ${envName}'s reports (at most ${allowed} allowed, promotion.maxFailingResults of environments/${envName}.ts); fix them or add an exception first`,
+          );
           for (const ex of summary.examples) console.error(`  ${ex}`);
           return 1;
         }
         console.log(`promote: ${envName} reports: ${summary.failing} failing result(s) for ${template} (at most ${allowed} allowed)`);
       } else {
-        console.log(`promote: note: entering ${to} without --reports; pass a policy-report export from ${envName} to check it has no failing results`);
+        console.log(
+          `promote: note: entering ${to} without --reports; pass a policy-report export from ${envName} to check it has no failing results`,
+        );
       }
     }
 

@@ -15,9 +15,7 @@ export const rolloutCheck: Command = {
     const head = workingRollout(repo).rollout;
     const base = rolloutAt(repo, ref);
     const findings = compareRollouts(base, head, today);
-    const changed = [...new Set([...Object.keys(base), ...Object.keys(head)])]
-      .sort()
-      .filter((t) => stageOf(base, t) !== stageOf(head, t));
+    const changed = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort().filter((t) => stageOf(base, t) !== stageOf(head, t));
     for (const t of changed) console.log(`  ${t}: ${base[t] ? stageOf(base, t) : 'new'} → ${stageOf(head, t)}`);
     for (const f of findings) console.error(`error: ${formatFinding(f)}`);
     console.log(`rollout check (${ref} → working tree, ${today}): ${changed.length} stage change(s), ${findings.length} refused`);

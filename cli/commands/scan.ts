@@ -28,7 +28,9 @@ export function formatTable(report: ScanReport, policySet: string): string {
   const lines: string[] = [];
   for (const r of report.results) {
     if (r.result !== 'fail' && r.result !== 'error') continue;
-    const res = r.resource.namespace ? `${r.resource.kind}/${r.resource.namespace}/${r.resource.name}` : `${r.resource.kind}/${r.resource.name}`;
+    const res = r.resource.namespace
+      ? `${r.resource.kind}/${r.resource.namespace}/${r.resource.name}`
+      : `${r.resource.kind}/${r.resource.name}`;
     lines.push(`${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}`);
   }
   const s = report.summary;
@@ -49,10 +51,13 @@ function loadPolicyManifests(source: PolicySource): Manifest[] {
   if ('allTemplates' in source) return planAllTemplates(sources.templates).map((p) => renderPolicy(p.template, p.options));
   const config = resolveConfig(sources);
   const env = config.environments.find((e) => e.name === source.env);
-  if (!env) throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${config.environments.map((e) => e.name).join('|')})`]);
+  if (!env)
+    throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${config.environments.map((e) => e.name).join('|')})`]);
   const manifests = renderManifests({ ...config, environments: [env] })
     .map((r) => r.manifest)
-    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
+    .filter(
+      (m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind),
+    );
   return honouredExceptionsOnly(manifests, env.kyverno.policyNamespace);
 }
 
@@ -63,10 +68,14 @@ export const scan: Command = {
     const parsed = parseArgs(args, { values: ['env', 'output', 'today'], booleans: ['all-templates'] }, USAGE);
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
     const env = parsed.flags.get('env');
-    if (env !== undefined && parsed.flags.has('all-templates')) throw new ConfigError([`--env and --all-templates: choose one\nusage: ${USAGE}`]);
+    if (env !== undefined && parsed.flags.has('all-templates'))
+      throw new ConfigError([`--env and --all-templates: choose one\nusage: ${USAGE}`]);
     if (parsed.positional.length === 0) throw new ConfigError([`no input: name files, folders or - for stdin\nusage: ${USAGE}`]);
     const todayFlag = parsed.flags.get('today');
-    if (todayFlag !== undefined && (typeof todayFlag !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(todayFlag) || Number.isNaN(Date.parse(todayFlag)))) {
+    if (
+      todayFlag !== undefined &&
+      (typeof todayFlag !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(todayFlag) || Number.isNaN(Date.parse(todayFlag)))
+    ) {
       throw new ConfigError([`--today: ${String(todayFlag)} is not a date (YYYY-MM-DD)`]);
     }
     // The CLI layer is the one place that reads the clock (expired exceptions, report timestamps).

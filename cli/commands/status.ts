@@ -33,7 +33,11 @@ export function renderStatus(rows: readonly StatusRow[], today: string, format: 
     ].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
-  const line = (c: readonly string[]): string => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (c: readonly string[]): string =>
+    c
+      .map((x, i) => x.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...body.map(line)].join('\n');
 }
 

@@ -25,7 +25,9 @@ export const synth: Command = {
           ? { path: BOOTSTRAP_DIR, label: relative(REPO_ROOT, BOOTSTRAP_DIR) }
           : undefined;
     if (bootstrapOut && overlaps(out.path, bootstrapOut.path)) {
-      throw new ConfigError([`${bootstrapOut.label}: overlaps ${out.label}; synth replaces each output folder whole, so they must be separate folders`]);
+      throw new ConfigError([
+        `${bootstrapOut.label}: overlaps ${out.label}; synth replaces each output folder whole, so they must be separate folders`,
+      ]);
     }
 
     // Outputs are checked (and a missing one created) before rendering: a bad --out fails at once.
@@ -40,7 +42,9 @@ export const synth: Command = {
       const bootstrap = renderBootstrap(config, tree);
       dist.write(tree);
       boot?.write(bootstrap);
-      console.log(`synth: wrote ${tree.size} manifests to ${out.path}${bootstrapOut ? `, ${bootstrap.size} bootstrap files to ${bootstrapOut.path}` : ''}`);
+      console.log(
+        `synth: wrote ${tree.size} manifests to ${out.path}${bootstrapOut ? `, ${bootstrap.size} bootstrap files to ${bootstrapOut.path}` : ''}`,
+      );
       return 0;
     } finally {
       for (const p of prepared) p.discard();

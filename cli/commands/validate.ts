@@ -28,7 +28,10 @@ export const validate: Command = {
     const items = readInputManifests(paths);
     const { counts, skipped } = countSkips(items, skips);
     const findings = await validator.validate(items, skips);
-    const kubeconform = runKubeconformIfPresent(paths, skipped.map((i) => i.manifest));
+    const kubeconform = runKubeconformIfPresent(
+      paths,
+      skipped.map((i) => i.manifest),
+    );
     const files = new Set(items.map((i) => i.file)).size;
     const validated = items.length - skipped.length;
     const kubeconformStatus = !kubeconform.ran ? 'not on PATH' : kubeconform.ok ? 'passed' : 'failed';
@@ -48,7 +51,8 @@ export const validate: Command = {
       for (const f of findings) console.log(formatFinding(f));
       if (kubeconform.ran) console.log(kubeconform.output.trim());
       const parts = [`${validated} manifests in ${files} files`];
-      if (skips.length > 0) parts.push(`${skipped.length} skipped on purpose (${[...counts].map(([v, n]) => `--skip-kind ${v}: ${n}`).join(', ')})`);
+      if (skips.length > 0)
+        parts.push(`${skipped.length} skipped on purpose (${[...counts].map(([v, n]) => `--skip-kind ${v}: ${n}`).join(', ')})`);
       if (crds > 0) parts.push(`${crds} CRD(s) from --crd`);
       parts.push(`${findings.length} schema finding(s)${kubeconform.ran ? '' : ' (kubeconform not on PATH: skipped)'}`);
       console.log(`validate: ${parts.join(', ')}`);
@@ -71,5 +75,7 @@ function readCrdPath(path: string): SourcedManifest[] {
 function repositoryCrds(): Manifest[] {
   const r = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno')]);
   if (r.status !== 0) throw new ConfigError([`charts/krate-kyverno: helm template failed: ${r.stderr.trim()}`]);
-  return parseManifests(r.stdout, 'charts/krate-kyverno').map((i) => i.manifest).filter((m) => m.kind === 'CustomResourceDefinition');
+  return parseManifests(r.stdout, 'charts/krate-kyverno')
+    .map((i) => i.manifest)
+    .filter((m) => m.kind === 'CustomResourceDefinition');
 }

@@ -8,7 +8,8 @@ export const disallowLatestTag = podTemplate({
   version: '1.0.0',
   pack: 'best-practices',
   title: 'Disallow the latest tag',
-  description: "A mutable or missing tag makes a rollout unrepeatable. The image of every container, init container and ephemeral container must name a tag other than latest, or a digest.",
+  description:
+    'A mutable or missing tag makes a rollout unrepeatable. The image of every container, init container and ephemeral container must name a tag other than latest, or a digest.',
   severity: 'medium',
   remediation: 'Pin the image to a version tag (app:1.4.2) or a digest (app@sha256:…).',
   body: () => ({

@@ -6,7 +6,8 @@ export const requireLabels = podTemplate({
   version: '1.0.0',
   pack: 'best-practices',
   title: 'Require labels',
-  description: 'Workloads must carry the labels that say who owns them and what they are. metadata.labels of every Pod (and of every pod template of a controller) must have each required key with a non-empty value.',
+  description:
+    'Workloads must carry the labels that say who owns them and what they are. metadata.labels of every Pod (and of every pod template of a controller) must have each required key with a non-empty value.',
   severity: 'medium',
   remediation: 'Add the missing labels to the Pod (for controllers: spec.template.metadata.labels).',
   parameters: {
@@ -21,7 +22,8 @@ export const requireLabels = podTemplate({
       {
         expression: "variables.requiredLabels.all(k, k in variables.labels && variables.labels[k] != '')",
         message: `Required labels are missing: metadata.labels must include ${(p.labels as string[]).join(', ')}.`,
-        messageExpression: "'Required labels are missing: ' + variables.requiredLabels.filter(k, !(k in variables.labels) || variables.labels[k] == '').join(', ')",
+        messageExpression:
+          "'Required labels are missing: ' + variables.requiredLabels.filter(k, !(k in variables.labels) || variables.labels[k] == '').join(', ')",
       },
     ],
   }),

@@ -18,7 +18,11 @@ export const blockWipPrMerge = krateTemplate({
     'PullRequest.spec.labels (list of string): labels on the pull request',
   ],
   parameters: {
-    titlePrefixes: { type: 'string[]', description: 'Title prefixes (case-insensitive) that mark work in progress.', default: ['wip', '[wip]', 'draft:'] },
+    titlePrefixes: {
+      type: 'string[]',
+      description: 'Title prefixes (case-insensitive) that mark work in progress.',
+      default: ['wip', '[wip]', 'draft:'],
+    },
     blockingLabels: { type: 'string[]', description: 'Labels that block a merge.', default: ['wip', 'do-not-merge'] },
   },
   body: (p: ParameterValues) => ({
@@ -30,11 +34,15 @@ export const blockWipPrMerge = krateTemplate({
     ],
     validations: [
       { expression: 'object.spec.?draft.orValue(false) == false', message: 'A draft pull request cannot be merged: spec.draft is true.' },
-      { expression: 'variables.titlePrefixes.all(w, !variables.title.startsWith(w))', message: 'A work-in-progress pull request cannot be merged: spec.title starts with a WIP prefix.' },
+      {
+        expression: 'variables.titlePrefixes.all(w, !variables.title.startsWith(w))',
+        message: 'A work-in-progress pull request cannot be merged: spec.title starts with a WIP prefix.',
+      },
       {
         expression: 'object.spec.?labels.orValue([]).all(l, !(l in variables.blockingLabels))',
         message: 'A work-in-progress pull request cannot be merged: spec.labels contains a blocking label.',
-        messageExpression: "'A work-in-progress pull request cannot be merged: spec.labels contains ' + object.spec.labels.filter(l, l in variables.blockingLabels).join(', ') + '.'",
+        messageExpression:
+          "'A work-in-progress pull request cannot be merged: spec.labels contains ' + object.spec.labels.filter(l, l in variables.blockingLabels).join(', ') + '.'",
       },
     ],
   }),

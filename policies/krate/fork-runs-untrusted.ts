@@ -18,7 +18,10 @@ export const forkRunsUntrusted = krateTemplate({
   body: () => ({
     matchConditions: [{ name: 'from-fork', expression: 'object.spec.?fork.orValue(false) == true' }],
     validations: [
-      { expression: "object.spec.?trustTier.orValue('') == 'untrusted'", message: 'Runs from forks must be untrusted: spec.trustTier must be untrusted when spec.fork is true.' },
+      {
+        expression: "object.spec.?trustTier.orValue('') == 'untrusted'",
+        message: 'Runs from forks must be untrusted: spec.trustTier must be untrusted when spec.fork is true.',
+      },
       {
         expression: "object.metadata.?labels[?'krate.a5c.ai/trust-tier'].orValue('untrusted') == 'untrusted'",
         message: 'Runs from forks must be untrusted: the krate.a5c.ai/trust-tier label must be untrusted when spec.fork is true.',

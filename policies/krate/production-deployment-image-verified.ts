@@ -8,7 +8,12 @@ import type { Attestor, ParameterValues } from '../template';
  * (`requiredBeforeEnforce`), so the placeholder can never deny deployments.
  */
 export const PLACEHOLDER_ATTESTORS: readonly Attestor[] = [
-  { name: 'krateRelease', cosign: { keyless: { identities: [{ issuer: 'https://issuer.configure-me.invalid', subject: 'release-signer@configure-me.invalid' }] } } },
+  {
+    name: 'krateRelease',
+    cosign: {
+      keyless: { identities: [{ issuer: 'https://issuer.configure-me.invalid', subject: 'release-signer@configure-me.invalid' }] },
+    },
+  },
 ];
 
 export const productionDeploymentImageVerified = krateTemplate({
@@ -22,7 +27,8 @@ export const productionDeploymentImageVerified = krateTemplate({
     'A production deployment must deploy exactly an image that a trusted signer signed. For a Job labelled krate.a5c.ai/surface: deployment and krate.a5c.ai/environment: production, spec.image must be pinned by digest and Kyverno verifies its cosign signature against the configured attestors at admission (a field on the Job cannot vouch for itself).',
   severity: 'high',
   surface: 'deployment',
-  remediation: 'Deploy by digest (image@sha256:…) an image signed by the release signer configured in ROLLOUT[production-deployment-image-verified].parameters.attestors (cosign sign, keyless or with the key).',
+  remediation:
+    'Deploy by digest (image@sha256:…) an image signed by the release signer configured in ROLLOUT[production-deployment-image-verified].parameters.attestors (cosign sign, keyless or with the key).',
   fields: [
     'Job.metadata.labels[krate.a5c.ai/surface] = deployment and [krate.a5c.ai/environment] = production select the job',
     'Job.spec.image (string): the image the deployment rolls out; pinned by digest and signed by a configured attestor (Kyverno checks the signature in the registry at admission)',
@@ -42,7 +48,8 @@ export const productionDeploymentImageVerified = krateTemplate({
       matchConditions: [
         {
           name: 'production-deployment',
-          expression: "object.metadata.?labels[?'krate.a5c.ai/surface'].orValue('') == 'deployment' && object.metadata.?labels[?'krate.a5c.ai/environment'].orValue('') == 'production'",
+          expression:
+            "object.metadata.?labels[?'krate.a5c.ai/surface'].orValue('') == 'deployment' && object.metadata.?labels[?'krate.a5c.ai/environment'].orValue('') == 'production'",
         },
       ],
       validations: [
@@ -57,7 +64,7 @@ export const productionDeploymentImageVerified = krateTemplate({
       ],
       imageVerification: {
         // Krate Jobs are not Pods: tell Kyverno where the image is.
-        images: [{ name: 'deployment', expression: "object.spec.?image.hasValue() ? [object.spec.image] : []" }],
+        images: [{ name: 'deployment', expression: 'object.spec.?image.hasValue() ? [object.spec.image] : []' }],
         // Every image: an image outside matchImageReferences would be skipped, i.e. deployed unverified.
         matchImageReferences: [{ glob: '*' }],
         attestors,

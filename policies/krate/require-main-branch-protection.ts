@@ -10,7 +10,8 @@ export const requireMainBranchProtection = krateTemplate({
     "A repository's default branch must be protected, and its protection must require reviews and forbid force pushes. Repository.spec.protectedBranches must include spec.defaultBranch (main when unset); a BranchProtection for that branch must require at least minApprovals approvals and must not allow force pushes.",
   severity: 'high',
   surface: 'repo',
-  remediation: 'Add the default branch to spec.protectedBranches and give its BranchProtection requiredApprovals ≥ 1 and allowForcePush: false.',
+  remediation:
+    'Add the default branch to spec.protectedBranches and give its BranchProtection requiredApprovals ≥ 1 and allowForcePush: false.',
   fields: [
     'Repository.spec.defaultBranch (string, default main): the default branch',
     'Repository.spec.protectedBranches (list of string): branches that have a BranchProtection',
@@ -20,7 +21,11 @@ export const requireMainBranchProtection = krateTemplate({
   ],
   parameters: {
     minApprovals: { type: 'int', description: 'Approvals the default branch protection must require.', default: 1 },
-    branches: { type: 'string[]', description: 'Branch names BranchProtection objects are held to (the usual default branches).', default: ['main'] },
+    branches: {
+      type: 'string[]',
+      description: 'Branch names BranchProtection objects are held to (the usual default branches).',
+      default: ['main'],
+    },
   },
   body: (p: ParameterValues) => ({
     variables: [{ name: 'isRepository', expression: "object.kind == 'Repository'" }],

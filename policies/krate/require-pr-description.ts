@@ -6,7 +6,8 @@ export const requirePrDescription = krateTemplate({
   version: '1.0.0',
   kinds: ['PullRequest'],
   title: 'Require a pull request description',
-  description: 'Reviewers need to know why a change is made. PullRequest.spec.description must contain at least minLength non-blank characters.',
+  description:
+    'Reviewers need to know why a change is made. PullRequest.spec.description must contain at least minLength non-blank characters.',
   severity: 'low',
   surface: 'pr',
   remediation: 'Describe the change and why it is needed in the pull request description.',

@@ -7,12 +7,17 @@ export const trustedJobServiceAccount = krateTemplate({
   kinds: ['Job'],
   title: 'Trusted service accounts only for trusted jobs',
   description:
-    "Trusted service accounts carry deploy credentials. A Job with spec.trustTier: trusted must run as one of the trusted service accounts, and a Job in any other tier must not use one.",
+    'Trusted service accounts carry deploy credentials. A Job with spec.trustTier: trusted must run as one of the trusted service accounts, and a Job in any other tier must not use one.',
   severity: 'high',
   surface: 'run',
   remediation: 'Use a trusted service account only for trusted jobs; untrusted jobs run as the default runner account.',
-  fields: ['Job.spec.trustTier (trusted|untrusted): the credentials tier', 'Job.spec.serviceAccountName (string): the service account the job runs as'],
-  parameters: { serviceAccounts: { type: 'string[]', description: 'Service accounts reserved for trusted jobs.', default: ['krate-trusted-runner'] } },
+  fields: [
+    'Job.spec.trustTier (trusted|untrusted): the credentials tier',
+    'Job.spec.serviceAccountName (string): the service account the job runs as',
+  ],
+  parameters: {
+    serviceAccounts: { type: 'string[]', description: 'Service accounts reserved for trusted jobs.', default: ['krate-trusted-runner'] },
+  },
   body: (p: ParameterValues) => ({
     variables: [
       { name: 'trusted', expression: "object.spec.?trustTier.orValue('') == 'trusted'" },

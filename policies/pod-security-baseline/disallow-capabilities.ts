@@ -2,7 +2,21 @@ import { celStrings } from '../template';
 import { ALL_CONTAINERS, everyContainer, podTemplate } from '../pod';
 
 /** The capabilities the baseline profile allows a container to add (Pod Security Standards). */
-export const BASELINE_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+export const BASELINE_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+];
 
 export const disallowCapabilities = podTemplate({
   name: 'disallow-capabilities',

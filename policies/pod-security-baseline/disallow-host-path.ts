@@ -13,7 +13,8 @@ export const disallowHostPath = podTemplate({
       {
         expression: 'object.spec.?volumes.orValue([]).all(v, !has(v.hostPath))',
         message: 'hostPath volumes are not allowed: spec.volumes[*].hostPath must be unset.',
-        messageExpression: "'hostPath volumes are not allowed: spec.volumes[*].hostPath must be unset. Offending volumes: ' + object.spec.volumes.filter(v, has(v.hostPath)).map(v, v.name).join(', ')",
+        messageExpression:
+          "'hostPath volumes are not allowed: spec.volumes[*].hostPath must be unset. Offending volumes: ' + object.spec.volumes.filter(v, has(v.hostPath)).map(v, v.name).join(', ')",
       },
     ],
   }),

@@ -6,11 +6,16 @@ export const disallowHostPorts = podTemplate({
   version: '1.0.0',
   pack: 'pod-security-baseline',
   title: 'Disallow host ports',
-  description: "Host ports bind a container to the node's network interface and bypass network policy. ports[*].hostPort of every container, init container and ephemeral container must be unset, 0, or in the allowed list.",
+  description:
+    "Host ports bind a container to the node's network interface and bypass network policy. ports[*].hostPort of every container, init container and ephemeral container must be unset, 0, or in the allowed list.",
   severity: 'medium',
   remediation: 'Remove hostPort from the container port and expose it through a Service instead.',
   parameters: {
-    allowedHostPorts: { type: 'int[]', description: 'Host ports that are allowed (the Pod Security Standards\' "known list").', default: [] },
+    allowedHostPorts: {
+      type: 'int[]',
+      description: 'Host ports that are allowed (the Pod Security Standards\' "known list").',
+      default: [],
+    },
   },
   body: (p: ParameterValues) => ({
     variables: [ALL_CONTAINERS, { name: 'allowedHostPorts', expression: celInts(p.allowedHostPorts as number[]) }],

@@ -16,7 +16,10 @@ export const disallowHostProcess = podTemplate({
         expression: 'object.spec.?securityContext.?windowsOptions.?hostProcess.orValue(false) == false',
         message: 'HostProcess Pods are not allowed: spec.securityContext.windowsOptions.hostProcess must be unset or false.',
       },
-      everyContainer('c.?securityContext.?windowsOptions.?hostProcess.orValue(false) == false', 'HostProcess containers are not allowed: securityContext.windowsOptions.hostProcess must be unset or false.'),
+      everyContainer(
+        'c.?securityContext.?windowsOptions.?hostProcess.orValue(false) == false',
+        'HostProcess containers are not allowed: securityContext.windowsOptions.hostProcess must be unset or false.',
+      ),
     ],
   }),
 });

@@ -5,11 +5,17 @@ export const disallowProcMount = podTemplate({
   version: '1.0.0',
   pack: 'pod-security-baseline',
   title: 'Disallow unmasked /proc mounts',
-  description: 'The default /proc masks reduce the attack surface. securityContext.procMount of every container, init container and ephemeral container must be unset or Default.',
+  description:
+    'The default /proc masks reduce the attack surface. securityContext.procMount of every container, init container and ephemeral container must be unset or Default.',
   severity: 'medium',
   remediation: 'Remove securityContext.procMount (or set it to Default).',
   body: () => ({
     variables: [ALL_CONTAINERS],
-    validations: [everyContainer("c.?securityContext.?procMount.orValue('Default') == 'Default'", 'Unmasked /proc mounts are not allowed: securityContext.procMount must be unset or Default.')],
+    validations: [
+      everyContainer(
+        "c.?securityContext.?procMount.orValue('Default') == 'Default'",
+        'Unmasked /proc mounts are not allowed: securityContext.procMount must be unset or Default.',
+      ),
+    ],
   }),
 });

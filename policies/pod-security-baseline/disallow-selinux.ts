@@ -18,8 +18,14 @@ export const disallowSelinux = podTemplate({
   body: () => ({
     variables: [ALL_CONTAINERS],
     validations: [
-      { expression: ok('object.spec.?securityContext.?seLinuxOptions'), message: `Custom SELinux options are not allowed: spec.securityContext.seLinuxOptions.type must be one of ${SELINUX_TYPES.filter(Boolean).join(', ')} (or unset); user and role must be unset.` },
-      everyContainer(ok('c.?securityContext.?seLinuxOptions'), `Custom SELinux options are not allowed: securityContext.seLinuxOptions.type must be one of ${SELINUX_TYPES.filter(Boolean).join(', ')} (or unset); user and role must be unset.`),
+      {
+        expression: ok('object.spec.?securityContext.?seLinuxOptions'),
+        message: `Custom SELinux options are not allowed: spec.securityContext.seLinuxOptions.type must be one of ${SELINUX_TYPES.filter(Boolean).join(', ')} (or unset); user and role must be unset.`,
+      },
+      everyContainer(
+        ok('c.?securityContext.?seLinuxOptions'),
+        `Custom SELinux options are not allowed: securityContext.seLinuxOptions.type must be one of ${SELINUX_TYPES.filter(Boolean).join(', ')} (or unset); user and role must be unset.`,
+      ),
     ],
   }),
 });

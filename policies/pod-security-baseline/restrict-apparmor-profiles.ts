@@ -23,7 +23,8 @@ export const restrictApparmorProfiles = podTemplate({
       {
         expression:
           "object.metadata.?annotations.orValue({}).all(k, !k.startsWith('container.apparmor.security.beta.kubernetes.io/') || object.metadata.annotations[k] == 'runtime/default' || object.metadata.annotations[k].startsWith('localhost/'))",
-        message: 'AppArmor must not be disabled: container.apparmor.security.beta.kubernetes.io/* annotations must be runtime/default or localhost/<profile>.',
+        message:
+          'AppArmor must not be disabled: container.apparmor.security.beta.kubernetes.io/* annotations must be runtime/default or localhost/<profile>.',
       },
     ],
   }),

@@ -5,7 +5,8 @@ export const restrictSeccomp = podTemplate({
   version: '1.0.0',
   pack: 'pod-security-baseline',
   title: 'Restrict seccomp profiles',
-  description: 'The seccomp profile must not be explicitly set to Unconfined. spec.securityContext.seccompProfile.type and the same field of every container must be unset, RuntimeDefault or Localhost.',
+  description:
+    'The seccomp profile must not be explicitly set to Unconfined. spec.securityContext.seccompProfile.type and the same field of every container must be unset, RuntimeDefault or Localhost.',
   severity: 'medium',
   remediation: 'Use seccompProfile.type RuntimeDefault (or Localhost) instead of Unconfined.',
   body: () => ({
@@ -15,7 +16,10 @@ export const restrictSeccomp = podTemplate({
         expression: "object.spec.?securityContext.?seccompProfile.?type.orValue('RuntimeDefault') in ['RuntimeDefault', 'Localhost']",
         message: 'seccomp must not be disabled: spec.securityContext.seccompProfile.type must be unset, RuntimeDefault or Localhost.',
       },
-      everyContainer("c.?securityContext.?seccompProfile.?type.orValue('RuntimeDefault') in ['RuntimeDefault', 'Localhost']", 'seccomp must not be disabled: securityContext.seccompProfile.type must be unset, RuntimeDefault or Localhost.'),
+      everyContainer(
+        "c.?securityContext.?seccompProfile.?type.orValue('RuntimeDefault') in ['RuntimeDefault', 'Localhost']",
+        'seccomp must not be disabled: securityContext.seccompProfile.type must be unset, RuntimeDefault or Localhost.',
+      ),
     ],
   }),
 });

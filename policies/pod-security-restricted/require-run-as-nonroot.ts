@@ -12,7 +12,10 @@ export const requireRunAsNonroot = podTemplate({
   body: () => ({
     variables: [ALL_CONTAINERS],
     validations: [
-      { expression: 'object.spec.?securityContext.?runAsNonRoot.orValue(true) == true', message: 'Running as root is not allowed: spec.securityContext.runAsNonRoot must not be false.' },
+      {
+        expression: 'object.spec.?securityContext.?runAsNonRoot.orValue(true) == true',
+        message: 'Running as root is not allowed: spec.securityContext.runAsNonRoot must not be false.',
+      },
       everyContainer(
         'c.?securityContext.?runAsNonRoot.orValue(object.spec.?securityContext.?runAsNonRoot.orValue(false)) == true',
         'Running as root is not allowed: set spec.securityContext.runAsNonRoot: true, or securityContext.runAsNonRoot: true on every container.',

@@ -2,7 +2,16 @@ import { celStrings } from '../template';
 import { podTemplate } from '../pod';
 
 /** Volume sources the restricted profile allows (Pod Security Standards). */
-export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+export const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 export const restrictVolumeTypes = podTemplate({
   name: 'restrict-volume-types',

@@ -11,35 +11,60 @@ const tree = (files: Record<string, object>) => new Map(Object.entries(files).ma
 const policy = (actions: string[]) => ({
   apiVersion: 'policies.kyverno.io/v1',
   kind: 'ValidatingPolicy',
-  metadata: { name: 'krate-a5c-prod-disallow-privileged-containers', annotations: { 'krate.a5c.ai/policy-template': 'disallow-privileged-containers@1.0.0' } },
+  metadata: {
+    name: 'krate-a5c-prod-disallow-privileged-containers',
+    annotations: { 'krate.a5c.ai/policy-template': 'disallow-privileged-containers@1.0.0' },
+  },
   spec: { validationActions: actions },
 });
 const exception = {
   apiVersion: 'policies.kyverno.io/v1',
   kind: 'PolicyException',
   metadata: { name: 'ci-runner', namespace: 'krate-system' },
-  spec: { policyRefs: [{ kind: 'ValidatingPolicy', name: 'krate-a5c-prod-disallow-privileged-containers' }], expiresAt: '2026-12-31T00:00:00Z' },
+  spec: {
+    policyRefs: [{ kind: 'ValidatingPolicy', name: 'krate-a5c-prod-disallow-privileged-containers' }],
+    expiresAt: '2026-12-31T00:00:00Z',
+  },
 };
-const role = (verbs: string[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'krate-viewer' }, rules: [{ apiGroups: ['kyverno.io'], resources: ['policies'], verbs }] });
+const role = (verbs: string[]) => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRole',
+  metadata: { name: 'krate-viewer' },
+  rules: [{ apiGroups: ['kyverno.io'], resources: ['policies'], verbs }],
+});
 const engine = (version: string) => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Application',
   metadata: { name: 'kyverno', namespace: 'argocd' },
-  spec: { project: 'krate-prod', source: { repoURL: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', targetRevision: version }, destination: { server: 'https://x', namespace: 'kyverno' } },
+  spec: {
+    project: 'krate-prod',
+    source: { repoURL: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', targetRevision: version },
+    destination: { server: 'https://x', namespace: 'kyverno' },
+  },
 });
 
 const base = tree({
   'prod/policies/validatingpolicy-p.yaml': policy(['Audit']),
   'prod/krate-kyverno/clusterrole-krate-viewer.yaml': role(['get']),
   'prod/krate-kyverno/application-kyverno.yaml': engine('3.9.0'),
-  'dev/krate-kyverno/configmap-c.yaml': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'krate-system' }, data: { a: '1' } },
+  'dev/krate-kyverno/configmap-c.yaml': {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c', namespace: 'krate-system' },
+    data: { a: '1' },
+  },
 });
 const head = tree({
   'prod/policies/validatingpolicy-p.yaml': policy(['Deny']),
   'prod/policy-exceptions/policyexception-ci-runner.yaml': exception,
   'prod/krate-kyverno/clusterrole-krate-viewer.yaml': role(['get', 'list']),
   'prod/krate-kyverno/application-kyverno.yaml': engine('3.10.0'),
-  'dev/krate-kyverno/configmap-c.yaml': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'krate-system' }, data: { a: '1' } },
+  'dev/krate-kyverno/configmap-c.yaml': {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c', namespace: 'krate-system' },
+    data: { a: '1' },
+  },
 });
 
 describe('diff', () => {
@@ -78,13 +103,24 @@ describe('diff', () => {
 
   it('reads Kyverno modes: Deny is Enforce, legacy validationFailureAction too', () => {
     expect(policyMode(policy(['Audit', 'Warn']) as unknown as Manifest)).toBe('Audit');
-    expect(policyMode({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'x' }, spec: { validationFailureAction: 'Enforce' } })).toBe('Enforce');
+    expect(
+      policyMode({
+        apiVersion: 'kyverno.io/v1',
+        kind: 'ClusterPolicy',
+        metadata: { name: 'x' },
+        spec: { validationFailureAction: 'Enforce' },
+      }),
+    ).toBe('Enforce');
     expect(policyMode({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toBeUndefined();
   });
 
   it('formats Markdown ready for a pull-request comment, review items first', () => {
     const md = formatReport(report, 'markdown', 'origin/main');
-    expect(md.startsWith('### krate-policy diff: `origin/main` → this change\n\n**Review first**\n\n- **Policy mode changes**\n  - `prod: disallow-privileged-containers Audit → Enforce`')).toBe(true);
+    expect(
+      md.startsWith(
+        '### krate-policy diff: `origin/main` → this change\n\n**Review first**\n\n- **Policy mode changes**\n  - `prod: disallow-privileged-containers Audit → Enforce`',
+      ),
+    ).toBe(true);
     expect(md).toContain('| prod / policy-exceptions | 1 | 0 | 0 |');
     expect(md).toContain('<details><summary>prod / policies: 0 added, 0 removed, 1 changed</summary>');
     expect(md).toContain('    spec.validationActions: ["Audit"] → ["Deny"]');
@@ -95,26 +131,36 @@ describe('diff', () => {
   });
 
   it('fails when --base is not a commit, naming the ref and the fix', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'no-such-ref-xyz'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'diff', '--base', 'no-such-ref-xyz'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: --base: 'no-such-ref-xyz' is not a commit in");
     expect(r.stderr).toContain('fetch it first with `git fetch origin main`');
   });
 
   it('fails when --output is unknown', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--output', 'html'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--output', 'html'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: --output: 'html' is not one of text|markdown|json");
   });
 
   it('fails when --format (the older name, still accepted) is unknown', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--format', 'html'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--format', 'html'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: --format: 'html' is not one of text|markdown|json");
   });
 
   it('fails when both --output and --format are given', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--output', 'json', '--format', 'text'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'diff', '--base', 'HEAD', '--output', 'json', '--format', 'text'],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: --format: an older name for --output; pass only --output');
   });
@@ -127,7 +173,9 @@ describe('diff --output json', () => {
     expect(json.base).toBe('origin/main');
     expect(json.reviewFirst).toEqual({
       modeChanges: ['prod: disallow-privileged-containers Audit → Enforce'],
-      exceptions: ['prod: + PolicyException/krate-system/ci-runner (for krate-a5c-prod-disallow-privileged-containers, expires 2026-12-31T00:00:00Z)'],
+      exceptions: [
+        'prod: + PolicyException/krate-system/ci-runner (for krate-a5c-prod-disallow-privileged-containers, expires 2026-12-31T00:00:00Z)',
+      ],
       rbac: ['prod: ~ ClusterRole/krate-viewer (rules[0].verbs: ["get"] → ["get","list"])'],
       chartVersions: ['prod: kyverno chart 3.9.0 → 3.10.0 (Application/argocd/kyverno)'],
     });
@@ -141,12 +189,21 @@ describe('diff --output json', () => {
       ['prod', 'policy-exceptions', 1, 0, 0],
     ]);
     expect(json.apps[1].resources).toEqual([
-      { id: 'ValidatingPolicy/krate-a5c-prod-disallow-privileged-containers', change: 'changed', fields: ['spec.validationActions: ["Audit"] → ["Deny"]'] },
+      {
+        id: 'ValidatingPolicy/krate-a5c-prod-disallow-privileged-containers',
+        change: 'changed',
+        fields: ['spec.validationActions: ["Audit"] → ["Deny"]'],
+      },
     ]);
   });
 
   it('keeps all field changes that the text report cuts at 12', () => {
-    const many = (n: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' }, data: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `${n}`])) });
+    const many = (n: number) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'x' },
+      data: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `${n}`])),
+    });
     const report = diffTrees(tree({ 'dev/app/configmap-c.yaml': many(1) }), tree({ 'dev/app/configmap-c.yaml': many(2) }));
     const out = JSON.parse(formatReport(report, 'json', 'HEAD')) as DiffJson;
     expect(out.apps[0].resources[0].fields).toHaveLength(20);
@@ -172,7 +229,8 @@ function sh(cwd: string, cmd: string, args: string[]): string {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
-const git = (cwd: string, ...args: string[]) => sh(cwd, 'git', ['-c', 'user.name=Diff Test', '-c', 'user.email=diff@example.com', '-c', 'commit.gpgsign=false', ...args]);
+const git = (cwd: string, ...args: string[]) =>
+  sh(cwd, 'git', ['-c', 'user.name=Diff Test', '-c', 'user.email=diff@example.com', '-c', 'commit.gpgsign=false', ...args]);
 
 describe('materializeWorkingTree', () => {
   let repo: string;
@@ -216,7 +274,7 @@ describe('materializeWorkingTree', () => {
     expect(existsSync(join(copy, 'dangling'))).toBe(false);
   });
 
-  it('leaves out a symlinked node_modules (renderCheckout links the checkout\'s own)', () => {
+  it("leaves out a symlinked node_modules (renderCheckout links the checkout's own)", () => {
     expect(lstatSync(join(copy, 'node_modules'), { throwIfNoEntry: false })).toBeUndefined();
     expect(readFileSync(join(copy, 'lib', 'a.ts'), 'utf8')).toBe('export const a = 1;\n');
   });
@@ -241,7 +299,8 @@ describe('diff --base (end to end, symlinks in the working tree)', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const diffCli = (...args: string[]) => spawnSync(process.execPath, ['bin/krate-policy.mjs', 'diff', '--base', 'HEAD', ...args], { cwd: dir, encoding: 'utf8' });
+  const diffCli = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/krate-policy.mjs', 'diff', '--base', 'HEAD', ...args], { cwd: dir, encoding: 'utf8' });
 
   it('keeps working when the working tree holds symlinks (tracked file, untracked folder, node_modules, dangling)', () => {
     const r = diffCli();

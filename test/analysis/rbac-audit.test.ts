@@ -9,8 +9,10 @@ import { parseManifests, readManifests } from '../../lib/manifests';
 import { DIST_DIR, REPO_ROOT } from '../../lib/paths';
 import { auditRbac, formatRbacFinding, type RbacAuditOptions } from '../../analysis/rbac-audit';
 
-const audit = (yaml: string, options?: RbacAuditOptions): string[] => auditRbac(parseManifests(yaml, 'rbac.yaml'), options).map(formatRbacFinding);
-const clusterRole = (rules: string): string => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n${rules}`;
+const audit = (yaml: string, options?: RbacAuditOptions): string[] =>
+  auditRbac(parseManifests(yaml, 'rbac.yaml'), options).map(formatRbacFinding);
+const clusterRole = (rules: string): string =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n${rules}`;
 const PE_ROLE = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: pe-write, namespace: krate-system}
@@ -21,11 +23,14 @@ const binding = (kind: string, namespace: string | undefined, subjects: string):
   `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata: {name: b${namespace ? `, namespace: ${namespace}` : ''}}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pe-write}\nsubjects:\n${subjects}`;
 
 describe('RBAC audit', () => {
-  it.each(resolveEnvironments(ENVIRONMENTS).map((e) => [e.name, e.kyverno.policyNamespace] as const))('passes every Role and ClusterRole in dist/%s', (env, ns) => {
-    const items = readManifests([join(DIST_DIR, env)]);
-    expect(items.filter((i) => /Role$/.test(i.manifest.kind)).length).toBeGreaterThan(0);
-    expect(auditRbac(items, { exceptionNamespace: ns }).map(formatRbacFinding)).toEqual([]);
-  });
+  it.each(resolveEnvironments(ENVIRONMENTS).map((e) => [e.name, e.kyverno.policyNamespace] as const))(
+    'passes every Role and ClusterRole in dist/%s',
+    (env, ns) => {
+      const items = readManifests([join(DIST_DIR, env)]);
+      expect(items.filter((i) => /Role$/.test(i.manifest.kind)).length).toBeGreaterThan(0);
+      expect(auditRbac(items, { exceptionNamespace: ns }).map(formatRbacFinding)).toEqual([]);
+    },
+  );
 
   it('fails when a rule has a wildcard verb, resource or apiGroup', () => {
     expect(audit(clusterRole("  - {apiGroups: ['*'], resources: ['pods/*'], verbs: ['*']}\n"))).toEqual([
@@ -42,18 +47,39 @@ describe('RBAC audit', () => {
   });
 
   it('fails when a role has escalate, bind or impersonate', () => {
-    expect(audit(clusterRole('  - {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, escalate, bind]}\n  - {apiGroups: [""], resources: [users], verbs: [impersonate]}\n'))).toEqual([
+    expect(
+      audit(
+        clusterRole(
+          '  - {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, escalate, bind]}\n  - {apiGroups: [""], resources: [users], verbs: [impersonate]}\n',
+        ),
+      ),
+    ).toEqual([
       "rbac.yaml: ClusterRole/r: rules[0].verbs: no-escalation: 'escalate', 'bind' lets the subject grant itself more access; remove them",
       "rbac.yaml: ClusterRole/r: rules[1].verbs: no-escalation: 'impersonate' lets the subject grant itself more access; remove it",
     ]);
   });
 
   it('passes PolicyException write bound to the exception controller in the exception namespace', () => {
-    expect(audit(PE_ROLE + binding('RoleBinding', 'krate-system', '  - {kind: ServiceAccount, name: krate-exception-controller, namespace: krate-system}\n'), { exceptionNamespace: 'krate-system' })).toEqual([]);
+    expect(
+      audit(
+        PE_ROLE +
+          binding('RoleBinding', 'krate-system', '  - {kind: ServiceAccount, name: krate-exception-controller, namespace: krate-system}\n'),
+        { exceptionNamespace: 'krate-system' },
+      ),
+    ).toEqual([]);
   });
 
   it('fails when PolicyException write is bound to anyone but the exception-controller ServiceAccount', () => {
-    expect(audit(PE_ROLE + binding('RoleBinding', 'krate-system', '  - {kind: ServiceAccount, name: krate-kyverno-controller, namespace: krate-system}\n  - {kind: Group, name: devs}\n'))).toEqual([
+    expect(
+      audit(
+        PE_ROLE +
+          binding(
+            'RoleBinding',
+            'krate-system',
+            '  - {kind: ServiceAccount, name: krate-kyverno-controller, namespace: krate-system}\n  - {kind: Group, name: devs}\n',
+          ),
+      ),
+    ).toEqual([
       "rbac.yaml: RoleBinding/krate-system/b: subjects[0]: policyexception-write: ServiceAccount 'krate-kyverno-controller' gets PolicyException write via Role/pe-write; only the exception-controller ServiceAccount (krate-exception-controller) may",
       "rbac.yaml: RoleBinding/krate-system/b: subjects[1]: policyexception-write: Group 'devs' gets PolicyException write via Role/pe-write; only the exception-controller ServiceAccount (krate-exception-controller) may",
     ]);
@@ -62,7 +88,12 @@ describe('RBAC audit', () => {
   it('fails when PolicyException write is bound outside the exception namespace or cluster-wide', () => {
     const role = PE_ROLE.replace('kind: Role', 'kind: ClusterRole').replace(', namespace: krate-system', '');
     const sa = '  - {kind: ServiceAccount, name: krate-exception-controller, namespace: krate-system}\n';
-    const out = audit(role + binding('RoleBinding', 'team-a', sa).replace('kind: Role,', 'kind: ClusterRole,') + binding('ClusterRoleBinding', undefined, sa).replace('kind: Role,', 'kind: ClusterRole,'), { exceptionNamespace: 'krate-system' });
+    const out = audit(
+      role +
+        binding('RoleBinding', 'team-a', sa).replace('kind: Role,', 'kind: ClusterRole,') +
+        binding('ClusterRoleBinding', undefined, sa).replace('kind: Role,', 'kind: ClusterRole,'),
+      { exceptionNamespace: 'krate-system' },
+    );
     expect(out).toEqual([
       "rbac.yaml: RoleBinding/team-a/b: metadata.namespace: policyexception-write: binds PolicyException write in namespace 'team-a'; only 'krate-system' (the exception namespace) may have it",
       'rbac.yaml: ClusterRoleBinding/b: roleRef: policyexception-write: binds ClusterRole/pe-write, which writes PolicyExceptions, cluster-wide; use a RoleBinding in the exception namespace',
@@ -70,19 +101,30 @@ describe('RBAC audit', () => {
   });
 
   it('fails when a role that writes PolicyExceptions is aggregated into a default role', () => {
-    const out = audit(clusterRole('  - {apiGroups: [kyverno.io], resources: [policyexceptions], verbs: [update]}\n').replace('metadata: {name: r}', "metadata: {name: r, labels: {rbac.authorization.k8s.io/aggregate-to-edit: 'true'}}"));
+    const out = audit(
+      clusterRole('  - {apiGroups: [kyverno.io], resources: [policyexceptions], verbs: [update]}\n').replace(
+        'metadata: {name: r}',
+        "metadata: {name: r, labels: {rbac.authorization.k8s.io/aggregate-to-edit: 'true'}}",
+      ),
+    );
     expect(out).toEqual([
       'rbac.yaml: ClusterRole/r: rules[0]: policyexception-write: grants PolicyException write and is aggregated (rbac.authorization.k8s.io/aggregate-to-edit), so every holder of that role could write exceptions; drop the label or the write verbs',
     ]);
   });
 
   it('fails when a role can write mutating, generating or deleting Kyverno policies (either API group)', () => {
-    expect(audit(clusterRole([
-      '  - {apiGroups: [policies.kyverno.io], resources: [validatingpolicies, mutatingpolicies, namespacedgeneratingpolicies, deletingpolicies], verbs: [get, create]}',
-      '  - {apiGroups: [kyverno.io], resources: [clusterpolicies, policyexceptions], verbs: [patch]}',
-      '  - {apiGroups: [kyverno.io], resources: [clustercleanuppolicies], verbs: [delete]}',
-      '',
-    ].join('\n')))).toEqual([
+    expect(
+      audit(
+        clusterRole(
+          [
+            '  - {apiGroups: [policies.kyverno.io], resources: [validatingpolicies, mutatingpolicies, namespacedgeneratingpolicies, deletingpolicies], verbs: [get, create]}',
+            '  - {apiGroups: [kyverno.io], resources: [clusterpolicies, policyexceptions], verbs: [patch]}',
+            '  - {apiGroups: [kyverno.io], resources: [clustercleanuppolicies], verbs: [delete]}',
+            '',
+          ].join('\n'),
+        ),
+      ),
+    ).toEqual([
       "rbac.yaml: ClusterRole/r: rules[0]: kyverno-side-effect-policy-write: grants write on policies.kyverno.io/mutatingpolicies, policies.kyverno.io/namespacedgeneratingpolicies, policies.kyverno.io/deletingpolicies: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only",
       "rbac.yaml: ClusterRole/r: rules[1]: kyverno-side-effect-policy-write: grants write on kyverno.io/clusterpolicies: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only",
       "rbac.yaml: ClusterRole/r: rules[2]: kyverno-side-effect-policy-write: grants write on kyverno.io/clustercleanuppolicies: a policy there runs with Kyverno's ServiceAccounts and can change, create or delete anything (cluster-admin by proxy); grant write on validatingpolicies / imagevalidatingpolicies only",
@@ -90,21 +132,30 @@ describe('RBAC audit', () => {
   });
 
   it('passes validating-policy write and read-only access to every Kyverno policy kind', () => {
-    expect(audit(clusterRole([
-      '  - {apiGroups: [policies.kyverno.io], resources: [validatingpolicies, imagevalidatingpolicies], verbs: [create, update, patch, delete]}',
-      '  - {apiGroups: [policies.kyverno.io, kyverno.io], resources: [mutatingpolicies, generatingpolicies, deletingpolicies, clusterpolicies, policies], verbs: [get, list, watch]}',
-      '',
-    ].join('\n')))).toEqual([]);
+    expect(
+      audit(
+        clusterRole(
+          [
+            '  - {apiGroups: [policies.kyverno.io], resources: [validatingpolicies, imagevalidatingpolicies], verbs: [create, update, patch, delete]}',
+            '  - {apiGroups: [policies.kyverno.io, kyverno.io], resources: [mutatingpolicies, generatingpolicies, deletingpolicies, clusterpolicies, policies], verbs: [get, list, watch]}',
+            '',
+          ].join('\n'),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('fails with a bad-input error when a role is malformed', () => {
     expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow(ConfigError);
-    expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow('rbac.yaml: ClusterRole/r: rules[0].resources: must be a list of strings');
+    expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow(
+      'rbac.yaml: ClusterRole/r: rules[0].resources: must be a list of strings',
+    );
   });
 });
 
 describe('krate-policy audit-rbac', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'audit-rbac', ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'audit-rbac', ...args], { encoding: 'utf8' });
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'audit-rbac-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,7 +170,9 @@ describe('krate-policy audit-rbac', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, clusterRole("  - {apiGroups: [''], resources: [secrets], verbs: [list]}\n"));
     const r = cli(file);
-    expect(r.stdout).toContain("bad.yaml: ClusterRole/r: rules[0].resources: no-secrets: grants access to Secrets; remove 'secrets' from this rule");
+    expect(r.stdout).toContain(
+      "bad.yaml: ClusterRole/r: rules[0].resources: no-secrets: grants access to Secrets; remove 'secrets' from this rule",
+    );
     expect(r.status).toBe(1);
   });
 

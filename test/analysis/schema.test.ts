@@ -41,7 +41,8 @@ spec:
       storage: false
       schema: {openAPIV3Schema: {type: object}}
 `;
-const widget = (spec: string, apiVersion = 'example.com/v1') => `apiVersion: ${apiVersion}\nkind: Widget\nmetadata: {name: w, namespace: n}\nspec: ${spec}\n`;
+const widget = (spec: string, apiVersion = 'example.com/v1') =>
+  `apiVersion: ${apiVersion}\nkind: Widget\nmetadata: {name: w, namespace: n}\nspec: ${spec}\n`;
 const crdFile = (yaml = WIDGET_CRD) => parseManifests(yaml, 'crds/widget.yaml');
 
 async function validateWith(crds: string | undefined, yaml: string, skip: string[] = []): Promise<string[]> {
@@ -50,7 +51,7 @@ async function validateWith(crds: string | undefined, yaml: string, skip: string
   return (await v.validate(parseManifests(yaml, 'in.yaml'), parseKindSkips(skip))).map(formatFinding);
 }
 
-describe('validate --crd (a user\'s own CRDs)', () => {
+describe("validate --crd (a user's own CRDs)", () => {
   it('validates custom resources against the CRD with the structural rules (unknown fields, types, enums, int-or-string, preserved fields)', async () => {
     expect(await validateWith(WIDGET_CRD, widget('{size: 3, colour: red, port: http, extra: {any: thing}}'))).toEqual([]);
     expect(await validateWith(WIDGET_CRD, widget('{size: big, colour: green, shape: round, port: 8080}'))).toEqual([
@@ -75,14 +76,16 @@ describe('validate --crd (a user\'s own CRDs)', () => {
 
   it('fails when a --crd path holds no CRD', () => {
     const v = new SchemaValidator();
-    expect(problems(() => v.addCrdFiles(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'crds/cm.yaml'), ['crds/']))).toEqual([
-      '--crd crds/: no CustomResourceDefinition found (1 other object(s)); name the files or folders that hold the CRDs',
-    ]);
+    expect(
+      problems(() => v.addCrdFiles(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'crds/cm.yaml'), ['crds/'])),
+    ).toEqual(['--crd crds/: no CustomResourceDefinition found (1 other object(s)); name the files or folders that hold the CRDs']);
   });
 
   it('fails when a --crd CRD cannot give its schemas (v1beta1, no schema, no kind, a schema that does not compile)', () => {
     const v = new SchemaValidator();
-    expect(problems(() => v.addCrdFiles(crdFile(WIDGET_CRD.replace('apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1')), ['crds/']))).toEqual([
+    expect(
+      problems(() => v.addCrdFiles(crdFile(WIDGET_CRD.replace('apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1')), ['crds/'])),
+    ).toEqual([
       "crds/widget.yaml: document 0: CustomResourceDefinition/widgets.example.com: apiVersion: 'apiextensions.k8s.io/v1beta1' is not read: only apiextensions.k8s.io/v1 CRDs are (v1beta1 was removed in Kubernetes 1.22)",
     ]);
     const noSchema = WIDGET_CRD.replace(/ {6}schema:\n {8}openAPIV3Schema:[\s\S]*?(?= {4}- name: v1beta1)/, '');
@@ -92,7 +95,9 @@ describe('validate --crd (a user\'s own CRDs)', () => {
     expect(problems(() => v.addCrdFiles(crdFile(WIDGET_CRD.replace('names: {kind: Widget, ', 'names: {')), ['crds/']))).toEqual([
       'crds/widget.yaml: document 0: CustomResourceDefinition/widgets.example.com: spec.names.kind: missing: the kind it defines',
     ]);
-    expect(problems(() => v.addCrdFiles(crdFile(WIDGET_CRD.replace('size: {type: integer}', 'size: {type: integr}')), ['crds/']))[0]).toMatch(
+    expect(
+      problems(() => v.addCrdFiles(crdFile(WIDGET_CRD.replace('size: {type: integer}', 'size: {type: integr}')), ['crds/']))[0],
+    ).toMatch(
       /^crds\/widget\.yaml: document 0: CustomResourceDefinition\/widgets\.example\.com: spec\.versions\[0\]\.schema\.openAPIV3Schema: is not a valid schema: /,
     );
   });
@@ -103,7 +108,11 @@ describe('validate --skip-kind', () => {
     const yaml = `${widget('{size: big}')}---\n${widget('{}', 'other.io/v1')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 1}\n`;
     const items = parseManifests(yaml, 'in.yaml');
     const skips = parseKindSkips(['example.com/Widget', 'core/ConfigMap', 'Gadget']);
-    expect([...countSkips(items, skips).counts]).toEqual([['example.com/Widget', 1], ['core/ConfigMap', 1], ['Gadget', 0]]);
+    expect([...countSkips(items, skips).counts]).toEqual([
+      ['example.com/Widget', 1],
+      ['core/ConfigMap', 1],
+      ['Gadget', 0],
+    ]);
     expect(await validateWith(undefined, yaml, ['example.com/Widget', 'core/ConfigMap'])).toEqual([
       expect.stringContaining('in.yaml: Widget/n/w: apiVersion: no schema known for other.io/v1 Widget'),
     ]);
@@ -119,12 +128,24 @@ describe('validate --skip-kind', () => {
   });
 
   it('keeps the CRDs of a skipped CustomResourceDefinition kind, so their objects still validate', async () => {
-    expect(await validateWith(undefined, `${WIDGET_CRD}---\n${widget('{size: big}')}`, ['CustomResourceDefinition'])).toEqual(['in.yaml: Widget/n/w: spec.size: must be integer']);
+    expect(await validateWith(undefined, `${WIDGET_CRD}---\n${widget('{size: big}')}`, ['CustomResourceDefinition'])).toEqual([
+      'in.yaml: Widget/n/w: spec.size: must be integer',
+    ]);
   });
 
   it('skips in kubeconform the objects skipped here (-skip apiVersion/Kind)', () => {
-    const skipped = parseManifests(`${widget('{}')}---\n${widget('{}')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n`, 'in.yaml').map((i) => i.manifest);
-    expect(kubeconformArgs(['dist'], skipped)).toEqual(['-strict', '-ignore-missing-schemas', '-summary', '-skip', 'example.com/v1/Widget,v1/ConfigMap', 'dist']);
+    const skipped = parseManifests(
+      `${widget('{}')}---\n${widget('{}')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n`,
+      'in.yaml',
+    ).map((i) => i.manifest);
+    expect(kubeconformArgs(['dist'], skipped)).toEqual([
+      '-strict',
+      '-ignore-missing-schemas',
+      '-summary',
+      '-skip',
+      'example.com/v1/Widget,v1/ConfigMap',
+      'dist',
+    ]);
     expect(kubeconformArgs(['dist'])).toEqual(['-strict', '-ignore-missing-schemas', '-summary', 'dist']);
   });
 });

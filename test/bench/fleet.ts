@@ -22,13 +22,20 @@ type FleetShape = 'typical' | 'worst';
 export function fleetEnvironments(clusters: number, shape: FleetShape = 'typical'): EnvironmentConfig[] {
   return ENVIRONMENTS.map((env) => ({
     ...env,
-    clusters: Array.from({ length: clusters }, (_, i): ClusterConfig => ({
-      name: `${env.name}-${String(i).padStart(3, '0')}`,
-      server: `https://${env.name}-${i}.fleet.example`,
-      labels: { 'krate.a5c.ai/region': ['eu', 'us', 'ap'][i % 3] },
-      // typical: every tenth cluster is pinned to a release branch (a second override group).
-      ...(shape === 'worst' ? { overrides: { targetRevision: `release-${i}` } } : i % 10 === 9 ? { overrides: { targetRevision: 'release-1' } } : {}),
-    })),
+    clusters: Array.from(
+      { length: clusters },
+      (_, i): ClusterConfig => ({
+        name: `${env.name}-${String(i).padStart(3, '0')}`,
+        server: `https://${env.name}-${i}.fleet.example`,
+        labels: { 'krate.a5c.ai/region': ['eu', 'us', 'ap'][i % 3] },
+        // typical: every tenth cluster is pinned to a release branch (a second override group).
+        ...(shape === 'worst'
+          ? { overrides: { targetRevision: `release-${i}` } }
+          : i % 10 === 9
+            ? { overrides: { targetRevision: 'release-1' } }
+            : {}),
+      }),
+    ),
   }));
 }
 
@@ -45,7 +52,14 @@ if (process.argv[2] === CHILD_FLAG) {
   writeTree(join(out, 'bootstrap'), renderBootstrap(envs, tree));
   const renderMs = performance.now() - t0;
   rmSync(out, { recursive: true, force: true });
-  console.log(JSON.stringify({ renderMs, manifests: tree.size, bytes: [...tree.values()].reduce((n, s) => n + s.length, 0), maxRssKiB: process.resourceUsage().maxRSS }));
+  console.log(
+    JSON.stringify({
+      renderMs,
+      manifests: tree.size,
+      bytes: [...tree.values()].reduce((n, s) => n + s.length, 0),
+      maxRssKiB: process.resourceUsage().maxRSS,
+    }),
+  );
   process.exit(0);
 }
 
@@ -80,7 +94,13 @@ async function fleetFigures(shape: FleetShape): Promise<{ label: string; value: 
     });
   }
   const perCluster = (walls[walls.length - 1] - walls[0]) / (3 * (SIZES[SIZES.length - 1] - SIZES[0]));
-  figures.push({ label: `${shape}: marginal cost per added cluster (slope between smallest and largest)`, value: `${perCluster.toFixed(2)} ms` });
-  figures.push({ label: `${shape}: growth ${3 * SIZES[0]} → ${3 * SIZES[SIZES.length - 1]} clusters (×${SIZES[SIZES.length - 1] / SIZES[0]})`, value: `wall ×${(walls[walls.length - 1] / walls[0]).toFixed(2)}` });
+  figures.push({
+    label: `${shape}: marginal cost per added cluster (slope between smallest and largest)`,
+    value: `${perCluster.toFixed(2)} ms`,
+  });
+  figures.push({
+    label: `${shape}: growth ${3 * SIZES[0]} → ${3 * SIZES[SIZES.length - 1]} clusters (×${SIZES[SIZES.length - 1] / SIZES[0]})`,
+    value: `wall ×${(walls[walls.length - 1] / walls[0]).toFixed(2)}`,
+  });
   return figures;
 }

@@ -37,13 +37,28 @@ export function generateCorpus(n: number): SourcedManifest[] {
         m = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${i}`, namespace: ns, labels }, spec: podSpec };
         break;
       case 2:
-        m = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `deploy-${i}`, namespace: ns }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } } };
+        m = {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: `deploy-${i}`, namespace: ns },
+          spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
+        };
         break;
       case 3:
-        m = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: `cron-${i}`, namespace: ns }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { metadata: { labels }, spec: podSpec } } } } };
+        m = {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: { name: `cron-${i}`, namespace: ns },
+          spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { metadata: { labels }, spec: podSpec } } } },
+        };
         break;
       case 4:
-        m = { apiVersion: 'krate.a5c.ai/v1alpha1', kind: 'Job', metadata: { name: `job-${i}`, namespace: ns }, spec: { fork: !good, trustTier: good ? 'trusted' : 'trusted', serviceAccountName: good ? 'krate-trusted-runner' : 'default' } };
+        m = {
+          apiVersion: 'krate.a5c.ai/v1alpha1',
+          kind: 'Job',
+          metadata: { name: `job-${i}`, namespace: ns },
+          spec: { fork: !good, trustTier: good ? 'trusted' : 'trusted', serviceAccountName: good ? 'krate-trusted-runner' : 'default' },
+        };
         break;
       default:
         m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: ns }, data: { k: 'v' } };

@@ -18,7 +18,9 @@ export const synthBench: Bench = {
     try {
       for (let i = 0; i < RUNS; i++) {
         const t0 = performance.now();
-        const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'synth', '--out', join(out, 'dist')], { encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'synth', '--out', join(out, 'dist')], {
+          encoding: 'utf8',
+        });
         walls.push(performance.now() - t0);
         if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
       }

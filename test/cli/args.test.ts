@@ -17,7 +17,10 @@ function problem(args: string[]): string {
 describe('parseArgs', () => {
   it('reads values, booleans, repeatable flags and positionals', () => {
     const parsed = parseArgs(['--env', 'dev', 'a.yaml', '--policy', 'p1', '--all', '--policy=p2', '-', '--', '--not-a-flag'], SPEC, USAGE);
-    expect([...parsed.flags]).toEqual([['env', 'dev'], ['all', true]]);
+    expect([...parsed.flags]).toEqual([
+      ['env', 'dev'],
+      ['all', true],
+    ]);
     expect([...parsed.lists]).toEqual([['policy', ['p1', 'p2']]]);
     expect(parsed.positional).toEqual(['a.yaml', '-', '--not-a-flag']);
   });
@@ -36,7 +39,9 @@ describe('parseArgs', () => {
     expect(problem(['--env'])).toBe(`--env: needs a value\nusage: ${USAGE}`);
     expect(problem(['--env='])).toBe(`--env: needs a value, got an empty string\nusage: ${USAGE}`);
     expect(problem(['--policy', ''])).toBe(`--policy: needs a value, got an empty string\nusage: ${USAGE}`);
-    expect(problem(['--env', '--all'])).toBe(`--env: needs a value, got the option '--all' (write --env=<value> if the value starts with --)\nusage: ${USAGE}`);
+    expect(problem(['--env', '--all'])).toBe(
+      `--env: needs a value, got the option '--all' (write --env=<value> if the value starts with --)\nusage: ${USAGE}`,
+    );
   });
 
   it('fails when a boolean flag is given a value', () => {

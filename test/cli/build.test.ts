@@ -13,7 +13,10 @@ function run(dir: string, args: string[]) {
   return spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
 }
 const cli = (dir: string, ...args: string[]) => run(dir, ['bin/krate-policy.mjs', ...args]);
-const builds = (dir: string): string[] => readdirSync(join(dir, '.build')).filter((n) => HASH.test(n)).sort();
+const builds = (dir: string): string[] =>
+  readdirSync(join(dir, '.build'))
+    .filter((n) => HASH.test(n))
+    .sort();
 
 /** Replaces `from` (a regular expression or text that must occur) in a file of the copy. */
 function edit(dir: string, file: string, from: string | RegExp, to: string): void {
@@ -87,18 +90,21 @@ describe('content-keyed build', () => {
 
   it('keeps one build when commands race on fresh sources', async () => {
     const results = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-          const child = spawn(process.execPath, ['bin/krate-policy.mjs', '--version'], { cwd: dir });
-          let out = '';
-          let err = '';
-          child.stdout.on('data', (d) => (out += d));
-          child.stderr.on('data', (d) => (err += d));
-          child.on('close', (code) => resolve({ code, out, err }));
-        }),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+            const child = spawn(process.execPath, ['bin/krate-policy.mjs', '--version'], { cwd: dir });
+            let out = '';
+            let err = '';
+            child.stdout.on('data', (d) => (out += d));
+            child.stderr.on('data', (d) => (err += d));
+            child.on('close', (code) => resolve({ code, out, err }));
+          }),
       ),
     );
-    for (const r of results) expect(r).toEqual({ code: 0, out: `${JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version}\n`, err: '' });
+    for (const r of results)
+      expect(r).toEqual({ code: 0, out: `${JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version}\n`, err: '' });
     expect(builds(dir)).toHaveLength(1);
     expect(readdirSync(join(dir, '.build')).filter((n) => n.startsWith('tmp-'))).toEqual([]);
   });
@@ -125,10 +131,15 @@ describe('content-keyed build', () => {
 
   it('fails when the bundle reaches a file the build key does not cover', () => {
     writeFileSync(join(dir, 'lib', 'data.json'), '{"x": 1}\n');
-    writeFileSync(join(dir, 'cli', 'commands', 'tools.ts'), `import data from '../../lib/data.json';\n${readFileSync(join(dir, 'cli', 'commands', 'tools.ts'), 'utf8')}\nexport const unused = data;\n`);
+    writeFileSync(
+      join(dir, 'cli', 'commands', 'tools.ts'),
+      `import data from '../../lib/data.json';\n${readFileSync(join(dir, 'cli', 'commands', 'tools.ts'), 'utf8')}\nexport const unused = data;\n`,
+    );
     const r = cli(dir, 'tools');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('error: lib/data.json: bundled but not part of the build key (add it to SOURCES in scripts/build.mjs, or import a .ts file)');
+    expect(r.stderr).toContain(
+      'error: lib/data.json: bundled but not part of the build key (add it to SOURCES in scripts/build.mjs, or import a .ts file)',
+    );
     expect(existsSync(join(dir, '.build'))).toBe(true);
   });
 });

@@ -6,7 +6,27 @@ import { REPO_ROOT } from '../../lib/paths';
 /** A throwaway copy of the repository sources (node_modules and tools linked, not copied; no .build/). */
 export function copyRepo(prefix = 'krate-copy-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'main.ts', 'environments', 'lib', 'policies', 'config', 'constructs', 'synth', 'analysis', 'apps', 'cli', 'charts', 'scripts', 'bin', 'test/bench', 'test/support', 'dist']) {
+  for (const entry of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'main.ts',
+    'environments',
+    'lib',
+    'policies',
+    'config',
+    'constructs',
+    'synth',
+    'analysis',
+    'apps',
+    'cli',
+    'charts',
+    'scripts',
+    'bin',
+    'test/bench',
+    'test/support',
+    'dist',
+  ]) {
     if (existsSync(join(REPO_ROOT, entry))) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));

@@ -53,7 +53,9 @@ describe('rollout check in a git repository', () => {
     setEntry('production-deployment-image-verified', "{ stage: 'audit:prod', since: '2026-11-22' }");
     const r = cli('rollout', 'check', '--repo', repo, '--base', 'HEAD', '--today', '2026-11-22');
     expect(r.status).toBe(1);
-    expect(r.err).toContain('error: production-deployment-image-verified: audit:dev → audit:prod: climbs 2 rungs in one change; promote one rung at a time (next: audit:staging) [rule: jump]');
+    expect(r.err).toContain(
+      'error: production-deployment-image-verified: audit:dev → audit:prod: climbs 2 rungs in one change; promote one rung at a time (next: audit:staging) [rule: jump]',
+    );
     git('checkout', '--', '.');
   });
 
@@ -75,7 +77,9 @@ describe('rollout check in a git repository', () => {
     const empty = git('commit-tree', git('mktree').trim() || '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'empty').trim();
     const r = cli('rollout', 'check', '--repo', repo, '--base', empty, '--today', '2026-11-22');
     expect(r.status).toBe(1);
-    expect(r.err).toContain('error: require-labels: new → enforce:staging: a new template starts at draft or audit:dev, not enforce:staging; promote it one rung per change [rule: new-template-above-audit:dev]');
+    expect(r.err).toContain(
+      'error: require-labels: new → enforce:staging: a new template starts at draft or audit:dev, not enforce:staging; promote it one rung per change [rule: new-template-above-audit:dev]',
+    );
   });
 });
 
@@ -86,7 +90,9 @@ describe('promote', () => {
     const before = readFileSync(file(), 'utf8');
     const r = cli('promote', 'require-resource-limits', '--repo', repo, '--today', '2026-11-10');
     expect(r.status).toBe(1);
-    expect(r.err).toContain('promote: refused: require-resource-limits: audit:prod → enforce:dev: first enforce step before the soak: 7 days in audit:prod from 2026-11-05 end on 2026-11-12, today is 2026-11-10 [rule: soak]');
+    expect(r.err).toContain(
+      'promote: refused: require-resource-limits: audit:prod → enforce:dev: first enforce step before the soak: 7 days in audit:prod from 2026-11-05 end on 2026-11-12, today is 2026-11-10 [rule: soak]',
+    );
     expect(readFileSync(file(), 'utf8')).toBe(before);
   });
 
@@ -102,7 +108,9 @@ describe('promote', () => {
     writeFileSync(reports, reportExport('fail'));
     const r = cli('promote', 'require-resource-limits', '--repo', repo, '--today', '2026-11-22', '--reports', reports);
     expect(r.status).toBe(1);
-    expect(r.err).toContain("promote: refused: require-resource-limits: audit:prod → enforce:dev: 1 failing result(s) in dev's reports (at most 0 allowed, promotion.maxFailingResults of environments/dev.ts)");
+    expect(r.err).toContain(
+      "promote: refused: require-resource-limits: audit:prod → enforce:dev: 1 failing result(s) in dev's reports (at most 0 allowed, promotion.maxFailingResults of environments/dev.ts)",
+    );
     expect(r.err).toContain('Deployment shop/web (fail');
   });
 
@@ -112,7 +120,7 @@ describe('promote', () => {
     const r = cli('promote', 'require-resource-limits', '--repo', repo, '--today', '2026-11-22', '--reports', reports);
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
-    expect(r.out).toContain("dev reports: 0 failing result(s) for require-resource-limits");
+    expect(r.out).toContain('dev reports: 0 failing result(s) for require-resource-limits');
   });
 
   it('fails when the reports file holds no reports', () => {
@@ -142,14 +150,19 @@ describe('status', () => {
     const r = cli('status', '--repo', repo, '--today', '2026-11-22', '--format', 'markdown');
     expect(r.status).toBe(0);
     expect(r.out).toContain('| template | stage | dev | staging | prod | days in stage | next promotion |');
-    expect(r.out).toContain('| `require-labels` | enforce:staging | Enforce (Audit: job-runner) | Enforce (Audit: job-runner) | Audit | 3 | enforce:prod now |');
+    expect(r.out).toContain(
+      '| `require-labels` | enforce:staging | Enforce (Audit: job-runner) | Enforce (Audit: job-runner) | Audit | 3 | enforce:prod now |',
+    );
     expect(r.out).toContain('| `require-resource-limits` | audit:prod | Audit | Audit | Audit | 17 | enforce:dev now |');
   });
 
   it('prints the next allowed promotion date while soaking', () => {
     const r = cli('status', '--repo', repo, '--today', '2026-11-06', '--format', 'json');
     const board = JSON.parse(r.out) as { templates: { template: string; next: { stage: string; date: string } }[] };
-    expect(board.templates.find((t) => t.template === 'require-resource-limits')!.next).toEqual({ stage: 'enforce:dev', date: '2026-11-12' });
+    expect(board.templates.find((t) => t.template === 'require-resource-limits')!.next).toEqual({
+      stage: 'enforce:dev',
+      date: '2026-11-12',
+    });
   });
 
   it('fails when the format is unknown', () => {

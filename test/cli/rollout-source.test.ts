@@ -12,13 +12,17 @@ describe('reading environments/rollout.ts as data', () => {
   });
 
   it('fails when the file imports a module at run time', () => {
-    expect(() => parseRolloutSource(`import { STAGES } from '../lib/ladder';\nexport const ROLLOUT = { x: STAGES };`, 'HEAD:environments/rollout.ts')).toThrow(
+    expect(() =>
+      parseRolloutSource(`import { STAGES } from '../lib/ladder';\nexport const ROLLOUT = { x: STAGES };`, 'HEAD:environments/rollout.ts'),
+    ).toThrow(
       "HEAD:environments/rollout.ts: imports '../lib/ladder' at run time; data files must stay plain data (type-only imports are fine)",
     );
   });
 
   it('fails when the file never finishes evaluating', () => {
-    expect(() => parseRolloutSource('while (true) {}\nexport const ROLLOUT = {};', 'x.ts')).toThrow('x.ts: did not finish within 1000 ms (a loop?)');
+    expect(() => parseRolloutSource('while (true) {}\nexport const ROLLOUT = {};', 'x.ts')).toThrow(
+      'x.ts: did not finish within 1000 ms (a loop?)',
+    );
   });
 
   it('fails when the file does not export ROLLOUT', () => {
@@ -37,6 +41,9 @@ describe('rewriting one entry', () => {
   it('adds a template the file does not list yet', () => {
     const source = "export const ROLLOUT = {\n  'a': { stage: 'audit:dev', since: '2026-11-01' },\n};\n";
     const next = rewriteRolloutEntry(source, 'require-labels', 'audit:dev', '2026-11-22');
-    expect(parseRolloutSource(next, 'x.ts')).toEqual({ a: { stage: 'audit:dev', since: '2026-11-01' }, 'require-labels': { stage: 'audit:dev', since: '2026-11-22' } });
+    expect(parseRolloutSource(next, 'x.ts')).toEqual({
+      a: { stage: 'audit:dev', since: '2026-11-01' },
+      'require-labels': { stage: 'audit:dev', since: '2026-11-22' },
+    });
   });
 });

@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Makes the `tools` command run `body` first. */
 function toolsStartsWith(body: string): void {
   const file = join(dir, 'cli', 'commands', 'tools.ts');
-  const text = readFileSync(file, 'utf8').replace(/async run\(\) \{\n( {4}\/\/ injected[^\n]*\n)?/, `async run() {\n    // injected\n${body}\n`);
+  const text = readFileSync(file, 'utf8').replace(
+    /async run\(\) \{\n( {4}\/\/ injected[^\n]*\n)?/,
+    `async run() {\n    // injected\n${body}\n`,
+  );
   writeFileSync(file, text);
 }
 
@@ -24,7 +27,10 @@ describe('runMain', () => {
     expect(r.stderr).toBe('krate-policy: internal error: boom (this is a bug; rerun with --debug for the stack trace)\n');
   });
 
-  it.each([['tools', '--debug'], ['--debug', 'tools']])('prints the stack trace of an internal error with --debug (%s %s), mapped to the sources', (...args) => {
+  it.each([
+    ['tools', '--debug'],
+    ['--debug', 'tools'],
+  ])('prints the stack trace of an internal error with --debug (%s %s), mapped to the sources', (...args) => {
     toolsStartsWith("    if (process.argv.length > 0) throw new TypeError('boom');");
     const r = spawnSync(process.execPath, ['bin/krate-policy.mjs', ...args], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(2);
@@ -33,8 +39,13 @@ describe('runMain', () => {
   });
 
   it('keeps quiet and keeps its exit code when the reader closes stdout early (`| head -1`)', () => {
-    toolsStartsWith("    for (let i = 0; i < 20000; i++) process.stdout.write(`line ${i}\\n`);\n    console.log('done');\n    if (process.argv.length > 0) return 1;");
-    const r = spawnSync('bash', ['-c', 'node bin/krate-policy.mjs tools 2>err.txt | head -1; echo "status ${PIPESTATUS[0]}"'], { cwd: dir, encoding: 'utf8' });
+    toolsStartsWith(
+      "    for (let i = 0; i < 20000; i++) process.stdout.write(`line ${i}\\n`);\n    console.log('done');\n    if (process.argv.length > 0) return 1;",
+    );
+    const r = spawnSync('bash', ['-c', 'node bin/krate-policy.mjs tools 2>err.txt | head -1; echo "status ${PIPESTATUS[0]}"'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(r.stdout).toBe('line 0\nstatus 1\n');
     expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
   });

@@ -21,8 +21,20 @@ describe('npm run synth (end to end)', () => {
 
   it('renders the same bytes whatever the environment variables, time zone and locale', () => {
     // cdk8s reads CDK8S_* variables (key sorting, outdir, metadata); synth must not depend on them.
-    const env = { ...process.env, CDK8S_DISABLE_SORT: '1', CDK8S_OUTDIR: join(dir, 'elsewhere'), CDK8S_RECORD_CONSTRUCT_METADATA: 'true', TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' };
-    const r = spawnSync(process.execPath, [join('bin', 'krate-policy.mjs'), 'synth', '--out', join(dir, 'dist-env')], { cwd: dir, encoding: 'utf8', env });
+    const env = {
+      ...process.env,
+      CDK8S_DISABLE_SORT: '1',
+      CDK8S_OUTDIR: join(dir, 'elsewhere'),
+      CDK8S_RECORD_CONSTRUCT_METADATA: 'true',
+      TZ: 'Pacific/Kiritimati',
+      LANG: 'tr_TR.UTF-8',
+      LC_ALL: 'tr_TR.UTF-8',
+    };
+    const r = spawnSync(process.execPath, [join('bin', 'krate-policy.mjs'), 'synth', '--out', join(dir, 'dist-env')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readTree(join(dir, 'dist-env'))).toEqual(readTree(join(REPO_ROOT, 'dist')));
@@ -41,7 +53,9 @@ describe('npm run synth (end to end)', () => {
     const before = readTree(join(dir, 'dist'));
     const r = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("error: environments.prod.kyverno.mode: 'managd' is not one of disabled|byo|managed|auto (edit environments/prod.ts)");
+    expect(r.stderr).toContain(
+      "error: environments.prod.kyverno.mode: 'managd' is not one of disabled|byo|managed|auto (edit environments/prod.ts)",
+    );
     expect(r.stderr).toContain('nothing was written');
     expect(readTree(join(dir, 'dist'))).toEqual(before);
     expect(readdirSync(dir).filter((name) => name.includes('krate-synth'))).toEqual([]); // no staging folder left beside dist/
@@ -52,7 +66,8 @@ describe('synth --out', () => {
   const CLI = join(REPO_ROOT, 'bin', 'krate-policy.mjs');
   const RULE = 'synth writes only into an empty folder or one it wrote before';
   // A timeout turns a hang (the old /proc spin) into a failure instead of a stuck test run.
-  const synthOut = (cwd: string, out: string) => spawnSync(process.execPath, [CLI, 'synth', '--out', out], { cwd, encoding: 'utf8', timeout: 30_000 });
+  const synthOut = (cwd: string, out: string) =>
+    spawnSync(process.execPath, [CLI, 'synth', '--out', out], { cwd, encoding: 'utf8', timeout: 30_000 });
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'krate-out-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,7 +87,9 @@ describe('synth --out', () => {
     writeFileSync(join(dir, 'docs', 'guide.md'), 'guide\n');
     const r = synthOut(dir, 'docs');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`error: --out docs: is a folder synth did not write (it holds guide.md and no .krate-synth marker); ${RULE}`);
+    expect(r.stderr).toContain(
+      `error: --out docs: is a folder synth did not write (it holds guide.md and no .krate-synth marker); ${RULE}`,
+    );
     expect(readTree(join(dir, 'docs'))).toEqual(new Map([['guide.md', 'guide\n']]));
     expect(readdirSync(dir)).toEqual(['docs']);
   });
@@ -86,9 +103,15 @@ describe('synth --out', () => {
   });
 
   it('fails when --bootstrap-out overlaps --out, writing nothing', () => {
-    const r = spawnSync(process.execPath, [CLI, 'synth', '--out', 'out', '--bootstrap-out', 'out/bootstrap'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [CLI, 'synth', '--out', 'out', '--bootstrap-out', 'out/bootstrap'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('error: --bootstrap-out out/bootstrap: overlaps --out out; synth replaces each output folder whole, so they must be separate folders');
+    expect(r.stderr).toContain(
+      'error: --bootstrap-out out/bootstrap: overlaps --out out; synth replaces each output folder whole, so they must be separate folders',
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 

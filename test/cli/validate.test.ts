@@ -33,13 +33,19 @@ spec:
   });
 
   it('fails when a Kyverno policy has a value outside its enum', async () => {
-    const out = await validate('apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: p}\nspec: {validationActions: [Block]}\n');
+    const out = await validate(
+      'apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: p}\nspec: {validationActions: [Block]}\n',
+    );
     expect(out).toEqual(['fixture.yaml: ValidatingPolicy/p: spec.validationActions[0]: must be one of Audit|Deny|Warn']);
   });
 
   it('fails when an Argo CD Application has an unknown field', async () => {
-    const out = await validate('apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a, namespace: argocd}\nspec: {project: p, destination: {server: https://x}, sources: [], syncPolicyy: {}}\n');
-    expect(out).toEqual(["fixture.yaml: Application/argocd/a: spec.syncPolicyy: unknown field (misspelled, or not part of this kind's schema)"]);
+    const out = await validate(
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a, namespace: argocd}\nspec: {project: p, destination: {server: https://x}, sources: [], syncPolicyy: {}}\n',
+    );
+    expect(out).toEqual([
+      "fixture.yaml: Application/argocd/a: spec.syncPolicyy: unknown field (misspelled, or not part of this kind's schema)",
+    ]);
   });
 
   it('accepts PolicyException.spec.expiresAt (Kyverno v1.19, newer than the schema package) and fails when it is not a date-time', async () => {
@@ -92,7 +98,11 @@ spec: {mode: enforced, colour: red}
 
 describe('dist/ YAML', () => {
   it('quotes every string YAML 1.1 would read as another type (dates, booleans, octals)', () => {
-    const out = toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { requested: '2026-11-21', flag: 'yes', mode: '0755' } } });
+    const out = toYaml({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', annotations: { requested: '2026-11-21', flag: 'yes', mode: '0755' } },
+    });
     expect(out).toContain('requested: "2026-11-21"');
     expect(out).toContain('flag: "yes"');
     expect(out).toContain('mode: "0755"');

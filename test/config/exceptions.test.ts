@@ -44,15 +44,21 @@ describe('exception requests', () => {
   });
 
   it('fails when an exception has no expiry', () => {
-    expect(problemsFor({ expiresAt: undefined })).toContain('exceptions.node-exporter.expiresAt: missing: every exception expires; write a date at most 30 days after requested');
+    expect(problemsFor({ expiresAt: undefined })).toContain(
+      'exceptions.node-exporter.expiresAt: missing: every exception expires; write a date at most 30 days after requested',
+    );
   });
 
   it('fails when the expiry is not after the request', () => {
-    expect(problemsFor({ expiresAt: '2026-11-20' })).toContain("exceptions.node-exporter.expiresAt: '2026-11-20' is not after requested '2026-11-20'");
+    expect(problemsFor({ expiresAt: '2026-11-20' })).toContain(
+      "exceptions.node-exporter.expiresAt: '2026-11-20' is not after requested '2026-11-20'",
+    );
   });
 
   it('fails when the request date is not a date', () => {
-    expect(problemsFor({ requested: 'yesterday' })).toContain("exceptions.node-exporter.requested: 'yesterday' is not a date like 2026-11-22 (YYYY-MM-DD)");
+    expect(problemsFor({ requested: 'yesterday' })).toContain(
+      "exceptions.node-exporter.requested: 'yesterday' is not a date like 2026-11-22 (YYYY-MM-DD)",
+    );
   });
 
   it('fails when risk acceptance is missing for an enforced template', () => {
@@ -63,15 +69,21 @@ describe('exception requests', () => {
   });
 
   it('fails when the approver is missing', () => {
-    expect(problemsFor({ approver: '' })).toContain('exceptions.node-exporter.approver: missing approver: name the platform engineer who approved this exception');
+    expect(problemsFor({ approver: '' })).toContain(
+      'exceptions.node-exporter.approver: missing approver: name the platform engineer who approved this exception',
+    );
   });
 
   it('fails when the ticket is not a ticket key or URL', () => {
-    expect(problemsFor({ ticket: 'see slack' })).toContain("exceptions.node-exporter.ticket: 'see slack' is not a ticket key like PLAT-1234 or an https URL");
+    expect(problemsFor({ ticket: 'see slack' })).toContain(
+      "exceptions.node-exporter.ticket: 'see slack' is not a ticket key like PLAT-1234 or an https URL",
+    );
   });
 
   it('fails when the justification is too short', () => {
-    expect(problemsFor({ justification: 'needed' })).toContain("exceptions.node-exporter.justification: 'needed' is too short: say why the bypass is needed (at least 20 characters)");
+    expect(problemsFor({ justification: 'needed' })).toContain(
+      "exceptions.node-exporter.justification: 'needed' is too short: say why the bypass is needed (at least 20 characters)",
+    );
   });
 
   it('fails when an exception covers every resource', () => {
@@ -87,18 +99,24 @@ describe('exception requests', () => {
   });
 
   it('fails when a resource name is not a Kubernetes name', () => {
-    expect(problemsFor({ names: ['Node_Exporter'] })).toContain("exceptions.node-exporter.names[0]: 'Node_Exporter' is not a Kubernetes object name (lowercase DNS subdomain)");
+    expect(problemsFor({ names: ['Node_Exporter'] })).toContain(
+      "exceptions.node-exporter.names[0]: 'Node_Exporter' is not a Kubernetes object name (lowercase DNS subdomain)",
+    );
   });
 
   it('fails when a condition is not valid CEL', () => {
-    expect(problemsFor({ conditions: [{ name: 'bad', expression: "object.kind ==" }] })).toContain("exceptions.node-exporter.conditions[0].expression: 'object.kind ==' is not valid CEL");
+    expect(problemsFor({ conditions: [{ name: 'bad', expression: 'object.kind ==' }] })).toContain(
+      "exceptions.node-exporter.conditions[0].expression: 'object.kind ==' is not valid CEL",
+    );
   });
 
   it('fails when a condition does not return a bool (Kyverno refuses the PolicyException)', () => {
     expect(problemsFor({ conditions: [{ name: 'bad', expression: 'object.metadata.name' }] })).toContain(
       "exceptions.node-exporter.conditions[0].expression: 'object.metadata.name' is not valid CEL: returns dyn, must return bool (edit environments/exceptions.ts)",
     );
-    expect(problemsFor({ conditions: [{ name: 'bad', expression: 'params.x == 1' }] })).toContain("'params.x == 1' is not valid CEL: Unknown variable: params");
+    expect(problemsFor({ conditions: [{ name: 'bad', expression: 'params.x == 1' }] })).toContain(
+      "'params.x == 1' is not valid CEL: Unknown variable: params",
+    );
   });
 
   it('fails when a condition reuses a generated condition name', () => {
@@ -111,9 +129,25 @@ describe('exception requests', () => {
     expect(problemsFor({ conditions: [{ name: 'daemonsets-only', expression: "object.kind == 'DaemonSet'" }] })).toContain(
       `exceptions.node-exporter.conditions[0].expression: 'object.kind == 'DaemonSet'' matches only the DaemonSet, never the Pods (or ReplicaSets/Jobs) it creates, which 'disallow-host-path' checks too, so they would still fail (and be denied once it enforces); drop the condition`,
     );
-    expect(problemsFor({ conditions: [{ name: 'ds', expression: "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')" }] })).toBe('');
+    expect(
+      problemsFor({
+        conditions: [
+          {
+            name: 'ds',
+            expression:
+              "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')",
+          },
+        ],
+      }),
+    ).toBe('');
     // Not a pod template: a kind condition narrows nothing that autogen would check.
-    expect(problemsFor({ template: 'require-pr-description', riskAcceptance: 'x', conditions: [{ name: 'k', expression: "object.kind == 'Job'" }] })).not.toContain('matches only the Job');
+    expect(
+      problemsFor({
+        template: 'require-pr-description',
+        riskAcceptance: 'x',
+        conditions: [{ name: 'k', expression: "object.kind == 'Job'" }],
+      }),
+    ).not.toContain('matches only the Job');
   });
 
   it('fails when the template is unknown', () => {
@@ -127,12 +161,16 @@ describe('exception requests', () => {
   });
 
   it('fails when an exception has an unknown field', () => {
-    expect(problemsFor({ expires: '2026-12-01' })).toContain('exceptions.node-exporter.expires: unknown field; expected one of name|environment|template|namespaces|names|conditions');
+    expect(problemsFor({ expires: '2026-12-01' })).toContain(
+      'exceptions.node-exporter.expires: unknown field; expected one of name|environment|template|namespaces|names|conditions',
+    );
   });
 
   it('fails when two exceptions in one environment share a name', () => {
     const problems = runChecks(TODAY, fixtureSources({ exceptions: [good, good] })).problems.join('\n');
-    expect(problems).toContain("exceptions.node-exporter.name: 'node-exporter' is used twice in environment prod; exception names must be unique per environment");
+    expect(problems).toContain(
+      "exceptions.node-exporter.name: 'node-exporter' is used twice in environment prod; exception names must be unique per environment",
+    );
   });
 });
 
@@ -144,13 +182,19 @@ describe('check (dated rules)', () => {
   });
 
   it('fails when an exception is requested in the future', () => {
-    expect(problemsFor({ requested: '2026-11-25' })).toContain('exceptions.node-exporter (prod): requested 2026-11-25 is in the future (today is 2026-11-22)');
+    expect(problemsFor({ requested: '2026-11-25' })).toContain(
+      'exceptions.node-exporter (prod): requested 2026-11-25 is in the future (today is 2026-11-22)',
+    );
   });
 
-
   it('fails when a rollout date is in the future', () => {
-    const problems = runChecks(TODAY, fixtureSources({ rollout: { 'require-labels': { stage: 'audit:dev', since: '2026-12-24' } }, exceptions: [] })).problems;
-    expect(problems).toContain('rollout.require-labels: audit:dev → audit:dev: since 2026-12-24 is in the future (today is 2026-11-22); a stage begins when it is merged [rule: future-date]');
+    const problems = runChecks(
+      TODAY,
+      fixtureSources({ rollout: { 'require-labels': { stage: 'audit:dev', since: '2026-12-24' } }, exceptions: [] }),
+    ).problems;
+    expect(problems).toContain(
+      'rollout.require-labels: audit:dev → audit:dev: since 2026-12-24 is in the future (today is 2026-11-22); a stage begins when it is merged [rule: future-date]',
+    );
   });
 });
 
@@ -176,11 +220,16 @@ describe('PolicyException rendering', () => {
     });
     // No cleanup.kyverno.io/ttl: Kyverno would delete the object and Argo CD's self-heal recreate it,
     // in a loop; spec.expiresAt already ends the exception, and `check` turns CI red until git drops it.
-    expect(Object.keys((obj as { metadata: { labels: object } }).metadata.labels).filter((l) => l.startsWith('cleanup.kyverno.io/'))).toEqual([]);
+    expect(
+      Object.keys((obj as { metadata: { labels: object } }).metadata.labels).filter((l) => l.startsWith('cleanup.kyverno.io/')),
+    ).toEqual([]);
   });
 
   it('builds matchConditions that the real CEL engine evaluates as intended', () => {
-    const conditions = exceptionMatchConditions({ ...good, conditions: [{ name: 'daemonsets', expression: "object.kind == 'DaemonSet'" }] });
+    const conditions = exceptionMatchConditions({
+      ...good,
+      conditions: [{ name: 'daemonsets', expression: "object.kind == 'DaemonSet'" }],
+    });
     const matches = (object: unknown): boolean => conditions.every((c) => celEnvironment().evaluate(c.expression, { object }) === true);
     const ds = { kind: 'DaemonSet', metadata: { namespace: 'monitoring', name: 'node-exporter' } };
     expect(matches(ds)).toBe(true);
@@ -190,20 +239,31 @@ describe('PolicyException rendering', () => {
     expect(matches({ kind: 'Namespace', metadata: { name: 'node-exporter' } })).toBe(false); // cluster-scoped: no namespace
   });
 
-  it('covers what a named workload owns: its ReplicaSets and Pods, a DaemonSet\'s, StatefulSet\'s or Job\'s Pods, a CronJob\'s Jobs and Pods', () => {
-    const covers = (object: unknown, names = ['billing-api', 'nightly', 'web.v1']) => celEnvironment().evaluate(namedWorkloadCondition(names), { object }) === true;
+  it("covers what a named workload owns: its ReplicaSets and Pods, a DaemonSet's, StatefulSet's or Job's Pods, a CronJob's Jobs and Pods", () => {
+    const covers = (object: unknown, names = ['billing-api', 'nightly', 'web.v1']) =>
+      celEnvironment().evaluate(namedWorkloadCondition(names), { object }) === true;
     const owned = (kind: string, name: string) => [{ apiVersion: 'apps/v1', kind, name, uid: 'u', controller: true }];
     expect(covers({ metadata: { name: 'billing-api' } })).toBe(true);
     expect(covers({ metadata: { name: 'billing-api-5d8f7c', ownerReferences: owned('Deployment', 'billing-api') } })).toBe(true);
     // A Deployment's Pod at admission: no name yet, generateName and pod-template-hash from its ReplicaSet.
     expect(covers({ metadata: { generateName: 'billing-api-5d8f7c-', labels: { 'pod-template-hash': '5d8f7c' } } })).toBe(true);
-    expect(covers({ metadata: { labels: { 'pod-template-hash': '5d8f7c' }, ownerReferences: owned('ReplicaSet', 'billing-api-5d8f7c') } })).toBe(true);
+    expect(
+      covers({ metadata: { labels: { 'pod-template-hash': '5d8f7c' }, ownerReferences: owned('ReplicaSet', 'billing-api-5d8f7c') } }),
+    ).toBe(true);
     expect(covers({ metadata: { name: 'nightly-29123456', ownerReferences: owned('CronJob', 'nightly') } })).toBe(true);
     expect(covers({ metadata: { generateName: 'nightly-29123456-', ownerReferences: owned('Job', 'nightly-29123456') } })).toBe(true);
     expect(covers({ metadata: { ownerReferences: owned('Job', 'web.v1-29123456') } })).toBe(true);
     // Similar names are not covered: a bare prefix match would take billing-api-v2's Pods too.
     expect(covers({ metadata: { name: 'billing-api-v2' } })).toBe(false);
-    expect(covers({ metadata: { generateName: 'billing-api-v2-7c9f4b-', labels: { 'pod-template-hash': '7c9f4b' }, ownerReferences: owned('ReplicaSet', 'billing-api-v2-7c9f4b') } })).toBe(false);
+    expect(
+      covers({
+        metadata: {
+          generateName: 'billing-api-v2-7c9f4b-',
+          labels: { 'pod-template-hash': '7c9f4b' },
+          ownerReferences: owned('ReplicaSet', 'billing-api-v2-7c9f4b'),
+        },
+      }),
+    ).toBe(false);
     expect(covers({ metadata: { generateName: 'billing-api-' } })).toBe(false);
     expect(covers({ metadata: { ownerReferences: owned('Job', 'nightly-backfill') } })).toBe(false);
     expect(covers({ metadata: { ownerReferences: owned('Job', 'webxv1-1') } })).toBe(false); // '.' is literal
@@ -225,7 +285,11 @@ describe('PolicyException rendering', () => {
       'ReplicaSet/billing-api-v2-7c9f4b: Enforce fail',
       'Pod/billing-api-v2-7c9f4b-qwert: Enforce fail',
     ]);
-    expect((await results('prod', 'disallow-host-path')).filter((r) => r.includes('node-exporter'))).toEqual(['DaemonSet/node-exporter: Audit skip', 'Pod/node-exporter-x7k2p: Audit skip', 'Pod/node-exporter-debug: Audit fail']);
+    expect((await results('prod', 'disallow-host-path')).filter((r) => r.includes('node-exporter'))).toEqual([
+      'DaemonSet/node-exporter: Audit skip',
+      'Pod/node-exporter-x7k2p: Audit skip',
+      'Pod/node-exporter-debug: Audit fail',
+    ]);
   });
 
   it('ships example exceptions for every environment', () => {

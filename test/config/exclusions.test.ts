@@ -1,7 +1,14 @@
 import { ENVIRONMENTS, type EnvironmentConfig } from '../support/fixtures';
 import { resolveEnvironments } from '../support/fixtures';
 import { configErrorOf, type Mutable } from '../support/config-errors';
-import { auditOverrideNamespaces, excludedNamespaces, platformNamespaces, policyNamespaceSelector, PROTECTED_NAMESPACES, templateExcludedNamespaces } from '../../config/exclusions';
+import {
+  auditOverrideNamespaces,
+  excludedNamespaces,
+  platformNamespaces,
+  policyNamespaceSelector,
+  PROTECTED_NAMESPACES,
+  templateExcludedNamespaces,
+} from '../../config/exclusions';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
@@ -18,7 +25,16 @@ describe('namespace exclusions', () => {
   it('layers protected, built-in platform and per-environment platform namespaces', () => {
     const [env] = resolveEnvironments([withExclusions({ platformNamespaces: ['cert-manager', 'csi-driver'] })]);
     expect(platformNamespaces(env)).toEqual(['argocd', 'cert-manager', 'csi-driver', 'krate-system', 'kyverno']);
-    expect(excludedNamespaces(env)).toEqual(['argocd', 'cert-manager', 'csi-driver', 'krate-system', 'kube-node-lease', 'kube-public', 'kube-system', 'kyverno']);
+    expect(excludedNamespaces(env)).toEqual([
+      'argocd',
+      'cert-manager',
+      'csi-driver',
+      'krate-system',
+      'kube-node-lease',
+      'kube-public',
+      'kube-system',
+      'kyverno',
+    ]);
   });
 
   it('adds per-template exclusions only to that template', () => {
@@ -29,14 +45,22 @@ describe('namespace exclusions', () => {
 
   it('drops a platform namespace only through a justified override, never a protected one', () => {
     const [env] = resolveEnvironments([
-      withExclusions({ removePlatformExclusions: [{ namespace: 'krate-system', justification: 'Krate runs untrusted webhooks here; they must be audited too.' }] }),
+      withExclusions({
+        removePlatformExclusions: [
+          { namespace: 'krate-system', justification: 'Krate runs untrusted webhooks here; they must be audited too.' },
+        ],
+      }),
     ]);
     expect(excludedNamespaces(env)).not.toContain('krate-system');
     for (const ns of PROTECTED_NAMESPACES) expect(excludedNamespaces(env)).toContain(ns);
   });
 
   it('renders label-scoped matching into the namespaceSelector', () => {
-    const [env] = resolveEnvironments([withExclusions({ namespaceLabels: [{ key: 'krate.a5c.ai/org' }, { key: 'krate.a5c.ai/trust-tier', values: ['untrusted', 'trusted'] }] })]);
+    const [env] = resolveEnvironments([
+      withExclusions({
+        namespaceLabels: [{ key: 'krate.a5c.ai/org' }, { key: 'krate.a5c.ai/trust-tier', values: ['untrusted', 'trusted'] }],
+      }),
+    ]);
     expect(policyNamespaceSelector(env, 'require-labels', 'cluster', []).matchExpressions).toEqual([
       { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces(env) },
       { key: 'krate.a5c.ai/org', operator: 'Exists' },
@@ -55,13 +79,23 @@ describe('namespace exclusions', () => {
       operator: 'NotIn',
       values: [...excludedNamespaces(staging), 'job-runner'].sort(),
     });
-    expect(policyNamespaceSelector(staging, 'require-labels', 'audit', overrides).matchExpressions![0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] });
+    expect(policyNamespaceSelector(staging, 'require-labels', 'audit', overrides).matchExpressions![0]).toEqual({
+      key: 'kubernetes.io/metadata.name',
+      operator: 'In',
+      values: ['job-runner'],
+    });
     // Without overrides (prod only audits require-labels) one policy covers job-runner too.
     expect(policyNamespaceSelector(prodEnv, 'require-labels', 'cluster', []).matchExpressions![0].values).not.toContain('job-runner');
   });
 
   it('fails when an override removes kube-system, naming the environment and namespace', () => {
-    expect(errorFor(withExclusions({ removePlatformExclusions: [{ namespace: 'kube-system', justification: 'we want to police kube-system as well' }] }))).toContain(
+    expect(
+      errorFor(
+        withExclusions({
+          removePlatformExclusions: [{ namespace: 'kube-system', justification: 'we want to police kube-system as well' }],
+        }),
+      ),
+    ).toContain(
       "environments.prod.exclusions.removePlatformExclusions[0].namespace: 'kube-system' is a protected namespace in environment prod: it can never be removed from exclusions",
     );
   });
@@ -73,7 +107,9 @@ describe('namespace exclusions', () => {
   });
 
   it('fails when an override names a namespace that is not a platform namespace', () => {
-    expect(errorFor(withExclusions({ removePlatformExclusions: [{ namespace: 'shop', justification: 'nothing to remove here at all' }] }))).toContain(
+    expect(
+      errorFor(withExclusions({ removePlatformExclusions: [{ namespace: 'shop', justification: 'nothing to remove here at all' }] })),
+    ).toContain(
       "environments.prod.exclusions.removePlatformExclusions[0].namespace: 'shop' is not a platform namespace of environment prod",
     );
   });
@@ -121,7 +157,9 @@ describe('namespace exclusions', () => {
   });
 
   it('fails when the exception maximum is not a whole number of days', () => {
-    expect(errorFor(withExclusions({}, (e) => (e.exceptions = { maxDays: 0 })))).toContain('environments.prod.exceptions.maxDays: 0 must be a whole number from 1 to 365');
+    expect(errorFor(withExclusions({}, (e) => (e.exceptions = { maxDays: 0 })))).toContain(
+      'environments.prod.exceptions.maxDays: 0 must be a whole number from 1 to 365',
+    );
   });
 
   it('fails when the failing-result threshold is negative', () => {

@@ -4,7 +4,6 @@ import { errorFor } from '../support/config-errors';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
-
 describe('resolveEnvironments: Argo CD sync policy and fleets', () => {
   const envs = resolveEnvironments(ENVIRONMENTS);
   const byName = (n: string) => envs.find((e) => e.name === n)!;
@@ -83,7 +82,15 @@ describe('resolveEnvironments: Argo CD sync policy and fleets', () => {
   });
 
   it('fails when two clusters share an API server', () => {
-    expect(errorFor((e) => (e.clusters = [{ name: 'a', server: 'https://x' }, { name: 'b', server: 'https://x' }]))).toContain(
+    expect(
+      errorFor(
+        (e) =>
+          (e.clusters = [
+            { name: 'a', server: 'https://x' },
+            { name: 'b', server: 'https://x' },
+          ]),
+      ),
+    ).toContain(
       "environments.prod.clusters[1].server: 'https://x' is already cluster 'a'; each cluster needs its own API server URL (edit environments/prod.ts)",
     );
   });

@@ -11,7 +11,13 @@ describe('resolveEnvironments', () => {
     expect(envs.map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
     const p = envs[2];
     expect(p.argocd).toMatchObject({ repoURL: prod.argocd.repoURL, targetRevision: 'main', namespace: 'argocd', project: 'krate-prod' });
-    expect(p.kyverno.managed).toEqual({ chartVersion: '3.9.0', admissionReplicas: 3, controllerReplicas: 2, installMethod: 'argocd', values: {} });
+    expect(p.kyverno.managed).toEqual({
+      chartVersion: '3.9.0',
+      admissionReplicas: 3,
+      controllerReplicas: 2,
+      installMethod: 'argocd',
+      values: {},
+    });
     expect(p.kyverno.policyNamespace).toBe('krate-system');
   });
 
@@ -69,12 +75,15 @@ describe('resolveEnvironments', () => {
     );
   });
 
-  it.each(['disabled', 'auto'] as const)('fails when the ladder enforces a template in an environment whose Kyverno is %s and requireForEnforceMode is true', (mode) => {
-    // require-labels is at enforce:staging in environments/rollout.ts.
-    expect(errorFor((e) => (e.kyverno = { mode }), 'staging')).toContain(
-      `environments.staging.kyverno.mode: '${mode}' renders no policies, but the ladder enforces require-labels in staging (environments/rollout.ts: enforce:staging) and kyverno.requireForEnforceMode is true: nothing would enforce it (edit environments/staging.ts: set kyverno.mode to managed or byo, or kyverno.requireForEnforceMode: false; or move require-labels below enforce:staging in environments/rollout.ts)`,
-    );
-  });
+  it.each(['disabled', 'auto'] as const)(
+    'fails when the ladder enforces a template in an environment whose Kyverno is %s and requireForEnforceMode is true',
+    (mode) => {
+      // require-labels is at enforce:staging in environments/rollout.ts.
+      expect(errorFor((e) => (e.kyverno = { mode }), 'staging')).toContain(
+        `environments.staging.kyverno.mode: '${mode}' renders no policies, but the ladder enforces require-labels in staging (environments/rollout.ts: enforce:staging) and kyverno.requireForEnforceMode is true: nothing would enforce it (edit environments/staging.ts: set kyverno.mode to managed or byo, or kyverno.requireForEnforceMode: false; or move require-labels below enforce:staging in environments/rollout.ts)`,
+      );
+    },
+  );
 
   it('accepts an enforcing ladder without Kyverno when requireForEnforceMode is false', () => {
     const staging = editableEnvironment('staging');

@@ -80,9 +80,9 @@ describe('validateRollout', () => {
   });
 
   it('fails when an audit namespace is listed twice', () => {
-    expect(problemsFor({ 'require-labels': { stage: 'enforce:dev', since: '2026-11-01', auditNamespaces: ['job-runner', 'job-runner'] } })).toContain(
-      "rollout.require-labels.auditNamespaces[1]: 'job-runner' is listed twice",
-    );
+    expect(
+      problemsFor({ 'require-labels': { stage: 'enforce:dev', since: '2026-11-01', auditNamespaces: ['job-runner', 'job-runner'] } }),
+    ).toContain("rollout.require-labels.auditNamespaces[1]: 'job-runner' is listed twice");
   });
 
   it('fails when an audit namespace is not a namespace name', () => {
@@ -137,7 +137,9 @@ describe('compareRollouts', () => {
     const soaking: Rollout = { 'require-labels': base['require-labels'] };
     const [f] = rules({ 'require-labels': { stage: 'enforce:dev', since: '2026-11-05' } }, soaking, '2026-11-05');
     expect(f).toMatchObject({ from: 'audit:prod', to: 'enforce:dev', rule: 'soak' });
-    expect(f.message).toBe('first enforce step before the soak: 7 days in audit:prod from 2026-11-01 end on 2026-11-08, today is 2026-11-05');
+    expect(f.message).toBe(
+      'first enforce step before the soak: 7 days in audit:prod from 2026-11-01 end on 2026-11-08, today is 2026-11-05',
+    );
   });
 
   it('fails when a per-template soak is longer than the default and not over', () => {
@@ -155,7 +157,10 @@ describe('compareRollouts', () => {
 
   it('fails when a stage date is in the future', () => {
     const [f] = rules({ ...base, 'disallow-latest-tag': { stage: 'audit:staging', since: '2026-12-01' } });
-    expect(f).toMatchObject({ rule: 'future-date', message: 'since 2026-12-01 is in the future (today is 2026-11-22); a stage begins when it is merged' });
+    expect(f).toMatchObject({
+      rule: 'future-date',
+      message: 'since 2026-12-01 is in the future (today is 2026-11-22); a stage begins when it is merged',
+    });
   });
 
   it('fails when a stage date is missing', () => {
@@ -165,7 +170,10 @@ describe('compareRollouts', () => {
 
   it('fails when a promotion keeps the old date', () => {
     const [f] = rules({ ...base, 'disallow-latest-tag': { stage: 'audit:staging', since: '2026-11-10' } });
-    expect(f).toMatchObject({ rule: 'date-not-updated', message: 'the stage changed but since is still 2026-11-10; write the date the new stage began' });
+    expect(f).toMatchObject({
+      rule: 'date-not-updated',
+      message: 'the stage changed but since is still 2026-11-10; write the date the new stage began',
+    });
   });
 
   it('passes a second promotion on the day of the first', () => {
@@ -180,7 +188,10 @@ describe('compareRollouts', () => {
 
   it('fails when a date is moved back without a stage change', () => {
     const [f] = rules({ ...base, 'require-labels': { stage: 'audit:prod', since: '2026-10-01' } });
-    expect(f).toMatchObject({ rule: 'backdated', message: 'since moved back from 2026-11-01 to 2026-10-01 without a stage change; that shortens the soak' });
+    expect(f).toMatchObject({
+      rule: 'backdated',
+      message: 'since moved back from 2026-11-01 to 2026-10-01 without a stage change; that shortens the soak',
+    });
   });
 });
 
@@ -193,10 +204,23 @@ describe('the board', () => {
   });
 
   it('shows modes per environment, days in stage and drafts', () => {
-    const rows = statusBoard({ 'require-labels': { stage: 'enforce:dev', since: '2026-11-20', auditNamespaces: ['job-runner'] } }, TODAY, TEMPLATES);
+    const rows = statusBoard(
+      { 'require-labels': { stage: 'enforce:dev', since: '2026-11-20', auditNamespaces: ['job-runner'] } },
+      TODAY,
+      TEMPLATES,
+    );
     const row = rows.find((r) => r.template === 'require-labels')!;
-    expect(row).toMatchObject({ stage: 'enforce:dev', daysInStage: 2, modes: { dev: 'Enforce', staging: 'Audit', prod: 'Audit' }, next: { stage: 'enforce:staging' } });
+    expect(row).toMatchObject({
+      stage: 'enforce:dev',
+      daysInStage: 2,
+      modes: { dev: 'Enforce', staging: 'Audit', prod: 'Audit' },
+      next: { stage: 'enforce:staging' },
+    });
     const draft = rows.find((r) => r.template === 'disallow-latest-tag')!;
-    expect(draft).toMatchObject({ stage: 'draft', modes: { dev: undefined, staging: undefined, prod: undefined }, next: { stage: 'audit:dev' } });
+    expect(draft).toMatchObject({
+      stage: 'draft',
+      modes: { dev: undefined, staging: undefined, prod: undefined },
+      next: { stage: 'audit:dev' },
+    });
   });
 });

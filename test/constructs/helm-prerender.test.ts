@@ -14,7 +14,23 @@ describe('helm pre-rendering', () => {
   });
 
   it('parses helm output into the same documents as one parse, empty documents included', () => {
-    const text = ['---', '# Source: a.yaml', 'kind: A', 'on: yes', '---', '---', '# Source: b.yaml', 'kind: B', 'x: |', '  ---', '  y', '---', 'kind: A', 'on: yes', ''].join('\n');
+    const text = [
+      '---',
+      '# Source: a.yaml',
+      'kind: A',
+      'on: yes',
+      '---',
+      '---',
+      '# Source: b.yaml',
+      'kind: B',
+      'x: |',
+      '  ---',
+      '  y',
+      '---',
+      'kind: A',
+      'on: yes',
+      '',
+    ].join('\n');
     const memo = new Map<string, readonly unknown[]>();
     const parsed = parseHelmOutput(text, memo);
     expect(parsed).toEqual(parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()));
@@ -25,7 +41,7 @@ describe('helm pre-rendering', () => {
     expect(again[0]).not.toBe(parsed[0]);
   });
 
-  it('fails when a pre-rendered chart does not render: synth reports helm\'s error', async () => {
+  it("fails when a pre-rendered chart does not render: synth reports helm's error", async () => {
     const { prerenderHelm } = await import('../../constructs/helm-release');
     const renders = await prerenderHelm([{ chart: '/no/such/chart', releaseName: 'x', namespace: 'x' }]);
     const [r] = [...renders.values()];

@@ -9,7 +9,7 @@ import type { Manifest } from '../../lib/manifests';
 import { formatFinding, SchemaValidator } from '../../analysis/schema';
 
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
- 
+
 type Any = any;
 
 /** An app rendering the given objects (no helm), for testing what the App-of-Apps derives from them. */
@@ -37,10 +37,24 @@ const engineApp = {
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Application',
   metadata: { name: 'kyverno', namespace: 'argocd' },
-  spec: { project: 'krate-dev', source: { repoURL: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', targetRevision: '3.9.0' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'kyverno' } },
+  spec: {
+    project: 'krate-dev',
+    source: { repoURL: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', targetRevision: '3.9.0' },
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'kyverno' },
+  },
 };
-const policy = { apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy', metadata: { name: 'p' }, spec: { validationActions: ['Audit'] } };
-const exception = { apiVersion: 'policies.kyverno.io/v1', kind: 'PolicyException', metadata: { name: 'x', namespace: 'krate-system' }, spec: {} };
+const policy = {
+  apiVersion: 'policies.kyverno.io/v1',
+  kind: 'ValidatingPolicy',
+  metadata: { name: 'p' },
+  spec: { validationActions: ['Audit'] },
+};
+const exception = {
+  apiVersion: 'policies.kyverno.io/v1',
+  kind: 'PolicyException',
+  metadata: { name: 'x', namespace: 'krate-system' },
+  spec: {},
+};
 
 const CATALOG: CatalogEntry[] = [
   fixtureApp('engine', 0, [crd, engineApp, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'krate-system' } }]),
@@ -74,7 +88,11 @@ describe('KrateEnvironment (App-of-Apps)', () => {
   const single = render(dev);
 
   it('orders child apps with sync waves, engine before policies before exceptions', () => {
-    expect(['engine', 'policies', 'policy-exceptions'].map((a) => find(single, 'Application', `dev-${a}`).metadata.annotations['argocd.argoproj.io/sync-wave'])).toEqual(['0', '10', '20']);
+    expect(
+      ['engine', 'policies', 'policy-exceptions'].map(
+        (a) => find(single, 'Application', `dev-${a}`).metadata.annotations['argocd.argoproj.io/sync-wave'],
+      ),
+    ).toEqual(['0', '10', '20']);
   });
 
   it('derives ServerSideApply and server-side diff for an app that renders CRDs', () => {
@@ -105,7 +123,9 @@ describe('KrateEnvironment (App-of-Apps)', () => {
     const p = find(single, 'AppProject', 'krate-dev');
     expect(p.spec.sourceRepos).toEqual(['https://github.com/a5c-ai/krate-policy-gitops.git', 'https://kyverno.github.io/kyverno/']);
     // Not argocd: the engine Application lives in the App-of-Apps, so no child app may create Applications.
-    expect(p.spec.destinations).toEqual(['krate-system', 'kyverno'].map((namespace) => ({ server: 'https://kubernetes.default.svc', namespace })));
+    expect(p.spec.destinations).toEqual(
+      ['krate-system', 'kyverno'].map((namespace) => ({ server: 'https://kubernetes.default.svc', namespace })),
+    );
     const kinds = p.spec.clusterResourceWhitelist.map((gk: Any) => `${gk.group}/${gk.kind}`);
     expect(kinds).toEqual([
       '/Namespace',
@@ -119,7 +139,7 @@ describe('KrateEnvironment (App-of-Apps)', () => {
     expect(kinds).not.toContain('policies.kyverno.io/PolicyException'); // namespaced
   });
 
-  it('gives the root app a project that may only manage Argo CD objects in Argo CD\'s namespace', () => {
+  it("gives the root app a project that may only manage Argo CD objects in Argo CD's namespace", () => {
     const rootProject = find(single, 'AppProject', 'krate-dev-root');
     expect(rootProject.spec.clusterResourceWhitelist).toEqual([]);
     expect(rootProject.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
@@ -133,12 +153,22 @@ describe('KrateEnvironment (App-of-Apps)', () => {
     // Only the root stays an Application; the chart's engine Application fans out like every other app.
     expect(ms.filter((m) => m.kind === 'Application').map((m) => m.metadata.name)).toEqual(['krate-dev-root']);
     const engine = find(ms, 'ApplicationSet', 'dev-kyverno');
-    expect(engine.spec.template.spec).toMatchObject({ project: 'krate-dev', destination: { namespace: 'kyverno', server: '{{ .server }}' }, source: { chart: 'kyverno' } });
+    expect(engine.spec.template.spec).toMatchObject({
+      project: 'krate-dev',
+      destination: { namespace: 'kyverno', server: '{{ .server }}' },
+      source: { chart: 'kyverno' },
+    });
     expect(engine.spec.generators.map((g: Any) => g.clusters.selector.matchExpressions[0].values)).toEqual([['c1', 'c2'], ['c3']]);
     const set = find(ms, 'ApplicationSet', 'dev-policies');
     expect(set.spec.generators.map((g: Any) => g.clusters.selector)).toEqual([
-      { matchLabels: { 'krate.a5c.ai/policy-environment': 'dev' }, matchExpressions: [{ key: 'krate.a5c.ai/cluster', operator: 'In', values: ['c1', 'c2'] }] },
-      { matchLabels: { 'krate.a5c.ai/policy-environment': 'dev' }, matchExpressions: [{ key: 'krate.a5c.ai/cluster', operator: 'In', values: ['c3'] }] },
+      {
+        matchLabels: { 'krate.a5c.ai/policy-environment': 'dev' },
+        matchExpressions: [{ key: 'krate.a5c.ai/cluster', operator: 'In', values: ['c1', 'c2'] }],
+      },
+      {
+        matchLabels: { 'krate.a5c.ai/policy-environment': 'dev' },
+        matchExpressions: [{ key: 'krate.a5c.ai/cluster', operator: 'In', values: ['c3'] }],
+      },
     ]);
     expect(set.spec.generators[1].clusters.values.targetRevision).toBe('release-1');
     expect(JSON.parse(set.spec.generators[1].clusters.values.syncPolicy).automated).toBeUndefined();

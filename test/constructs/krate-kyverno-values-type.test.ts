@@ -50,14 +50,15 @@ function toTs(schema: Schema, root: Schema, indent: string): string {
 
 function generated(): string {
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
-  return `${BEGIN}\n/** Values of charts/krate-kyverno, exactly as its values.schema.json allows them. */\nexport type KrateKyvernoValues = ${toTs(schema, schema, '')};\n${END}`;
+  return `${BEGIN}\n/** Values of charts/krate-kyverno, exactly as its values.schema.json allows them (generated: prettier leaves it as generated). */\n// prettier-ignore\nexport type KrateKyvernoValues = ${toTs(schema, schema, '')};\n${END}`;
 }
 
 /** The drift message for a source file, or undefined when its generated region is current. */
 function drift(source: string): string | undefined {
   const start = source.indexOf(BEGIN);
   const end = source.indexOf(END);
-  if (start < 0 || end < 0) return `constructs/krate-kyverno.ts: the generated KrateKyvernoValues region is missing (restore the ${BEGIN} / ${END} markers)`;
+  if (start < 0 || end < 0)
+    return `constructs/krate-kyverno.ts: the generated KrateKyvernoValues region is missing (restore the ${BEGIN} / ${END} markers)`;
   if (source.slice(start, end + END.length) === generated()) return undefined;
   return 'constructs/krate-kyverno.ts: KrateKyvernoValues differs from charts/krate-kyverno/values.schema.json.\nFix: UPDATE_VALUES_TYPE=1 npx jest test/constructs/krate-kyverno-values-type.test.ts';
 }

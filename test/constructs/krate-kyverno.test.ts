@@ -29,11 +29,14 @@ describe('krateKyvernoValues', () => {
     for (const env of envs) {
       expect(krateKyvernoValues(env).externalDependencies.kyverno.excludedNamespaces).toEqual(excludedNamespaces(env));
       const app = obj(`${env.name}/krate-kyverno/application-kyverno.yaml`);
-      if (app) expect(app.spec.source.helm.valuesObject.config.webhooks.namespaceSelector.matchExpressions[0].values).toEqual(excludedNamespaces(env));
+      if (app)
+        expect(app.spec.source.helm.valuesObject.config.webhooks.namespaceSelector.matchExpressions[0].values).toEqual(
+          excludedNamespaces(env),
+        );
     }
   });
 
-  it('lists the chart repositories the environment\'s AppProject must allow', () => {
+  it("lists the chart repositories the environment's AppProject must allow", () => {
     expect(Object.fromEntries(envs.map((e) => [e.name, managedChartRepos(e)]))).toEqual({
       dev: ['https://kyverno.github.io/kyverno/', 'https://kyverno.github.io/policy-reporter'],
       staging: [],
@@ -42,7 +45,7 @@ describe('krateKyvernoValues', () => {
   });
 });
 
-describe('dist/<env>/krate-kyverno reflects each environment\'s mode', () => {
+describe("dist/<env>/krate-kyverno reflects each environment's mode", () => {
   it('dev: managed, single replicas, Policy Reporter, managed policy bindings', () => {
     expect(obj('dev/krate-kyverno/configmap-krate-kyverno-config.yaml').data.KRATE_KYVERNO_MODE).toBe('managed');
     // The chart's engine Application is hoisted into the App-of-Apps, where Argo CD runs.
@@ -64,11 +67,18 @@ describe('dist/<env>/krate-kyverno reflects each environment\'s mode', () => {
     expect(app.spec.project).toBe('krate-prod');
     expect(app.spec.destination).toEqual({ namespace: 'kyverno', server: '{{ .server }}' });
     const v = app.spec.source.helm.valuesObject;
-    expect([v.admissionController.replicas, v.backgroundController.replicas, v.cleanupController.replicas, v.reportsController.replicas]).toEqual([3, 2, 2, 2]);
+    expect([
+      v.admissionController.replicas,
+      v.backgroundController.replicas,
+      v.cleanupController.replicas,
+      v.reportsController.replicas,
+    ]).toEqual([3, 2, 2, 2]);
   });
 
   it('binds the persona groups each environment names', () => {
-    expect(obj('prod/krate-kyverno/clusterrolebinding-krate-kyverno-platform-admin.yaml').subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'krate-platform' }]);
+    expect(obj('prod/krate-kyverno/clusterrolebinding-krate-kyverno-platform-admin.yaml').subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'krate-platform' },
+    ]);
   });
 });
 
@@ -76,11 +86,15 @@ describe('Kyverno settings in environments', () => {
   const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
 
   it('fails when a Kyverno flag is not a boolean', () => {
-    expect(errorFor((e) => (e.kyverno.discoverExisting = 'yes'))).toContain("environments.prod.kyverno.discoverExisting: 'yes' must be true or false (edit environments/prod.ts)");
+    expect(errorFor((e) => (e.kyverno.discoverExisting = 'yes'))).toContain(
+      "environments.prod.kyverno.discoverExisting: 'yes' must be true or false (edit environments/prod.ts)",
+    );
   });
 
   it('fails when the install method is unknown', () => {
-    expect(errorFor((e) => (e.kyverno.managed = { installMethod: 'kustomize' }))).toContain("environments.prod.kyverno.managed.installMethod: 'kustomize' is not one of argocd|helm-dependency|none");
+    expect(errorFor((e) => (e.kyverno.managed = { installMethod: 'kustomize' }))).toContain(
+      "environments.prod.kyverno.managed.installMethod: 'kustomize' is not one of argocd|helm-dependency|none",
+    );
   });
 
   it('fails when managed values set createSelfSignedCert', () => {
@@ -97,11 +111,14 @@ describe('Kyverno settings in environments', () => {
     ['config', 'resourceFiltersIncludeNamespaces', ['team-a'], 'exclusions.platformNamespaces'],
     ['config', 'excludeKyvernoNamespace', false, 'exclusions.platformNamespaces'],
     ['features', 'policyExceptions', { enabled: true, namespace: 'default' }, 'kyverno.policyNamespace'],
-  ])('fails when managed values override %s.%s (it could drop a protected namespace or move exceptions)', (section, key, value, instead) => {
-    const msg = errorFor((e) => (e.kyverno.managed = { values: { [section]: { [key]: value } } }));
-    expect(msg).toContain(`environments.prod.kyverno.managed.values.${section}.${key}: must not be set: Krate computes it`);
-    expect(msg).toContain(`(remove it; use ${instead} instead) (edit environments/prod.ts)`);
-  });
+  ])(
+    'fails when managed values override %s.%s (it could drop a protected namespace or move exceptions)',
+    (section, key, value, instead) => {
+      const msg = errorFor((e) => (e.kyverno.managed = { values: { [section]: { [key]: value } } }));
+      expect(msg).toContain(`environments.prod.kyverno.managed.values.${section}.${key}: must not be set: Krate computes it`);
+      expect(msg).toContain(`(remove it; use ${instead} instead) (edit environments/prod.ts)`);
+    },
+  );
 
   it('fails when managed values replace the config or features block with a non-object', () => {
     expect(errorFor((e) => (e.kyverno.managed = { values: { config: 'none' } }))).toContain(
@@ -110,7 +127,13 @@ describe('Kyverno settings in environments', () => {
   });
 
   it('accepts other upstream values under config and features', () => {
-    const ok = { ...prod, kyverno: { ...prod.kyverno, managed: { values: { config: { preserve: false, webhookAnnotations: { a: 'b' } }, features: { logging: { format: 'json' } } } } } };
+    const ok = {
+      ...prod,
+      kyverno: {
+        ...prod.kyverno,
+        managed: { values: { config: { preserve: false, webhookAnnotations: { a: 'b' } }, features: { logging: { format: 'json' } } } },
+      },
+    };
     expect(() => resolveEnvironments([ok])).not.toThrow();
   });
 
@@ -127,12 +150,20 @@ describe('Kyverno settings in environments', () => {
     expect(errorFor((e) => (e.rbac = { personas: { admins: [] } }))).toContain(
       'environments.prod.rbac.personas.admins: unknown field; expected one of viewer|exceptionRequester|repoAdmin|platformAdmin',
     );
-    expect(errorFor((e) => (e.rbac = { personas: { viewer: 'devs' } }))).toContain("environments.prod.rbac.personas.viewer: 'devs' must be a list of group names");
+    expect(errorFor((e) => (e.rbac = { personas: { viewer: 'devs' } }))).toContain(
+      "environments.prod.rbac.personas.viewer: 'devs' must be a list of group names",
+    );
   });
 
-  it('fails synth with the chart\'s message when an enforce-mode default pack has no Kyverno', () => {
-    const bad = { ...prod, kyverno: { mode: 'disabled' as const, policyReporter: { enabled: false }, defaultPolicyPack: { mode: 'enforce' as const } }, rbac: { ...prod.rbac, managedPolicyBindings: false } };
-    expect(() => renderEnvironments(resolveFixture({ environments: [bad] }))).toThrow("defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true");
+  it("fails synth with the chart's message when an enforce-mode default pack has no Kyverno", () => {
+    const bad = {
+      ...prod,
+      kyverno: { mode: 'disabled' as const, policyReporter: { enabled: false }, defaultPolicyPack: { mode: 'enforce' as const } },
+      rbac: { ...prod.rbac, managedPolicyBindings: false },
+    };
+    expect(() => renderEnvironments(resolveFixture({ environments: [bad] }))).toThrow(
+      "defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true",
+    );
   });
 });
 
@@ -140,36 +171,44 @@ describe('Kyverno settings in environments', () => {
 const UPSTREAM_KYVERNO = join(REPO_ROOT, '..', 'shared', 'upstream', 'charts', 'kyverno-3.9.0');
 const withUpstream = existsSync(UPSTREAM_KYVERNO);
 
-(withUpstream ? describe : describe.skip)(`an environment's managed Kyverno, rendered by the real kyverno 3.9.0 chart${withUpstream ? '' : ` (skipped: ${UPSTREAM_KYVERNO} is absent)`}`, () => {
-  const fixture: EnvironmentConfig = {
-    name: 'staging',
-    org: 'acme',
-    argocd: { repoURL: 'https://example.com/acme/policy.git' },
-    clusters: [{ name: 'one' }],
-    kyverno: { mode: 'managed' },
-    exclusions: { platformNamespaces: ['cert-manager'] },
-  };
-  const filtersOf = (values: unknown): string[] => {
-    const r = helm(['template', 'kyverno', UPSTREAM_KYVERNO, '--namespace', 'kyverno', '--show-only', 'templates/config/configmap.yaml'], values);
-    if (r.status !== 0) throw new Error(r.stderr);
-    const cm = parseManifests(r.stdout, 'helm template kyverno')[0].manifest as unknown as { data: { resourceFilters: string } };
-    return cm.data.resourceFilters.match(/\[[^\]]*\]/g) ?? [];
-  };
-  const isReplicaSet = (f: string) => f.startsWith('[ReplicaSet,') || f.startsWith('[ReplicaSet/');
+(withUpstream ? describe : describe.skip)(
+  `an environment's managed Kyverno, rendered by the real kyverno 3.9.0 chart${withUpstream ? '' : ` (skipped: ${UPSTREAM_KYVERNO} is absent)`}`,
+  () => {
+    const fixture: EnvironmentConfig = {
+      name: 'staging',
+      org: 'acme',
+      argocd: { repoURL: 'https://example.com/acme/policy.git' },
+      clusters: [{ name: 'one' }],
+      kyverno: { mode: 'managed' },
+      exclusions: { platformNamespaces: ['cert-manager'] },
+    };
+    const filtersOf = (values: unknown): string[] => {
+      const r = helm(
+        ['template', 'kyverno', UPSTREAM_KYVERNO, '--namespace', 'kyverno', '--show-only', 'templates/config/configmap.yaml'],
+        values,
+      );
+      if (r.status !== 0) throw new Error(r.stderr);
+      const cm = parseManifests(r.stdout, 'helm template kyverno')[0].manifest as unknown as { data: { resourceFilters: string } };
+      return cm.data.resourceFilters.match(/\[[^\]]*\]/g) ?? [];
+    };
+    const isReplicaSet = (f: string) => f.startsWith('[ReplicaSet,') || f.startsWith('[ReplicaSet/');
 
-  it('keeps upstream\'s default resource filters except ReplicaSets and adds every excluded namespace', () => {
-    const env = resolveEnvironments([fixture])[0];
-    const release = krateKyvernoRelease(env);
-    const r = helm(['template', release.releaseName, release.chart, '--namespace', release.namespace], release.values);
-    expect(r.stderr).toBe('');
-    const app = parseManifests(r.stdout, 'helm template krate-kyverno')
-      .map((i) => i.manifest)
-      .find((m) => m.kind === 'Application' && m.metadata.name === 'kyverno') as unknown as { spec: { source: { helm: { valuesObject: unknown } } } };
-    const defaults = filtersOf({});
-    const got = filtersOf(app.spec.source.helm.valuesObject);
-    expect(got).toEqual(expect.arrayContaining(defaults.filter((f) => !isReplicaSet(f))));
-    expect(got.filter(isReplicaSet)).toEqual([]);
-    expect(got).toEqual(expect.arrayContaining(excludedNamespaces(env).map((ns) => `[*/*,${ns},*]`)));
-    expect(excludedNamespaces(env)).toContain('cert-manager');
-  });
-});
+    it("keeps upstream's default resource filters except ReplicaSets and adds every excluded namespace", () => {
+      const env = resolveEnvironments([fixture])[0];
+      const release = krateKyvernoRelease(env);
+      const r = helm(['template', release.releaseName, release.chart, '--namespace', release.namespace], release.values);
+      expect(r.stderr).toBe('');
+      const app = parseManifests(r.stdout, 'helm template krate-kyverno')
+        .map((i) => i.manifest)
+        .find((m) => m.kind === 'Application' && m.metadata.name === 'kyverno') as unknown as {
+        spec: { source: { helm: { valuesObject: unknown } } };
+      };
+      const defaults = filtersOf({});
+      const got = filtersOf(app.spec.source.helm.valuesObject);
+      expect(got).toEqual(expect.arrayContaining(defaults.filter((f) => !isReplicaSet(f))));
+      expect(got.filter(isReplicaSet)).toEqual([]);
+      expect(got).toEqual(expect.arrayContaining(excludedNamespaces(env).map((ns) => `[*/*,${ns},*]`)));
+      expect(excludedNamespaces(env)).toContain('cert-manager');
+    });
+  },
+);

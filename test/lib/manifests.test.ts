@@ -18,38 +18,62 @@ const HINT = '(an unrendered Helm template? render it with helm template first)'
 
 describe('parseManifests', () => {
   it('fails when metadata.name is a map (an unrendered Helm template), naming file, document and field', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n';
-    expect(problems(() => parseManifests(text, 'chart/templates/pod.yaml'))).toEqual([`chart/templates/pod.yaml: document 1: metadata.name is a map, not a string ${HINT}`]);
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n';
+    expect(problems(() => parseManifests(text, 'chart/templates/pod.yaml'))).toEqual([
+      `chart/templates/pod.yaml: document 1: metadata.name is a map, not a string ${HINT}`,
+    ]);
   });
 
   it('fails when a Helm placeholder is in any other field, naming the field and the placeholder', () => {
-    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n';
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n';
     expect(problems(() => parseManifests(text, 'd.yaml'))).toEqual([
       "d.yaml: document 0: spec.replicas: '{{ .Values.replicas }}' reads as a map, not a value (an unrendered Helm template? render it with helm template first; 2 placeholders in this document)",
     ]);
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: {{ .Values.image }}}]}\n', 'p.yaml'))).toEqual([
-      `p.yaml: document 0: spec.containers[0].image: '{{ .Values.image }}' reads as a map, not a value ${HINT}`,
-    ]);
+    expect(
+      problems(() =>
+        parseManifests(
+          'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: {{ .Values.image }}}]}\n',
+          'p.yaml',
+        ),
+      ),
+    ).toEqual([`p.yaml: document 0: spec.containers[0].image: '{{ .Values.image }}' reads as a map, not a value ${HINT}`]);
   });
 
   it('fails when a Helm directive breaks the YAML, with the same hint', () => {
-    expect(problems(() => parseManifests('{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\n', 't.yaml'))[0]).toMatch(/^t\.yaml: document 0: YAML error: .*\(an unrendered Helm template\? render it with helm template first\)$/);
+    expect(problems(() => parseManifests('{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\n', 't.yaml'))[0]).toMatch(
+      /^t\.yaml: document 0: YAML error: .*\(an unrendered Helm template\? render it with helm template first\)$/,
+    );
   });
 
   it('fails when kind, apiVersion, metadata.namespace or metadata.generateName is not a string', () => {
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: {{ .Values.kind }}\nmetadata: {name: a}\n', 'k.yaml'))).toEqual([`k.yaml: document 0: kind is a map, not a string ${HINT}`]);
-    expect(problems(() => parseManifests('apiVersion: 1\nkind: Pod\nmetadata: {name: a}\n', 'v.yaml'))).toEqual(['v.yaml: document 0: apiVersion is a number, not a string (quote it: apiVersion: "1")']);
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: [x]}\n', 'n.yaml'))).toEqual(['n.yaml: document 0: metadata.namespace is a list, not a string']);
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: {generateName: true}\n', 'g.yaml'))).toEqual(['g.yaml: document 0: metadata.generateName is a boolean, not a string (quote it: generateName: "true")']);
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: [a]\n', 'm.yaml'))).toEqual(['m.yaml: document 0: metadata is a list, not a map']);
+    expect(problems(() => parseManifests('apiVersion: v1\nkind: {{ .Values.kind }}\nmetadata: {name: a}\n', 'k.yaml'))).toEqual([
+      `k.yaml: document 0: kind is a map, not a string ${HINT}`,
+    ]);
+    expect(problems(() => parseManifests('apiVersion: 1\nkind: Pod\nmetadata: {name: a}\n', 'v.yaml'))).toEqual([
+      'v.yaml: document 0: apiVersion is a number, not a string (quote it: apiVersion: "1")',
+    ]);
+    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: [x]}\n', 'n.yaml'))).toEqual([
+      'n.yaml: document 0: metadata.namespace is a list, not a string',
+    ]);
+    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: {generateName: true}\n', 'g.yaml'))).toEqual([
+      'g.yaml: document 0: metadata.generateName is a boolean, not a string (quote it: generateName: "true")',
+    ]);
+    expect(problems(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata: [a]\n', 'm.yaml'))).toEqual([
+      'm.yaml: document 0: metadata is a list, not a map',
+    ]);
   });
 
   it('fails when metadata.name is a number, saying how to quote it', () => {
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 1234}\n', 'c.yaml'))).toEqual(['c.yaml: document 0: metadata.name is a number, not a string (quote it: name: "1234")']);
+    expect(problems(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 1234}\n', 'c.yaml'))).toEqual([
+      'c.yaml: document 0: metadata.name is a number, not a string (quote it: name: "1234")',
+    ]);
   });
 
   it('reports every bad document of a text together', () => {
-    const text = 'just: data\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: {{ x }}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: fine}\n';
+    const text =
+      'just: data\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: {{ x }}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: fine}\n';
     expect(problems(() => parseManifests(text, 'all.yaml'))).toEqual([
       'all.yaml: document 0: not a Kubernetes object (needs apiVersion and kind)',
       `all.yaml: document 1: metadata.name is a map, not a string ${HINT}`,
@@ -57,7 +81,9 @@ describe('parseManifests', () => {
   });
 
   it('keeps a generateName-only object, named by its generateName', () => {
-    expect(ids('apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: backup-, namespace: ops}\n')).toEqual(['batch/v1 Job/ops/backup- @0']);
+    expect(ids('apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: backup-, namespace: ops}\n')).toEqual([
+      'batch/v1 Job/ops/backup- @0',
+    ]);
   });
 
   it('keeps the items of a List (kind: List and typed lists, nested too); a typed list gives its kind to items without one', () => {
@@ -70,15 +96,24 @@ describe('parseManifests', () => {
   });
 
   it('fails when a List item is not an object or items is not a list, naming the item', () => {
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n  - {metadata: {name: b}}\n', 'l.yaml'))).toEqual([
-      'l.yaml: document 0: items[1]: not a Kubernetes object (needs apiVersion and kind)',
+    expect(
+      problems(() =>
+        parseManifests(
+          'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n  - {metadata: {name: b}}\n',
+          'l.yaml',
+        ),
+      ),
+    ).toEqual(['l.yaml: document 0: items[1]: not a Kubernetes object (needs apiVersion and kind)']);
+    expect(problems(() => parseManifests('apiVersion: v1\nkind: ConfigMapList\nitems: {a: 1}\n', 'l.yaml'))).toEqual([
+      'l.yaml: document 0: items is a map, not a list (a ConfigMapList holds its objects in items)',
     ]);
-    expect(problems(() => parseManifests('apiVersion: v1\nkind: ConfigMapList\nitems: {a: 1}\n', 'l.yaml'))).toEqual(['l.yaml: document 0: items is a map, not a list (a ConfigMapList holds its objects in items)']);
   });
 
   it('reads JSON: one object or a List', () => {
     expect(ids('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}}')).toEqual(['v1 ConfigMap/j @0']);
-    expect(ids('{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j1"}}]}')).toEqual(['v1 ConfigMap/j1 @0']);
+    expect(
+      ids('{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j1"}}]}'),
+    ).toEqual(['v1 ConfigMap/j1 @0']);
   });
 });
 
@@ -93,7 +128,10 @@ describe('readManifests and readInputManifests', () => {
     writeFileSync(join(dir, 'a.yaml'), cm('a'));
     writeFileSync(join(dir, 'b.yml'), cm('b'));
     writeFileSync(join(dir, 'c.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }));
-    writeFileSync(join(dir, 'd.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' } }] }));
+    writeFileSync(
+      join(dir, 'd.json'),
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' } }] }),
+    );
     writeFileSync(join(dir, 'notes.txt'), 'not: read\n');
     expect(names([dir])).toEqual(['a.yaml:a', 'b.yml:b', 'c.json:c', 'd.json:d']);
   });
@@ -112,7 +150,9 @@ describe('readManifests and readInputManifests', () => {
   it('fails when a link in a folder is broken, naming it', () => {
     writeFileSync(join(dir, 'a.yaml'), cm('a'));
     symlinkSync(join(dir, 'gone.yaml'), join(dir, 'b.yaml'));
-    expect(problems(() => readManifests([dir], { base: dir }))).toEqual([`b.yaml: broken symbolic link (to ${join(dir, 'gone.yaml')}); remove it or fix its target`]);
+    expect(problems(() => readManifests([dir], { base: dir }))).toEqual([
+      `b.yaml: broken symbolic link (to ${join(dir, 'gone.yaml')}); remove it or fix its target`,
+    ]);
   });
 
   it('fails when a path holds no manifests: an empty file, only comments and ---, an empty folder', () => {

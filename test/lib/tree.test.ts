@@ -51,7 +51,7 @@ describe('makeFolders', () => {
     expect(lexists('/proc/krate-nope')).toBe(false);
   });
 
-  it('fails when a parent is a file or a dangling link, with that call\'s error', () => {
+  it("fails when a parent is a file or a dangling link, with that call's error", () => {
     writeFileSync(join(dir, 'file'), 'x');
     expect(() => makeFolders(join(dir, 'file', 'sub'))).toThrow(/ENOTDIR/);
     symlinkSync(join(dir, 'missing'), join(dir, 'dangling'));

@@ -26,7 +26,11 @@ describe('policy fixtures (meta)', () => {
       const kinds = readInputs([file]).map((i) => i.manifest.kind);
       expect(kinds.length).toBeGreaterThan(0);
       if (t.podControllers) {
-        expect({ file, hasPod: kinds.includes('Pod'), hasController: kinds.some((k) => CONTROLLER_KINDS.includes(k)) }).toEqual({ file, hasPod: true, hasController: true });
+        expect({ file, hasPod: kinds.includes('Pod'), hasController: kinds.some((k) => CONTROLLER_KINDS.includes(k)) }).toEqual({
+          file,
+          hasPod: true,
+          hasController: true,
+        });
       }
     }
   });
@@ -36,7 +40,9 @@ describe('policy fixtures (meta)', () => {
       .filter((d) => d.isDirectory())
       .flatMap((pack) => readdirSync(join(ROOT, pack.name)).map((t) => `${pack.name}/${t}`));
     expect(folders.sort()).toEqual(TEMPLATES.map((t) => `${t.pack}/${t.name}`).sort());
-    const kinds = new Set(TEMPLATES.filter((t) => t.podControllers).flatMap((t) => readInputs([fixture(t.pack, t.name, 'bad')]).map((i) => i.manifest.kind)));
+    const kinds = new Set(
+      TEMPLATES.filter((t) => t.podControllers).flatMap((t) => readInputs([fixture(t.pack, t.name, 'bad')]).map((i) => i.manifest.kind)),
+    );
     for (const k of CONTROLLER_KINDS) expect(kinds).toContain(k);
   });
 });
@@ -46,7 +52,10 @@ describe('policy fixtures (schema)', () => {
     const items = readManifests([ROOT]).filter((i) => !i.manifest.apiVersion.startsWith('krate.a5c.ai/'));
     const findings = (await new SchemaValidator().validate(items)).map(formatFinding);
     expect(findings.length).toBeGreaterThan(0);
-    for (const f of findings) expect(f).toMatch(/require-resource-limits\/bad\.yaml: \w+\/shop\/bad-4(-\w+)?: (spec\.template\.)?spec\.containers\[0\]\.resources\.limits\.cpu: /);
+    for (const f of findings)
+      expect(f).toMatch(
+        /require-resource-limits\/bad\.yaml: \w+\/shop\/bad-4(-\w+)?: (spec\.template\.)?spec\.containers\[0\]\.resources\.limits\.cpu: /,
+      );
   });
 });
 
@@ -57,8 +66,8 @@ describe('policy fixtures (results)', () => {
     // Image signatures can only be verified at admission: scan matches these resources and skips them.
     const expected = t.kind === 'ImageValidatingPolicy' ? 'skip' : which === 'good' ? 'pass' : 'fail';
     // Exactly one result per resource, each the expected one.
-    expect(results.map((r) => `${r.resource.kind}/${r.resource.name}: ${r.result === expected ? expected : `${r.result}: ${r.message}`}`)).toEqual(
-      items.map((i) => `${i.manifest.kind}/${i.manifest.metadata.name}: ${expected}`),
-    );
+    expect(
+      results.map((r) => `${r.resource.kind}/${r.resource.name}: ${r.result === expected ? expected : `${r.result}: ${r.message}`}`),
+    ).toEqual(items.map((i) => `${i.manifest.kind}/${i.manifest.metadata.name}: ${expected}`));
   });
 });

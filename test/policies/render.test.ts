@@ -18,8 +18,10 @@ const envs = resolveEnvironments(ENVIRONMENTS);
 const env = (name: string) => envs.find((e) => e.name === name)!;
 // What the policies app renders from an environment's plan.
 const environmentPolicies = (e: ResolvedEnvironment): Manifest[] => e.plan.policies.map((p) => renderPolicy(p.template, p.options));
-const policyNamesFor = (e: ResolvedEnvironment, t: string): string[] => e.plan.policies.filter((p) => p.template.name === t).map((p) => p.name);
-const policyRefsFor = (e: ResolvedEnvironment, t: string) => e.plan.policies.filter((p) => p.template.name === t).map((p) => ({ name: p.name, kind: p.kind }));
+const policyNamesFor = (e: ResolvedEnvironment, t: string): string[] =>
+  e.plan.policies.filter((p) => p.template.name === t).map((p) => p.name);
+const policyRefsFor = (e: ResolvedEnvironment, t: string) =>
+  e.plan.policies.filter((p) => p.template.name === t).map((p) => ({ name: p.name, kind: p.kind }));
 
 const spec = (m: Manifest) => m.spec as Record<string, any>;
 const templateOf = (m: Manifest) => (m.metadata.labels as Record<string, string>)['krate.a5c.ai/policy-template'];
@@ -40,7 +42,11 @@ describe('policy templates', () => {
       'policies.kyverno.io/severity': 'high',
       'policies.kyverno.io/subject': 'Pod',
     });
-    expect(spec(p)).toMatchObject({ validationActions: ['Audit'], evaluation: { background: { enabled: true } }, autogen: { podControllers: { controllers: expect.arrayContaining(['deployments', 'cronjobs']) } } });
+    expect(spec(p)).toMatchObject({
+      validationActions: ['Audit'],
+      evaluation: { background: { enabled: true } },
+      autogen: { podControllers: { controllers: expect.arrayContaining(['deployments', 'cronjobs']) } },
+    });
     expect(spec(renderPolicy(findTemplate('disallow-host-path')!, { org: 'a5c', mode: 'Enforce' })).validationActions).toEqual(['Deny']);
   });
 
@@ -61,7 +67,10 @@ describe('policy templates', () => {
             operator: 'NotIn',
             values: [...excludedNamespaces(e), ...(enforcing ? audit : [])].sort(),
           });
-          expect([template, spec(p).validationActions]).toEqual([template, [modeAt(ROLLOUT[template].stage, e.name as 'dev') === 'Enforce' ? 'Deny' : 'Audit']]);
+          expect([template, spec(p).validationActions]).toEqual([
+            template,
+            [modeAt(ROLLOUT[template].stage, e.name as 'dev') === 'Enforce' ? 'Deny' : 'Audit'],
+          ]);
         }
       }
     }
@@ -72,8 +81,16 @@ describe('policy templates', () => {
     const staging = environmentPolicies(env('staging')).filter((p) => templateOf(p) === 'require-labels');
     const excluded = excludedNamespaces(env('staging'));
     expect(staging.map((p) => [p.metadata.name, spec(p).validationActions, spec(p).matchConstraints.namespaceSelector])).toEqual([
-      ['krate-a5c-cluster-require-labels', ['Deny'], { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...excluded, 'job-runner'].sort() }] }],
-      ['krate-a5c-audit-require-labels', ['Audit'], { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] }] }],
+      [
+        'krate-a5c-cluster-require-labels',
+        ['Deny'],
+        { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...excluded, 'job-runner'].sort() }] },
+      ],
+      [
+        'krate-a5c-audit-require-labels',
+        ['Audit'],
+        { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['job-runner'] }] },
+      ],
     ]);
   });
 
@@ -82,7 +99,10 @@ describe('policy templates', () => {
     // namespaceSelector is allowed since kyverno/kyverno#16476); anything else silently drops it.
     for (const t of TEMPLATES.filter((x) => x.podControllers)) {
       const p = renderPolicy(t, { org: 'a5c', mode: 'Audit' });
-      expect([t.name, spec(p).matchConstraints.resourceRules]).toEqual([t.name, [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE', 'UPDATE'] }]]);
+      expect([t.name, spec(p).matchConstraints.resourceRules]).toEqual([
+        t.name,
+        [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE', 'UPDATE'] }],
+      ]);
       expect(spec(p).autogen.podControllers.controllers.length).toBeGreaterThan(0);
     }
   });
@@ -103,19 +123,45 @@ describe('policy templates', () => {
     expect(() => resolveParameters(findTemplate('require-labels')!, { labels: 'team' })).toThrow(
       "parameters.labels: 'team' is not a list of non-empty strings (Label keys every Pod must have.)",
     );
-    expect(() => resolveParameters(findTemplate('disallow-host-ports')!, { allowedHostPorts: [70000] })).toThrow('parameters.allowedHostPorts: [70000] is not a list of integers 0-65535');
-    expect(() => resolveParameters(findTemplate('require-pr-description')!, { minLength: -1 })).toThrow('parameters.minLength: -1 is not a non-negative integer');
+    expect(() => resolveParameters(findTemplate('disallow-host-ports')!, { allowedHostPorts: [70000] })).toThrow(
+      'parameters.allowedHostPorts: [70000] is not a list of integers 0-65535',
+    );
+    expect(() => resolveParameters(findTemplate('require-pr-description')!, { minLength: -1 })).toThrow(
+      'parameters.minLength: -1 is not a non-negative integer',
+    );
   });
 
   describe('production-deployment-image-verified (ImageValidatingPolicy)', () => {
     const t = findTemplate('production-deployment-image-verified')!;
-    const signer = [{ name: 'release', cosign: { keyless: { identities: [{ issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github[.]com/a5c-ai/.+@refs/tags/v.+$' }] } } }];
+    const signer = [
+      {
+        name: 'release',
+        cosign: {
+          keyless: {
+            identities: [
+              { issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github[.]com/a5c-ai/.+@refs/tags/v.+$' },
+            ],
+          },
+        },
+      },
+    ];
 
     it('renders an ImageValidatingPolicy that verifies signatures with the attestors, never a self-reported field', async () => {
       const p = renderPolicy(t, { org: 'a5c', mode: 'Audit' });
-      expect([p.apiVersion, p.kind, p.metadata.name]).toEqual(['policies.kyverno.io/v1', 'ImageValidatingPolicy', 'krate-a5c-cluster-production-deployment-image-verified']);
-      expect(p.metadata.labels).toMatchObject({ 'krate.a5c.ai/policy-template': t.name, 'krate.a5c.ai/policy-pack': 'krate', 'krate.a5c.ai/policy-mode': 'audit' });
-      expect(p.metadata.annotations).toMatchObject({ 'krate.a5c.ai/policy-template': `${t.name}@2.0.0`, 'policies.kyverno.io/subject': 'Job' });
+      expect([p.apiVersion, p.kind, p.metadata.name]).toEqual([
+        'policies.kyverno.io/v1',
+        'ImageValidatingPolicy',
+        'krate-a5c-cluster-production-deployment-image-verified',
+      ]);
+      expect(p.metadata.labels).toMatchObject({
+        'krate.a5c.ai/policy-template': t.name,
+        'krate.a5c.ai/policy-pack': 'krate',
+        'krate.a5c.ai/policy-mode': 'audit',
+      });
+      expect(p.metadata.annotations).toMatchObject({
+        'krate.a5c.ai/policy-template': `${t.name}@2.0.0`,
+        'policies.kyverno.io/subject': 'Job',
+      });
       expect(spec(p)).toMatchObject({
         validationActions: ['Audit'],
         evaluation: { background: { enabled: true } },
@@ -126,7 +172,9 @@ describe('policy templates', () => {
         validationConfigurations: { mutateDigest: false, verifyDigest: true, required: true },
       });
       expect(JSON.stringify(spec(p))).not.toContain('imageVerification');
-      expect(spec(p).validations[1].expression).toBe('images.deployment.map(image, verifyImageSignatures(image, [attestors.krateRelease])).all(e, e > 0)');
+      expect(spec(p).validations[1].expression).toBe(
+        'images.deployment.map(image, verifyImageSignatures(image, [attestors.krateRelease])).all(e, e > 0)',
+      );
       const configured = renderPolicy(t, { org: 'a5c', mode: 'Enforce', parameters: { attestors: signer } });
       expect(spec(configured)).toMatchObject({ validationActions: ['Deny'], failurePolicy: 'Fail', attestors: signer });
       expect(spec(configured).validations[1].expression).toContain('[attestors.release]');
@@ -143,24 +191,40 @@ describe('policy templates', () => {
     it('fails when the attestors are malformed, naming the attestor field', () => {
       const bad = (attestors: unknown) => () => resolveParameters(t, { attestors });
       expect(bad([])).toThrow('parameters.attestors: [] is not a non-empty list of attestors');
-      expect(bad([{ ...signer[0], name: 'release-ci' }])).toThrow("parameters.attestors[0].name: 'release-ci' is not a CEL identifier (validations refer to it as attestors.<name>)");
+      expect(bad([{ ...signer[0], name: 'release-ci' }])).toThrow(
+        "parameters.attestors[0].name: 'release-ci' is not a CEL identifier (validations refer to it as attestors.<name>)",
+      );
       expect(bad([signer[0], signer[0]])).toThrow("parameters.attestors[1].name: 'release' is used twice");
       expect(bad([{ name: 'k', cosign: {} }])).toThrow('parameters.attestors[0].cosign: {} must set exactly one of keyless or key');
-      expect(bad([{ name: 'k', cosign: { key: { data: 'abc' } } }])).toThrow('parameters.attestors[0].cosign.key.data: is not a PEM public key');
+      expect(bad([{ name: 'k', cosign: { key: { data: 'abc' } } }])).toThrow(
+        'parameters.attestors[0].cosign.key.data: is not a PEM public key',
+      );
       expect(bad([{ name: 'k', cosign: { keyless: { identities: [{ issuer: 'https://x' }] } } }])).toThrow(
         'parameters.attestors[0].cosign.keyless.identities[0]: ',
       );
-      expect(resolveParameters(t, { attestors: [{ name: 'k', cosign: { key: { data: '-----BEGIN PUBLIC KEY-----\nMFk=\n-----END PUBLIC KEY-----' } } }] }).attestors).toHaveLength(1);
+      expect(
+        resolveParameters(t, {
+          attestors: [{ name: 'k', cosign: { key: { data: '-----BEGIN PUBLIC KEY-----\nMFk=\n-----END PUBLIC KEY-----' } } }],
+        }).attestors,
+      ).toHaveLength(1);
     });
 
     it('is referenced by PolicyExceptions with kind ImageValidatingPolicy', () => {
-      expect(policyRefsFor(env('dev'), t.name)).toEqual([{ name: 'krate-a5c-cluster-production-deployment-image-verified', kind: 'ImageValidatingPolicy' }]);
-      expect(policyRefsFor(env('dev'), 'disallow-host-path')).toEqual([{ name: 'krate-a5c-cluster-disallow-host-path', kind: 'ValidatingPolicy' }]);
-      expect(environmentPolicies(env('dev')).filter((p) => p.kind === 'ImageValidatingPolicy').map((p) => p.metadata.name)).toEqual(['krate-a5c-cluster-production-deployment-image-verified']);
+      expect(policyRefsFor(env('dev'), t.name)).toEqual([
+        { name: 'krate-a5c-cluster-production-deployment-image-verified', kind: 'ImageValidatingPolicy' },
+      ]);
+      expect(policyRefsFor(env('dev'), 'disallow-host-path')).toEqual([
+        { name: 'krate-a5c-cluster-disallow-host-path', kind: 'ValidatingPolicy' },
+      ]);
+      expect(
+        environmentPolicies(env('dev'))
+          .filter((p) => p.kind === 'ImageValidatingPolicy')
+          .map((p) => p.metadata.name),
+      ).toEqual(['krate-a5c-cluster-production-deployment-image-verified']);
     });
   });
 
-  it('documents every Krate template\'s field contract', () => {
+  it("documents every Krate template's field contract", () => {
     for (const t of TEMPLATES.filter((x) => x.pack === 'krate')) expect([t.name, (t.fields ?? []).length > 0]).toEqual([t.name, true]);
   });
 });

@@ -25,7 +25,9 @@ describe('apps/bootstrap (generated root Application per environment)', () => {
   it('matches the committed apps/bootstrap/ (drift check)', () => {
     const diff = compareTrees(readTree(BOOTSTRAP_DIR), bootstrap);
     if (!isSame(diff)) {
-      throw new Error(`apps/bootstrap/ is out of date: ${JSON.stringify(diff)}\nFix: run \`npm run synth\` and commit apps/bootstrap/ with the change.`);
+      throw new Error(
+        `apps/bootstrap/ is out of date: ${JSON.stringify(diff)}\nFix: run \`npm run synth\` and commit apps/bootstrap/ with the change.`,
+      );
     }
   });
 

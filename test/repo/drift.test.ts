@@ -14,7 +14,9 @@ describe('dist/', () => {
         ...diff.removed.map((p) => `  stale in dist/:     ${p}`),
         ...diff.changed.map((p) => `  differs:            ${p}`),
       ];
-      throw new Error(`dist/ is out of date with the sources:\n${lines.join('\n')}\nFix: run \`npm run synth\` and commit dist/ with the change that caused it.`);
+      throw new Error(
+        `dist/ is out of date with the sources:\n${lines.join('\n')}\nFix: run \`npm run synth\` and commit dist/ with the change that caused it.`,
+      );
     }
   });
 });

@@ -41,7 +41,9 @@ describe('layers', () => {
   });
 
   it('imports only downward (or within a layer)', () => {
-    const upward = [...graph].flatMap(([file, deps]) => deps.filter((d) => layerOf(d) > layerOf(file) || layerOf(d) < 0).map((d) => `${file} → ${d}`));
+    const upward = [...graph].flatMap(([file, deps]) =>
+      deps.filter((d) => layerOf(d) > layerOf(file) || layerOf(d) < 0).map((d) => `${file} → ${d}`),
+    );
     expect(upward).toEqual([]);
   });
 
@@ -61,7 +63,9 @@ describe('layers', () => {
 
   it('reads the repository data (environments, rollout, exceptions, template registry) only in cli/', () => {
     const data = (d: string): boolean => (d.startsWith('environments/') && d !== 'environments/types.ts') || d === 'policies/index.ts';
-    const readers = [...graph].flatMap(([file, deps]) => (file.startsWith('cli/') || file.startsWith('environments/') ? [] : deps.filter(data).map((d) => `${file} → ${d}`)));
+    const readers = [...graph].flatMap(([file, deps]) =>
+      file.startsWith('cli/') || file.startsWith('environments/') ? [] : deps.filter(data).map((d) => `${file} → ${d}`),
+    );
     expect(readers).toEqual([]);
   });
 });

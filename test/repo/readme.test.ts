@@ -48,7 +48,16 @@ describe('README.md', () => {
 describe('charts/krate-kyverno docs', () => {
   const notes = (mode: string): string => {
     // helm template does not render NOTES.txt; install --dry-run=client does, offline.
-    const r = helm(['install', 'krate-kyverno', CHART, '--dry-run=client', '--namespace', 'krate-system', '--set', `externalDependencies.kyverno.mode=${mode}`]);
+    const r = helm([
+      'install',
+      'krate-kyverno',
+      CHART,
+      '--dry-run=client',
+      '--namespace',
+      'krate-system',
+      '--set',
+      `externalDependencies.kyverno.mode=${mode}`,
+    ]);
     expect(r.status).toBe(0);
     return r.stdout.slice(r.stdout.indexOf('NOTES:'));
   };
@@ -56,7 +65,7 @@ describe('charts/krate-kyverno docs', () => {
   it('NOTES for byo separate what the chart writes from what this repository syncs', () => {
     const byo = notes('byo');
     expect(byo).not.toContain('writes no policies or PolicyExceptions (switch to managed for that)');
-    expect(byo).toContain('this chart and Krate\'s controllers write no Kyverno policies or PolicyExceptions');
+    expect(byo).toContain("this chart and Krate's controllers write no Kyverno policies or PolicyExceptions");
     expect(byo).toContain('policyNamespace');
   });
 

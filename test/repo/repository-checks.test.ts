@@ -7,7 +7,8 @@ import { runChecks } from '../../config/check';
 import { REPO_ROOT } from '../../lib/paths';
 
 const git = (...args: string[]) => spawnSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' });
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
 const today = new Date().toISOString().slice(0, 10);
 
 /**
@@ -30,7 +31,9 @@ describe('repository change gate (today is the real date)', () => {
     const base = changeBase();
     if (!base) {
       // A shallow clone (CI default depth 1) has no parent to compare with: say how to fix, never pass silently.
-      throw new Error('cannot find the change\'s base: fetch origin/main or at least one parent commit (e.g. `git fetch --deepen=1`) so rollout check can compare');
+      throw new Error(
+        "cannot find the change's base: fetch origin/main or at least one parent commit (e.g. `git fetch --deepen=1`) so rollout check can compare",
+      );
     }
     const r = cli('rollout', 'check', '--base', base, '--today', today);
     expect(r.stderr).toBe('');

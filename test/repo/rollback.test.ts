@@ -19,7 +19,8 @@ function sh(cwd: string, cmd: string, args: string[]): string {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
-const git = (cwd: string, ...args: string[]) => sh(cwd, 'git', ['-c', 'user.name=Rollback Test', '-c', 'user.email=rollback@example.com', '-c', 'commit.gpgsign=false', ...args]);
+const git = (cwd: string, ...args: string[]) =>
+  sh(cwd, 'git', ['-c', 'user.name=Rollback Test', '-c', 'user.email=rollback@example.com', '-c', 'commit.gpgsign=false', ...args]);
 const cli = (cwd: string, ...args: string[]) => sh(cwd, process.execPath, ['.build/cli/main.mjs', ...args]);
 const synth = (cwd: string) => {
   sh(cwd, process.execPath, ['scripts/build.mjs']);
@@ -61,7 +62,7 @@ describe('rollback by git revert', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('the promotion changes exactly that template\'s policy in the environment it reaches', () => {
+  it("the promotion changes exactly that template's policy in the environment it reaches", () => {
     const env = to.split(':')[1];
     const diff = compareTrees(before.dist, promoted.dist);
     expect([...diff.added, ...diff.removed]).toEqual([]);
@@ -74,7 +75,10 @@ describe('rollback by git revert', () => {
     const check = (base: string, head: string) => {
       git(dir, 'checkout', '-q', head);
       try {
-        return spawnSync(process.execPath, ['.build/cli/main.mjs', 'rollout', 'check', '--base', base, '--today', TODAY], { cwd: dir, encoding: 'utf8' });
+        return spawnSync(process.execPath, ['.build/cli/main.mjs', 'rollout', 'check', '--base', base, '--today', TODAY], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
       } finally {
         git(dir, 'checkout', '-q', 'main');
       }

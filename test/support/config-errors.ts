@@ -2,7 +2,6 @@ import { ENVIRONMENTS, type EnvironmentConfig } from '../support/fixtures';
 import { resolveEnvironments } from '../support/fixtures';
 import { ConfigError } from '../../lib/errors';
 
- 
 export type Mutable = Record<string, any>;
 
 /** A JSON copy of a shipped environment, as untyped data: what a bad hand edit produces. */

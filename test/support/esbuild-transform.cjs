@@ -10,7 +10,14 @@ module.exports = {
   },
   process(source, path) {
     const loader = path.endsWith('.ts') ? 'ts' : 'js';
-    const out = transformSync(source, { loader, format: 'cjs', target: 'node20', sourcemap: 'inline', sourcefile: path, supported: { 'dynamic-import': false } });
+    const out = transformSync(source, {
+      loader,
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcefile: path,
+      supported: { 'dynamic-import': false },
+    });
     return { code: out.code };
   },
 };

@@ -18,7 +18,7 @@ export const FIXTURE_PERSONAS: PersonaGroups = {
   exceptionRequester: ['krate-developers'],
   repoAdmin: ['krate-repo-admins'],
   platformAdmin: ['krate-platform'],
-}
+};
 
 const dev: EnvironmentConfig = {
   name: 'dev',
@@ -44,7 +44,7 @@ const dev: EnvironmentConfig = {
   // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
   exceptions: { maxDays: 60 },
   exclusions: { platformNamespaces: ['cert-manager'] },
-}
+};
 
 const staging: EnvironmentConfig = {
   name: 'staging',
@@ -65,7 +65,7 @@ const staging: EnvironmentConfig = {
     managedPolicyBindings: false,
     personas: FIXTURE_PERSONAS,
   },
-}
+};
 
 const prod: EnvironmentConfig = {
   name: 'prod',
@@ -98,7 +98,7 @@ const prod: EnvironmentConfig = {
     managedPolicyBindings: true,
     personas: FIXTURE_PERSONAS,
   },
-}
+};
 
 /** The fixture environments, in ladder order. */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, prod];
@@ -136,7 +136,7 @@ export const ROLLOUT: Readonly<Record<string, RolloutEntry>> = {
   'require-labels': { stage: 'enforce:staging', since: '2026-11-19', auditNamespaces: ['job-runner'] },
   'require-resource-limits': { stage: 'audit:prod', since: '2026-11-05' },
   'disallow-latest-tag': { stage: 'enforce:dev', since: '2026-11-17' },
-}
+};
 
 /** The fixture exceptions. */
 export const EXCEPTIONS: readonly ExceptionRequest[] = [
@@ -172,14 +172,20 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     namespaces: ['monitoring'],
     names: ['node-exporter'],
     // The DaemonSet and the Pods it creates (a bare kind == 'DaemonSet' would leave its Pods failing).
-    conditions: [{ name: 'daemonset-and-its-pods', expression: "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')" }],
+    conditions: [
+      {
+        name: 'daemonset-and-its-pods',
+        expression:
+          "object.kind == 'DaemonSet' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == 'DaemonSet')",
+      },
+    ],
     justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
     ticket: 'PLAT-1405',
     approver: 'platform-lead@a5c.ai',
     requested: '2026-11-22',
     expiresAt: '2026-12-22',
   },
-]
+];
 
 /** Fixture sources, with any part replaced. */
 export function fixtureSources(overrides: Partial<ConfigSources> = {}): ConfigSources {
@@ -192,7 +198,10 @@ export function resolveFixture(overrides: Partial<ConfigSources> = {}): Resolved
 }
 
 /** Resolved environments of these configs, with the fixture rollout and exceptions unless given. */
-export function resolveEnvironments(configs: readonly unknown[], sources: { readonly rollout?: unknown; readonly exceptions?: unknown } = {}): ResolvedEnvironment[] {
+export function resolveEnvironments(
+  configs: readonly unknown[],
+  sources: { readonly rollout?: unknown; readonly exceptions?: unknown } = {},
+): ResolvedEnvironment[] {
   return [...resolveFixture({ environments: configs, ...sources }).environments];
 }
 
@@ -208,7 +217,9 @@ export function environmentPolicyManifests(name: string, overrides: Partial<Conf
   if (!env) throw new Error(`no fixture environment ${name}`);
   const manifests = renderManifests({ ...config, environments: [env] })
     .map((r) => r.manifest)
-    .filter((m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind));
+    .filter(
+      (m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind),
+    );
   return honouredExceptionsOnly(manifests, env.kyverno.policyNamespace);
 }
 

@@ -9,7 +9,8 @@ function stagingWith(mode: KyvernoMode, extra: Record<string, unknown> = {}): En
   env.kyverno = { ...env.kyverno, mode, ...extra };
   return env as EnvironmentConfig;
 }
-const appsOf = (config: EnvironmentConfig): string[] => [...new Set(renderManifests(resolveFixture({ environments: [config] })).map((r) => r.app))].sort();
+const appsOf = (config: EnvironmentConfig): string[] =>
+  [...new Set(renderManifests(resolveFixture({ environments: [config] })).map((r) => r.app))].sort();
 const childApps = (config: EnvironmentConfig): string[] =>
   renderManifests(resolveFixture({ environments: [config] }))
     .filter((r) => r.app === 'app-of-apps' && r.manifest.kind === 'Application')
@@ -23,9 +24,12 @@ describe('the application catalog follows the Kyverno mode', () => {
 
   // Without Kyverno's CRDs Argo CD could never sync ValidatingPolicies or PolicyExceptions; auto is
   // read-only until Krate finds a Kyverno at runtime, which synth cannot know.
-  it.each(['disabled', 'auto'] as const)('renders no policies or policy-exceptions app (nor their Applications) for a %s environment', (mode) => {
-    const config = stagingWith(mode, { requireForEnforceMode: false });
-    expect(appsOf(config)).toEqual(['app-of-apps', 'krate-kyverno']);
-    expect(childApps(config)).toEqual(['staging-krate-kyverno', 'krate-staging-root'].sort());
-  });
+  it.each(['disabled', 'auto'] as const)(
+    'renders no policies or policy-exceptions app (nor their Applications) for a %s environment',
+    (mode) => {
+      const config = stagingWith(mode, { requireForEnforceMode: false });
+      expect(appsOf(config)).toEqual(['app-of-apps', 'krate-kyverno']);
+      expect(childApps(config)).toEqual(['staging-krate-kyverno', 'krate-staging-root'].sort());
+    },
+  );
 });

@@ -52,7 +52,7 @@ describe('writeTree', () => {
     expect(readdirSync(dir)).toEqual(['out']);
   });
 
-  it('keeps a user\'s out.next and out.prev folders when writing beside them', () => {
+  it("keeps a user's out.next and out.prev folders when writing beside them", () => {
     for (const sibling of ['out.next', 'out.prev']) {
       mkdirSync(join(dir, sibling));
       writeFileSync(join(dir, sibling, 'mine.txt'), `${sibling}\n`);
@@ -80,21 +80,35 @@ describe('writeTree', () => {
       () => writeTree(out, TREE, '--out docs'),
       `--out docs: is a folder synth did not write (it holds notes.md, sub and no ${SYNTH_MARKER} marker); ${RULE} (fix: pass a new or empty folder, or move the files away yourself)`,
     );
-    expect(readTree(out)).toEqual(new Map([['notes.md', 'notes\n'], ['sub/x.yaml', 'x: 1\n']]));
+    expect(readTree(out)).toEqual(
+      new Map([
+        ['notes.md', 'notes\n'],
+        ['sub/x.yaml', 'x: 1\n'],
+      ]),
+    );
     expect(readdirSync(dir)).toEqual(['docs']);
   });
 
   it('fails when the folder is a symbolic link, leaving the link and its target alone', () => {
     mkdirSync(join(dir, 'real'));
     symlinkSync(join(dir, 'real'), join(dir, 'link'));
-    expectConfigError(() => writeTree(join(dir, 'link'), TREE, '--out link'), `--out link: is a symbolic link; ${RULE} (fix: pass the folder it points to)`);
+    expectConfigError(
+      () => writeTree(join(dir, 'link'), TREE, '--out link'),
+      `--out link: is a symbolic link; ${RULE} (fix: pass the folder it points to)`,
+    );
     expect(readdirSync(join(dir, 'real'))).toEqual([]);
   });
 
   it('fails when the folder cannot be created (/proc), at once', () => {
     // ENOENT as root, EACCES otherwise: the message quotes what mkdir said.
-    expectConfigError(() => writeTree('/proc/krate-nope', TREE, '--out /proc/krate-nope'), '--out /proc/krate-nope: cannot create folder (E');
-    expectConfigError(() => writeTree('/proc/krate-nope', TREE, '--out /proc/krate-nope'), "mkdir '/proc/krate-nope'); pass a folder you can write to");
+    expectConfigError(
+      () => writeTree('/proc/krate-nope', TREE, '--out /proc/krate-nope'),
+      '--out /proc/krate-nope: cannot create folder (E',
+    );
+    expectConfigError(
+      () => writeTree('/proc/krate-nope', TREE, '--out /proc/krate-nope'),
+      "mkdir '/proc/krate-nope'); pass a folder you can write to",
+    );
   });
 });
 
@@ -120,7 +134,10 @@ describe('prepareOutput', () => {
   it('fails when files appear in a new output folder while synth renders, leaving them', () => {
     const prepared = prepareOutput(join(dir, 'out'), '--out out');
     writeFileSync(join(dir, 'out', 'mine.txt'), 'mine\n');
-    expectConfigError(() => prepared.write(TREE), `--out out: is a folder synth did not write (it holds mine.txt and no ${SYNTH_MARKER} marker)`);
+    expectConfigError(
+      () => prepared.write(TREE),
+      `--out out: is a folder synth did not write (it holds mine.txt and no ${SYNTH_MARKER} marker)`,
+    );
     expect(readdirSync(dir)).toEqual(['out']);
     expect(readdirSync(join(dir, 'out'))).toEqual(['mine.txt']);
   });

@@ -47,7 +47,12 @@ describe('CEL fast path', () => {
     metadata: { name: 'p', labels: { app: 'a', team: '' } },
     spec: {
       containers: [
-        { name: 'a', image: 'nginx:latest', ports: [{ containerPort: 80, hostPort: 0 }], securityContext: { runAsUser: 0, capabilities: { add: ['NET_ADMIN'] } } },
+        {
+          name: 'a',
+          image: 'nginx:latest',
+          ports: [{ containerPort: 80, hostPort: 0 }],
+          securityContext: { runAsUser: 0, capabilities: { add: ['NET_ADMIN'] } },
+        },
         { name: 'b', image: 'x@sha256:' + 'a'.repeat(64), resources: { limits: { cpu: 'lots', memory: 1 } } },
       ],
       initContainers: 'not-a-list',
@@ -61,10 +66,10 @@ describe('CEL fast path', () => {
   });
   const context: CelContext = { object, oldObject: null, variables: { labels: { app: 'a' }, list: ['x', 'y'] } };
   it.each([
-    "object.spec.containers.all(c, c.?securityContext.?runAsUser.orValue(1) != 0)",
+    'object.spec.containers.all(c, c.?securityContext.?runAsUser.orValue(1) != 0)',
     'object.spec.containers + object.spec.initContainers',
     'object.spec.containers + object.spec.?initContainers.orValue([])',
-    'object.spec.?os.?name.orValue(\'\') != \'windows\'',
+    "object.spec.?os.?name.orValue('') != 'windows'",
     'object.spec.missing.x',
     'object.spec.?missing.x.orValue(1)',
     'has(object.spec.missing.x)',
@@ -90,14 +95,14 @@ describe('CEL fast path', () => {
     "object.spec.containers.all(c, ['cpu', 'memory'].all(r, r in c.?resources.?limits.orValue({}) && isQuantity(string(c.resources.limits[r]))))",
     "object.spec.containers.all(c, sets.contains(['NET_BIND_SERVICE'], c.?securityContext.?capabilities.?add.orValue([])))",
     "['team', 'app'].all(k, k in variables.labels && variables.labels[k] != '')",
-    'object.metadata.labels.team == \'\' || object.spec.missing',
+    "object.metadata.labels.team == '' || object.spec.missing",
     'object.spec.missing || true',
     'object.spec.missing && false',
     "variables.list[1] == 'y' && variables.list[2] == 'z'",
     "object.metadata.?labels[?'app'].orValue('') == 'a'",
     "object.metadata.?labels[?'nope'].orValue('') == ''",
     "object.?nope[?'app'].orValue(1) == 1",
-    "object.spec.containers[?0].orValue(1) == 1",
+    'object.spec.containers[?0].orValue(1) == 1',
     "{'a': 1, 'a': 2}.a == 1",
     "{'a': object.spec.ratio}.a < 1.0",
     "object.spec.containers.map(c, c.name) == ['a', 'b']",
@@ -111,9 +116,9 @@ describe('CEL fast path', () => {
     "1 in ['p', 'q']",
     "object.spec.ratio in ['p']",
     "object.spec.missing in ['p']",
-    "1 in []",
+    '1 in []',
     "['a', 1, null] == ['a', 1, null]",
-    "object.metadata.labels.toString",
+    'object.metadata.labels.toString',
     "object.metadata.?labels.?constructor.orValue('none') == 'none'",
     "object.metadata.labels.app == 'a'",
   ])('agrees with cel-js: %s', (expression) => {

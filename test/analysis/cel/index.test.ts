@@ -51,7 +51,8 @@ describe('Kubernetes CEL extensions', () => {
   });
 
   it('isQuantity accepts Kubernetes quantities and rejects anything else', () => {
-    for (const q of ['1', '500m', '1.5', '.5', '256Mi', '1Gi', '1G', '2e3', '1E', '+1k', '-1']) expect([q, isQuantity(q)]).toEqual([q, true]);
+    for (const q of ['1', '500m', '1.5', '.5', '256Mi', '1Gi', '1G', '2e3', '1E', '+1k', '-1'])
+      expect([q, isQuantity(q)]).toEqual([q, true]);
     for (const q of ['', 'lots', '1GB', '1 Gi', 'Mi', '1.2.3', '1mi']) expect([q, isQuantity(q)]).toEqual([q, false]);
     expect(run("isQuantity('256Mi') && !isQuantity('256MB')")).toBe(true);
   });
