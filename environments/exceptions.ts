@@ -26,8 +26,9 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     justification: 'The legacy billing chart cannot set the required labels until its v4 migration lands.',
     ticket: 'PLAT-1398',
     approver: 'platform-lead@a5c.ai',
-    requested: '2026-11-22',
-    expiresAt: '2026-12-22',
+    // Renewed (PLAT-1398): the v4 migration slipped a sprint.
+    requested: '2026-12-01',
+    expiresAt: '2026-12-31',
     riskAcceptance: 'Two unlabeled workloads in staging are invisible to cost reports until the migration.',
   },
   {
@@ -47,7 +48,8 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
     ticket: 'PLAT-1405',
     approver: 'platform-lead@a5c.ai',
-    requested: '2026-11-22',
-    expiresAt: '2026-12-22',
+    // Renewed (PLAT-1405): node-exporter still needs the host's /proc and /sys.
+    requested: '2026-12-01',
+    expiresAt: '2026-12-31',
   },
 ];
