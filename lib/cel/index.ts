@@ -29,6 +29,12 @@ export interface CelEngineOptions {
    * @default true
    */
   readonly fastPath?: boolean;
+  /**
+   * Registers further variables, types, constants and functions on the environment before
+   * anything compiles (e.g. the Kyverno CEL libraries `krate-policy test` needs). Identifiers the
+   * fast path does not know send an expression to cel-js, so extensions never change its results.
+   */
+  readonly extend?: (env: Environment) => void;
 }
 
 export class CelEngine {
@@ -41,6 +47,7 @@ export class CelEngine {
     this.env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false });
     for (const name of CEL_VARIABLES) this.env.registerVariable(name, 'dyn');
     registerKubernetesExtensions(this.env);
+    options.extend?.(this.env);
   }
 
   /** Compiles (or returns the cached program for) one expression; throws CelCompileError. */
