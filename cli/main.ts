@@ -10,6 +10,7 @@ type Loader = () => Promise<Command>;
 const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string; readonly load: Loader }> = [
   { name: 'synth', summary: 'render every environment into dist/ and apps/bootstrap/ (or --out <dir>)', load: async () => (await import('./commands/synth')).synth },
   { name: 'validate', summary: 'schema-validate manifests offline (default: dist/)', load: async () => (await import('./commands/validate')).validate },
+  { name: 'test', summary: 'run Kyverno CLI test suites (kyverno-test.yaml) offline against their policies', load: async () => (await import('./commands/test')).test },
   { name: 'scan', summary: 'evaluate policies against manifests (files, folders, - for stdin)', load: async () => (await import('./commands/scan')).scan },
   { name: 'diff', summary: 'render a git ref and the working tree, report what changes per environment and app', load: async () => (await import('./commands/diff')).diff },
   { name: 'rollout check', summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates', load: async () => (await import('./commands/rollout-check')).rolloutCheck },
