@@ -10,6 +10,7 @@ import { toCelValue } from '../../lib/cel';
 import type { LabelSelector } from '../../lib/exclusions';
 import type { Manifest } from '../../lib/manifests';
 import { selectorMatches } from '../../lib/scan';
+import { rewriteHas, withImages } from './cel-env';
 import { globToRegExp } from './cel-types';
 import { GlobalContext, HttpContext, ImageDataContext, ResourceContext, type ClusterSnapshot } from './context';
 import { groupOf, versionOf, type KindResolver } from './kinds';
@@ -373,7 +374,7 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
   const compile = (expr: unknown, where: string): CelProgram => {
     if (typeof expr !== 'string' || expr.trim() === '') throw new Error(`${where}: expression is empty`);
     try {
-      return engine.compile(expr);
+      return engine.compile(rewriteHas(expr));
     } catch (e) {
       throw new Error(`${where}: ${firstLine(e)}`);
     }
@@ -637,7 +638,7 @@ function evaluateImagePolicy(p: CompiledPolicy, req: Request, lib: Libraries, ou
     let rules: RuleResponse[] | undefined;
     try {
       if (outside || !matches(v.match, req)) continue;
-      rules = evaluateImageVariant(p, v, req, lib);
+      rules = withImages(lib.image.snapshot, () => evaluateImageVariant(p, v, req, lib));
     } catch (e) {
       rules = [rule('match', 'error', `failed to execute matching: ${firstLine(e)}`)];
     }

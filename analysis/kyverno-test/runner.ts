@@ -104,7 +104,7 @@ class SuiteRun {
     return this.targets(r).map(({ label, indexes }): ResultRow => {
       const fail = (actual: string, message: string, resource = label): ResultRow => ({ ...base, resource, actual, passed: false, message });
       if (!known) {
-        if (unsupported) return fail('unsupported', `${unsupported.file}: ${unsupported.reason}`);
+        if (unsupported) return fail('unsupported', `${unsupported.kind} ${unsupported.name}: ${unsupported.short} (see the suite's note)`);
         if (compileError) return fail('error', compileError.message);
         return fail('not found', `no policy named ${policy} in the suite's policies (${this.policyNames()})`);
       }

@@ -43,7 +43,10 @@ export interface UnsupportedPolicy {
   readonly kind: string;
   readonly apiVersion: string;
   readonly file: string;
+  /** Why, and what to do instead (printed once per suite). */
   readonly reason: string;
+  /** One line for each result that names the policy. */
+  readonly short: string;
 }
 
 export interface SourcedDoc {
@@ -187,6 +190,7 @@ function expand(path: string, problems: string[], what: string): string[] {
 
 const KNOWN_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'policies', 'resources', 'exceptions', 'variables', 'values', 'userinfo', 'context', 'clusterResources', 'results', 'apiCallResponses', 'globalContextEntries', 'targetResources', 'paramResources', 'jsonPayload', 'jsonPayloads', 'httpPayloads', 'envoyPayloads']);
 const UNSUPPORTED_FIELDS = ['targetResources', 'paramResources', 'jsonPayload', 'jsonPayloads', 'httpPayloads', 'envoyPayloads'];
+const KNOWN_FIELDS_WITH_NAME = new Set([...KNOWN_FIELDS, 'name']);
 const RESULT_FIELDS = new Set(['policy', 'rule', 'kind', 'resources', 'resourceSpecs', 'result', 'operation', 'isValidatingPolicy', 'isValidatingAdmissionPolicy', 'isMutatingAdmissionPolicy', 'isImageValidatingPolicy', 'isDeletingPolicy', 'isGeneratingPolicy', 'isMutatingPolicy', 'patchedResources', 'generatedResource', 'generatedResources', 'cloneSourceResource', 'failOnMissingResources']);
 
 function stringList(v: unknown, at: string, problems: string[]): string[] {
@@ -231,13 +235,13 @@ function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
   const base = { name: metadata?.name ?? '', kind, apiVersion, file: doc.file };
   if (POLICY_API_VERSIONS.includes(apiVersion) && [...VALIDATING_KINDS, ...IMAGE_KINDS].includes(kind)) {
     const mode = ((doc.manifest.spec as Data | undefined)?.evaluation as Data | undefined)?.mode;
-    if (mode && mode !== 'Kubernetes') return { ...base, reason: `evaluation.mode ${mode} (payloads other than Kubernetes objects) is not supported by krate-policy test` };
+    if (mode && mode !== 'Kubernetes') return { ...base, short: `evaluation.mode ${mode} is not supported`, reason: `evaluation.mode ${mode} (payloads other than Kubernetes objects) is not supported by krate-policy test` };
     return undefined;
   }
   if (apiVersion.startsWith('kyverno.io/') && (kind === 'ClusterPolicy' || kind === 'Policy')) {
-    return { ...base, reason: `legacy ${apiVersion} ${kind} is not supported by krate-policy test: only policies.kyverno.io CEL policies (ValidatingPolicy, NamespacedValidatingPolicy, ImageValidatingPolicy) are evaluated; convert it to a ValidatingPolicy (validate.cel rules convert directly) or run it with \`kyverno test\`` };
+    return { ...base, short: `legacy ${apiVersion} ${kind} is not supported`, reason: `legacy ${apiVersion} ${kind} is not supported by krate-policy test: only policies.kyverno.io CEL policies (ValidatingPolicy, NamespacedValidatingPolicy, ImageValidatingPolicy) are evaluated; convert it to a ValidatingPolicy (validate.cel rules convert directly) or run it with \`kyverno test\`` };
   }
-  return { ...base, reason: `${apiVersion} ${kind} is not supported by krate-policy test (it evaluates ValidatingPolicy, NamespacedValidatingPolicy and ImageValidatingPolicy of policies.kyverno.io v1alpha1, v1beta1 and v1)` };
+  return { ...base, short: `${apiVersion} ${kind} is not supported`, reason: `${apiVersion} ${kind} is not supported by krate-policy test (it evaluates ValidatingPolicy, NamespacedValidatingPolicy and ImageValidatingPolicy of policies.kyverno.io v1alpha1, v1beta1 and v1)` };
 }
 
 /** API groups whose kinds are policies (evaluated or reported unsupported); anything else in a policy file is a mistake. */
@@ -258,12 +262,30 @@ export function loadSuites(file: string): Suite[] {
   return suites;
 }
 
-function loadSuite(file: string, at: string, doc: unknown, problems: string[]): Suite | undefined {
-  if (!isObject(doc)) {
+/**
+ * Field names as Go's encoding/json matches them (case-insensitively, as the Kyverno CLI decodes
+ * tests): known fields under their canonical spelling, the rest reported as notes and ignored.
+ */
+function canonicalKeys(o: Data, known: ReadonlySet<string>, at: string, notes: string[]): Data {
+  const byLower = new Map([...known].map((k) => [k.toLowerCase(), k]));
+  const out: Data = {};
+  for (const [k, v] of Object.entries(o)) {
+    const canonical = known.has(k) ? k : byLower.get(k.toLowerCase());
+    if (canonical) out[canonical] = v;
+    else notes.push(`${at}: ${show(k)} is not a field the Kyverno CLI knows (${[...known].join(', ')}); ignored`);
+  }
+  return out;
+}
+
+function loadSuite(file: string, at: string, raw: unknown, problems: string[]): Suite | undefined {
+  if (!isObject(raw)) {
     problems.push(`${at}: not a Test (expected a mapping with apiVersion: cli.kyverno.io/v1alpha1 and kind: Test)`);
     return undefined;
   }
-  if (doc.apiVersion !== 'cli.kyverno.io/v1alpha1' || doc.kind !== 'Test' || doc.name !== undefined) {
+  const notes: string[] = [];
+  const doc = canonicalKeys(raw, KNOWN_FIELDS_WITH_NAME, at, notes);
+  // The Kyverno CLI refuses only the deprecated schema (no apiVersion or kind, or a top-level name).
+  if (typeof doc.apiVersion !== 'string' || !doc.apiVersion || doc.kind !== 'Test' || doc.name !== undefined) {
     const found = doc.apiVersion === undefined && doc.kind === undefined ? 'no apiVersion and kind' : `apiVersion ${show(doc.apiVersion)}, kind ${show(doc.kind)}`;
     problems.push(
       doc.name !== undefined && doc.apiVersion === undefined
@@ -273,8 +295,7 @@ function loadSuite(file: string, at: string, doc: unknown, problems: string[]): 
     return undefined;
   }
   const before = problems.length;
-  for (const k of Object.keys(doc)) if (!KNOWN_FIELDS.has(k)) problems.push(`${at}: ${show(k)} is not a field of a Kyverno CLI Test (known: ${[...KNOWN_FIELDS].join(', ')})`);
-  const notes: string[] = [];
+  if (doc.apiVersion !== 'cli.kyverno.io/v1alpha1') notes.push(`${at}: apiVersion ${show(doc.apiVersion)}; Kyverno CLI tests are cli.kyverno.io/v1alpha1 (read anyway, as kyverno test does)`);
   for (const k of UNSUPPORTED_FIELDS) if (doc[k] !== undefined) notes.push(`${k} is not supported by krate-policy test and was ignored`);
   const dir = dirname(file);
   const rel = (p: string) => (isAbsolute(p) ? p : join(dir, p));
@@ -461,15 +482,16 @@ function loadSuite(file: string, at: string, doc: unknown, problems: string[]): 
   }
 
   const results: ExpectedResult[] = [];
-  if (!Array.isArray(doc.results)) problems.push(`${at}: results: ${doc.results === undefined ? 'missing' : 'not a list'} (list the expected results: policy, resources, result)`);
+  if (doc.results === undefined || doc.results === null) notes.push(`${at}: no results, so nothing is checked (list the expected results: policy, resources, result)`);
+  else if (!Array.isArray(doc.results)) problems.push(`${at}: results: not a list (list the expected results: policy, resources, result)`);
   else
-    doc.results.forEach((r: unknown, index: number) => {
+    doc.results.forEach((raw: unknown, index: number) => {
       const rat = `${at}: results[${index}]`;
-      if (!isObject(r)) {
+      if (!isObject(raw)) {
         problems.push(`${rat}: not a mapping (policy, resources, result)`);
         return;
       }
-      for (const k of Object.keys(r)) if (!RESULT_FIELDS.has(k)) problems.push(`${rat}: ${show(k)} is not a field of a test result (known: ${[...RESULT_FIELDS].join(', ')})`);
+      const r = canonicalKeys(raw, RESULT_FIELDS, rat, notes);
       if (typeof r.policy !== 'string' || r.policy === '') problems.push(`${rat}: policy: ${r.policy === undefined ? 'missing' : show(r.policy)} (name the policy, e.g. policy: disallow-latest-tag)`);
       const result = typeof r.result === 'string' ? r.result.trim() : r.result;
       if (!(RESULT_KINDS as readonly unknown[]).includes(result)) problems.push(`${rat}: result: ${show(r.result)} is not one of ${RESULT_KINDS.join('|')}`);
