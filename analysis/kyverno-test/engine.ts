@@ -284,8 +284,24 @@ export interface PreparedResource {
   readonly cel: unknown;
 }
 
+/**
+ * `kyverno test` converts every number of a test's resources to float64 before evaluating
+ * (commands/test ProcessResources), so they are CEL doubles: `object.spec.replicas == 3` and
+ * `> 2` hold (cross-type comparisons), `object.spec.replicas + 1` is an error, as there. Objects
+ * served by the context keep their integers.
+ */
 export function prepareResource(manifest: Manifest): PreparedResource {
-  return { manifest, cel: toCelValue(manifest) };
+  return { manifest, cel: asDoubles(manifest) };
+}
+
+function asDoubles(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(asDoubles);
+  if (typeof v === 'object' && v !== null) {
+    const out: Data = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = asDoubles(x);
+    return out;
+  }
+  return typeof v === 'bigint' ? Number(v) : v;
 }
 
 /**
