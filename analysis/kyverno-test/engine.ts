@@ -295,7 +295,11 @@ export function prepareResource(manifest: Manifest): PreparedResource {
 }
 
 function asDoubles(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(asDoubles);
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) out.push(asDoubles(x));
+    return out;
+  }
   if (typeof v === 'object' && v !== null) {
     const out: Data = {};
     for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = asDoubles(x);

@@ -140,7 +140,7 @@ function readDocs(file: string, problems: string[], what: string): unknown[] {
   const out: unknown[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
     if (doc.errors.length > 0) {
-      problems.push(`${shown(file)}: document ${i}: YAML error: ${doc.errors[0].message.split('\n')[0]} (fix the YAML syntax)`);
+      problems.push(`${shown(file)}: document ${i}: YAML error: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')} (fix the YAML syntax)`);
       return;
     }
     const v = doc.toJS({ maxAliasCount: 10000 });
@@ -213,11 +213,26 @@ function optionalString(v: unknown, at: string, problems: string[]): string | un
 
 /** Normalises a resource as the Kyverno CLI loads it (resource.YamlToUnstructured). */
 function normalizeResource(m: Manifest, kinds: KindResolver): Manifest {
-  const copy = structuredClone(m) as Data;
+  const copy = clone(m) as Data;
   copy.metadata = isObject(copy.metadata) ? copy.metadata : {};
   if (!copy.metadata.namespace && kinds.namespaced(copy.apiVersion, copy.kind)) copy.metadata.namespace = 'default';
   normalizeNilMaps(copy);
   return copy as Manifest;
+}
+
+/** A deep copy of parsed YAML (not structuredClone: its arrays may come from another realm, as under jest). */
+function clone(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) out.push(clone(x));
+    return out;
+  }
+  if (isObject(v)) {
+    const out: Data = {};
+    for (const k of Object.keys(v)) out[k] = clone(v[k]);
+    return out;
+  }
+  return v;
 }
 
 const NIL_MAP_FIELDS = new Set(['annotations', 'labels', 'matchLabels', 'nodeSelector', 'data', 'stringData']);
@@ -342,13 +357,18 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
       continue;
     }
     for (const f of expand(rel(p), problems, 'a policy')) {
+      const strays: SourcedDoc[] = [];
       for (const d of readObjects(f, problems, 'policies')) {
         const why = classifyPolicy(d);
         if (!why) policies.push(d);
         else if (POLICY_GROUPS.some((g) => d.manifest.apiVersion.startsWith(g))) {
           if (d.manifest.kind === 'PolicyException') notes.push(`${d.file}: PolicyException ${d.manifest.metadata?.name} in a policy file is ignored (the Kyverno CLI reads exceptions from the test's exceptions list)`);
           else unsupported.push(why);
-        } else problems.push(`${d.file}: document ${d.index}: ${d.manifest.apiVersion} ${d.manifest.kind} is not a policy (policies lists ValidatingPolicy/ImageValidatingPolicy files)`);
+        } else strays.push(d);
+      }
+      if (strays.length > 0) {
+        const what = [...new Set(strays.map((d) => `${d.manifest.apiVersion} ${d.manifest.kind}`))].join(', ');
+        problems.push(`${strays[0].file}: ${strays.length === 1 ? `document ${strays[0].index}` : `${strays.length} documents`} (${what}) ${strays.length === 1 ? 'is not a policy' : 'are not policies'}; policies lists ValidatingPolicy/ImageValidatingPolicy files, resources lists the objects to test`);
       }
     }
   }

@@ -1,0 +1,65 @@
+// krate-policy test's own fixture suites, one folder per feature (fixtures/suites/*): every
+// expected result must hold; fixtures/mismatch is wrong on purpose and pins what is reported.
+import { join } from 'node:path';
+import { runTests, type ResultRow } from '../../../analysis/kyverno-test/runner';
+
+const FIXTURES = join(__dirname, 'fixtures');
+const suite = (name: string) => join(FIXTURES, 'suites', name);
+const rows = (paths: string[]): ResultRow[] => runTests(paths).suites.flatMap((s) => s.rows);
+const failed = (paths: string[]) => rows(paths).filter((r) => !r.passed).map((r) => `${r.policy} ${r.resource}: expected ${r.expected}, got ${r.actual}: ${r.message}`);
+
+describe('krate-policy test fixture suites', () => {
+  it.each(['autogen', 'matching', 'evaluation', 'exceptions', 'context', 'cluster', 'userinfo', 'operations', 'image'])('%s: every expected result holds', (name) => {
+    expect(failed([suite(name)])).toEqual([]);
+  });
+
+  it('counts one result per resource listed', () => {
+    const report = runTests([suite('autogen')]);
+    expect(report.passed).toBe(11);
+    expect(report.suites[0].rows.map((r) => r.resource)).toContain('CronJob/apps/good-cronjob');
+  });
+
+  it('runs every document of a test file as its own suite', () => {
+    expect(runTests([suite('operations')]).suites.map((s) => s.name)).toEqual(['per-result-operations', 'global-operation']);
+  });
+
+  it('reports the message Kyverno would (messageExpression, the first failing validation)', () => {
+    const byResource = new Map(rows([suite('evaluation')]).map((r) => [`${r.policy} ${r.resource}`, r.message]));
+    expect(byResource.get('resource-budget Pod/shop/no-limits')).toBe('every container needs limits');
+    expect(byResource.get('resource-budget Pod/shop/too-much-memory')).toBe('memory limit above 1Gi in shop (CREATE)');
+    expect(byResource.get('library-tour Service/shop/9lives')).toMatch(/^a DNS-1035 label must consist of lower case alphanumeric characters/);
+    expect(byResource.get('fail-on-errors ConfigMap/shop/flag-on')).toBe("error: type conversion error from 'int' to 'bool'");
+  });
+
+  it('skips exempted resources and says which exception did', () => {
+    const r = rows([suite('exceptions')]).find((x) => x.resource === 'Pod/infra/agent-1')!;
+    expect(r).toMatchObject({ actual: 'skip', message: 'rule is skipped due to policy exception: kyverno/node-agents' });
+  });
+
+  it('counts a resource outside the constraints as passed (excluded), as kyverno test does', () => {
+    const r = rows([suite('matching')]).find((x) => x.resource === 'Secret/shop/token')!;
+    expect(r).toMatchObject({ passed: true, actual: 'excluded' });
+  });
+
+  it('reports every mismatch with policy, resource, expected and actual', () => {
+    expect(failed([join(FIXTURES, 'mismatch')])).toEqual([
+      'deployments-only Pod/team-b/untagged: expected pass, got fail: images need a tag',
+      'deployments-only CronJob/team-b/nightly: expected fail, got no result: deployments-only does not apply to CronJob/team-b/nightly (its matchConstraints do not select it)',
+      expect.stringMatching(/^does-not-compile untagged: expected fail, got error: .*policy\.yaml: ValidatingPolicy does-not-compile does not compile: spec\.validations\[0\]\.expression: CEL expression does not compile/),
+      "legacy untagged: expected fail, got unsupported: ClusterPolicy legacy: legacy kyverno.io/v1 ClusterPolicy is not supported (see the suite's note)",
+      'no-such-policy untagged: expected fail, got not found: no policy named no-such-policy in the suite\'s policies (deployments-only, team-a-only, does-not-compile, legacy)',
+      "deployments-only missing-pod: expected fail, got not found: no resource named missing-pod (kind Pod) in the suite's resources",
+    ]);
+  });
+
+  it('says once, in the suite\'s notes, why a legacy ClusterPolicy is not run and what to do', () => {
+    const [s] = runTests([join(FIXTURES, 'mismatch')]).suites;
+    expect(s.notes).toEqual([expect.stringContaining('ClusterPolicy legacy: unsupported: legacy kyverno.io/v1 ClusterPolicy is not supported by krate-policy test')]);
+    expect(s.notes[0]).toContain('convert it to a ValidatingPolicy');
+  });
+
+  it('a namespaced policy does not apply outside its namespace (excluded)', () => {
+    const r = rows([join(FIXTURES, 'mismatch')]).find((x) => x.policy === 'team-a-only')!;
+    expect(r).toMatchObject({ passed: true, actual: 'excluded' });
+  });
+});
