@@ -8,7 +8,7 @@ import { readTree } from '../lib/tree';
 /** A throwaway copy of the repository sources (node_modules and tools linked, not copied). */
 function copyRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'krate-synth-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'main.ts', 'environments', 'constructs', 'apps', 'lib', 'cli', 'charts', 'scripts', 'bin', 'test/bench', 'dist']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'main.ts', 'environments', 'constructs', 'apps', 'lib', 'analysis', 'cli', 'charts', 'scripts', 'bin', 'test/bench', 'dist']) {
     cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));

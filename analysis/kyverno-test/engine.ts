@@ -386,13 +386,51 @@ export function compilePolicies(docs: readonly SourcedDoc[], exceptions: readonl
   return { policies, errors };
 }
 
+const isMap = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+const shown = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+/** The spec fields the engine reads, checked for shape so a malformed policy says what is wrong. */
+function checkShape(spec: unknown): void {
+  if (!isMap(spec)) throw new Error(`spec: ${shown(spec)} is not a mapping`);
+  const list = (v: unknown, at: string) => {
+    if (v === undefined || v === null) return;
+    if (!Array.isArray(v) || v.some((x) => !isMap(x))) throw new Error(`${at}: not a list of mappings`);
+  };
+  const strings = (v: unknown, at: string) => {
+    if (v !== undefined && v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) throw new Error(`${at}: ${shown(v)} is not a list of strings`);
+  };
+  const selector = (v: unknown, at: string) => {
+    if (v === undefined || v === null) return;
+    if (!isMap(v)) throw new Error(`${at}: not a label selector`);
+    if (v.matchLabels !== undefined && !isMap(v.matchLabels)) throw new Error(`${at}.matchLabels: not a mapping of label to value`);
+    list(v.matchExpressions, `${at}.matchExpressions`);
+    for (const [i, e] of ((v.matchExpressions ?? []) as Data[]).entries()) {
+      if (typeof e.key !== 'string') throw new Error(`${at}.matchExpressions[${i}].key: missing`);
+      strings(e.values, `${at}.matchExpressions[${i}].values`);
+    }
+  };
+  const mc = spec.matchConstraints;
+  if (mc !== undefined && mc !== null) {
+    if (!isMap(mc)) throw new Error('spec.matchConstraints: not a mapping');
+    for (const k of ['resourceRules', 'excludeResourceRules']) {
+      list(mc[k], `spec.matchConstraints.${k}`);
+      for (const [i, r] of ((mc[k] ?? []) as Data[]).entries()) for (const f of ['apiGroups', 'apiVersions', 'resources', 'operations', 'resourceNames']) strings(r[f], `spec.matchConstraints.${k}[${i}].${f}`);
+    }
+    selector(mc.namespaceSelector, 'spec.matchConstraints.namespaceSelector');
+    selector(mc.objectSelector, 'spec.matchConstraints.objectSelector');
+  }
+  for (const k of ['matchConditions', 'variables', 'validations', 'auditAnnotations', 'images', 'matchImageReferences', 'attestors', 'attestations']) list(spec[k], `spec.${k}`);
+}
+
 function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], engine: CelEngine): CompiledPolicy {
   const m = doc.manifest;
+  checkShape(m.spec ?? {});
   const spec = (m.spec ?? {}) as Data;
   const name = m.metadata.name;
   const image = IMAGE_KINDS.includes(m.kind);
   const compile = (expr: unknown, where: string): CelProgram => {
-    if (typeof expr !== 'string' || expr.trim() === '') throw new Error(`${where}: expression is empty`);
+    if (typeof expr !== 'string') throw new Error(`${where}: ${expr === undefined ? 'no expression' : `${shown(expr)} is not a CEL expression (a string)`}`);
+    if (expr.trim() === '') throw new Error(`${where}: the expression is empty`);
     try {
       return engine.compile(rewriteHas(expr));
     } catch (e) {
@@ -521,8 +559,10 @@ function lazyVariables(defs: readonly Condition[], ctx: Data): Data {
     let state = 0;
     let value: unknown;
     let error: unknown;
+    // Redefinable: a later variable of the same name wins, as in Kyverno's map of variables.
     Object.defineProperty(vars, d.name, {
       enumerable: true,
+      configurable: true,
       get() {
         if (state === 1) return value;
         if (state === 2) throw error;

@@ -137,8 +137,15 @@ class SuiteRun {
 export function runSuites(suites: readonly Suite[], engine: CelEngine = createKyvernoCelEngine()): TestReport {
   const reports: SuiteReport[] = [];
   for (const suite of suites) {
-    const run = new SuiteRun(suite, engine);
-    const rows = suite.results.flatMap((r) => run.compare(r));
+    let rows: ResultRow[];
+    try {
+      const run = new SuiteRun(suite, engine);
+      rows = suite.results.flatMap((r) => run.compare(r));
+    } catch (e) {
+      // An input the engine did not foresee fails the suite's results with the reason, not the run.
+      const message = `krate-policy test could not evaluate this suite: ${(e as Error).message}`;
+      rows = suite.results.map((r) => ({ policy: r.policy, resource: r.resources.join(', '), expected: r.result, actual: 'error', passed: false, message }));
+    }
     const passed = rows.filter((x) => x.passed).length;
     const notes = [...suite.notes, ...suite.unsupported.map((u) => `${u.file}: ${u.kind} ${u.name}: unsupported: ${u.reason}`)];
     reports.push({ file: suite.file, name: suite.name, rows, passed, failed: rows.length - passed, notes });

@@ -179,10 +179,23 @@ function expand(path: string, problems: string[], what: string): string[] {
   }
   if (!st.isDirectory()) return [path];
   const out: string[] = [];
-  for (const name of readdirSync(path).sort()) {
+  let names: string[];
+  try {
+    names = readdirSync(path).sort();
+  } catch (e) {
+    problems.push(`${shown(path)}: cannot read folder: ${(e as Error).message}`);
+    return [];
+  }
+  for (const name of names) {
     if (name.startsWith('.')) continue;
     const child = join(path, name);
-    if (statSync(child).isDirectory()) out.push(...expand(child, problems, what));
+    let dir = false;
+    try {
+      dir = statSync(child).isDirectory();
+    } catch {
+      continue; // a dangling link
+    }
+    if (dir) out.push(...expand(child, problems, what));
     else if (/\.(ya?ml|json)$/.test(name)) out.push(child);
   }
   return out;
@@ -270,8 +283,13 @@ export function loadSuites(file: string): Suite[] {
   if (problems.length === 0 && docs.length === 0) problems.push(`${shown(file)}: empty file (a ${TEST_FILE} holds a cli.kyverno.io/v1alpha1 Test)`);
   docs.forEach((doc, i) => {
     const at = docs.length > 1 ? `${shown(file)}: document ${i}` : shown(file);
-    const suite = loadSuite(file, at, doc, problems);
-    if (suite) suites.push(suite);
+    try {
+      const suite = loadSuite(file, at, doc, problems);
+      if (suite) suites.push(suite);
+    } catch (e) {
+      // Input shapes the checks above did not foresee: still a message about the file, never a stack trace.
+      problems.push(`${at}: cannot be read as a Kyverno CLI test: ${(e as Error).message}`);
+    }
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return suites;
@@ -399,7 +417,12 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     for (const f of expand(rel(p), problems, 'an exception')) {
       for (const d of readObjects(f, problems, 'exceptions')) {
         const { apiVersion, kind } = d.manifest;
-        if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion)) exceptions.push(d);
+        const spec = (d.manifest as Data).spec;
+        const refsOk = isObject(spec) && Array.isArray(spec.policyRefs) && spec.policyRefs.every((r: unknown) => isObject(r) && typeof r.name === 'string');
+        const conditionsOk = isObject(spec) && (spec.matchConditions === undefined || (Array.isArray(spec.matchConditions) && spec.matchConditions.every(isObject)));
+        if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion) && !(refsOk && conditionsOk))
+          problems.push(`${d.file}: document ${d.index}: PolicyException ${d.manifest.metadata?.name ?? ''}: spec needs policyRefs (a list of {name, kind}) and matchConditions (a list of {name, expression})`);
+        else if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion)) exceptions.push(d);
         else if (kind === 'PolicyException' && apiVersion.startsWith('kyverno.io/')) notes.push(`${d.file}: ${apiVersion} PolicyException ${d.manifest.metadata?.name} applies to legacy ClusterPolicies only and was ignored`);
         else problems.push(`${d.file}: document ${d.index}: ${apiVersion} ${kind} is not a policy exception (exceptions lists policies.kyverno.io PolicyException files)`);
       }
