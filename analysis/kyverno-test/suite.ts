@@ -452,14 +452,14 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     else
       for (const [j, s] of selectors.entries()) {
         if (!isObject(s) || typeof s.name !== 'string') problems.push(`${vat}: namespaceSelector[${j}]: needs name (and labels)`);
-        else namespaces.set(s.name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: s.name, labels: isObject(s.labels) ? s.labels : {} } });
+        else namespaces.set(s.name, typedNamespace({ metadata: { name: s.name, labels: isObject(s.labels) ? s.labels : {} } }));
       }
     const nsList = values.namespaces ?? [];
     if (!Array.isArray(nsList)) problems.push(`${vat}: namespaces: not a list of Namespace objects`);
     else
       for (const [j, n] of nsList.entries()) {
         if (!isObject(n) || !isObject(n.metadata) || typeof n.metadata.name !== 'string') problems.push(`${vat}: namespaces[${j}]: needs metadata.name`);
-        else namespaces.set(n.metadata.name, { ...n, apiVersion: typeof n.apiVersion === 'string' ? n.apiVersion : 'v1', kind: 'Namespace', metadata: { ...n.metadata, labels: isObject(n.metadata.labels) ? n.metadata.labels : {} } } as unknown as Manifest);
+        else namespaces.set(n.metadata.name, typedNamespace(n));
       }
     const op = isObject(values.globalValues) ? values.globalValues['request.operation'] : undefined;
     if (op !== undefined && op !== '') {
@@ -557,6 +557,17 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     });
   if (problems.length > before) return undefined;
   return { file: shown(file), name, policies, unsupported, resources, exceptions, namespaces, operation, userInfo, snapshot, kinds, results, notes };
+}
+
+/**
+ * A values namespace as Kyverno hands it to policies: a typed corev1.Namespace converted to
+ * unstructured: spec and status present (empty), creationTimestamp null, no empty label map.
+ */
+function typedNamespace(n: Data): Manifest {
+  const { labels, ...rest } = (n.metadata ?? {}) as Data;
+  // Empty maps are omitted (omitempty), as the typed object serialises.
+  const metadata = { creationTimestamp: null, ...rest, ...(isObject(labels) && Object.keys(labels).length > 0 ? { labels } : {}) };
+  return { ...n, apiVersion: 'v1', kind: 'Namespace', metadata, spec: isObject(n.spec) ? n.spec : {}, status: isObject(n.status) ? n.status : {} } as unknown as Manifest;
 }
 
 /** A Context file's image entry as Kyverno serialises it (ImageData JSON). */

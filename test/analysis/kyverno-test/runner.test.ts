@@ -1,5 +1,7 @@
 // krate-policy test's own fixture suites, one folder per feature (fixtures/suites/*): every
 // expected result must hold; fixtures/mismatch is wrong on purpose and pins what is reported.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests, type ResultRow } from '../../../analysis/kyverno-test/runner';
 
@@ -61,5 +63,27 @@ describe('krate-policy test fixture suites', () => {
   it('a namespaced policy does not apply outside its namespace (excluded)', () => {
     const r = rows([join(FIXTURES, 'mismatch')]).find((x) => x.policy === 'team-a-only')!;
     expect(r).toMatchObject({ passed: true, actual: 'excluded' });
+  });
+
+  it('fails a malformed policy\'s results with what is wrong, and runs the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'krate-test-'));
+    const rule = "{resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}";
+    writeFileSync(join(dir, 'kyverno-test.yaml'), ['apiVersion: cli.kyverno.io/v1alpha1', 'kind: Test', 'metadata: {name: t}', 'policies: [p.yaml]', 'resources: [r.yaml]', 'results:', ...['a', 'b', 'c', 'd'].map((p) => `  - {policy: ${p}, resources: [x], result: pass}`)].join('\n'));
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      [
+        'apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: a}\nspec: {matchConstraints: {resourceRules: pods}}',
+        `apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: b}\nspec: {matchConstraints: ${rule}, validations: [{expression: 42}]}`,
+        `apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: c}\nspec: {matchConstraints: {namespaceSelector: {matchExpressions: [{key: a, operator: In}]}, resourceRules: ${rule.slice(16, -1)}}}`,
+        `apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: d}\nspec: {matchConstraints: ${rule}, variables: [{name: v, expression: '1'}, {name: v, expression: '2'}], validations: [{expression: 'variables.v == 2'}]}`,
+      ].join('\n---\n'),
+    );
+    writeFileSync(join(dir, 'r.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: []}\n');
+    expect(rows([dir]).map((r) => `${r.policy}: ${r.actual}: ${r.message.replace(/^.*does not compile: /, '')}`)).toEqual([
+      'a: error: spec.matchConstraints.resourceRules: not a list of mappings',
+      'b: error: spec.validations[0].expression: 42 is not a CEL expression (a string)',
+      "c: error: failed to execute matching: values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty",
+      'd: pass: success',
+    ]);
   });
 });
