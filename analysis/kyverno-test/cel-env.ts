@@ -1,6 +1,6 @@
 // The CEL engine `krate-policy test` compiles Kyverno policies with: the project's CelEngine
 // (lib/cel, with its fast path) extended with the Kyverno v1.19 ValidatingPolicy environment.
-import { CelEngine } from '../../lib/cel';
+import { CelEngine } from './cel';
 import { fail } from './cel-types';
 import { registerKyvernoLibraries } from './kyverno-libs';
 import { fn, registerKubernetesLibraries } from './libraries';
@@ -32,11 +32,16 @@ export function createKyvernoCelEngine(options: { readonly fastPath?: boolean } 
       registerKyvernoLibraries(env, 'kubernetes.MathLibrary');
       // ImageValidatingPolicy verification functions: declared so policies compile, an error when called.
       fn(env, null, 'verifyImageSignatures', ['string', 'list'], 'int', () => fail(`verifyImageSignatures ${OFFLINE}`));
-      fn(env, null, 'verifyAttestationSignatures', ['string', 'string', 'list'], 'int', () => fail(`verifyAttestationSignatures ${OFFLINE}`));
+      fn(env, null, 'verifyAttestationSignatures', ['string', 'string', 'list'], 'int', () =>
+        fail(`verifyAttestationSignatures ${OFFLINE}`),
+      );
       fn(env, null, 'extractPayload', ['string', 'string'], 'dyn', () => fail(`extractPayload ${OFFLINE}`));
       // getImageData(ref) reads what image.GetMetadata reads: the test's Context file (see engine.ts).
       fn(env, null, 'getImageData', ['string'], 'dyn', function (this: unknown, ref: string) {
-        return currentImages?.image(ref) ?? fail(`getImageData(${ref}): no image data offline (add it to the test's context file under spec.images)`);
+        return (
+          currentImages?.image(ref) ??
+          fail(`getImageData(${ref}): no image data offline (add it to the test's context file under spec.images)`)
+        );
       });
     },
   });
@@ -64,7 +69,10 @@ function skipString(s: string, i: number): number {
   return j;
 }
 
-const isStringStart = (s: string, i: number) => s[i] === '"' || s[i] === "'" || (/[rRbB]/.test(s[i]) && !/[A-Za-z0-9_]/.test(s[i - 1] ?? '') && /^[rRbB]{0,1}["']/.test(s.slice(i + 1, i + 3)));
+const isStringStart = (s: string, i: number) =>
+  s[i] === '"' ||
+  s[i] === "'" ||
+  (/[rRbB]/.test(s[i]) && !/[A-Za-z0-9_]/.test(s[i - 1] ?? '') && /^[rRbB]{0,1}["']/.test(s.slice(i + 1, i + 3)));
 
 /** Index of the parenthesis closing the one at `open`. */
 function closing(s: string, open: number): number {

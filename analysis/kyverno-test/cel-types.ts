@@ -35,7 +35,11 @@ const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6
 
 export class Quantity {
   /** value = num / den, den > 0, reduced. */
-  constructor(readonly num: bigint, readonly den: bigint, readonly text: string) {}
+  constructor(
+    readonly num: bigint,
+    readonly den: bigint,
+    readonly text: string,
+  ) {}
 
   static parse(s: string): Quantity {
     const m = QUANTITY.exec(s);
@@ -217,7 +221,9 @@ export class IPAddr {
   }
 
   isLinkLocalMulticast(): boolean {
-    return this.family === 4 ? this.bytes[0] === 224 && this.bytes[1] === 0 && this.bytes[2] === 0 : this.bytes[0] === 0xff && (this.bytes[1] & 0x0f) === 0x02;
+    return this.family === 4
+      ? this.bytes[0] === 224 && this.bytes[1] === 0 && this.bytes[2] === 0
+      : this.bytes[0] === 0xff && (this.bytes[1] & 0x0f) === 0x02;
   }
 
   isLinkLocalUnicast(): boolean {
@@ -257,7 +263,10 @@ export class IPAddr {
 }
 
 export class CIDR {
-  constructor(readonly addr: IPAddr, readonly bits: number) {}
+  constructor(
+    readonly addr: IPAddr,
+    readonly bits: number,
+  ) {}
 
   static parse(s: string): CIDR | undefined {
     const slash = s.lastIndexOf('/');
@@ -308,6 +317,7 @@ export class CelURL {
 
   /** An absolute URI or an absolute path (url.ParseRequestURI); undefined otherwise. */
   static parse(s: string): CelURL | undefined {
+    // eslint-disable-next-line no-control-regex -- Go refuses control characters in a URL
     if (/[\x00-\x1f\x7f]/.test(s)) return undefined;
     const noFragment = s; // ParseRequestURI keeps '#' in the path or query as is
     const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(noFragment);
@@ -328,7 +338,7 @@ export class CelURL {
       const authority = end >= 0 ? rest.slice(2, end) : rest.slice(2);
       rest = end >= 0 ? rest.slice(end) : '';
       host = authority.slice(authority.lastIndexOf('@') + 1);
-      if (host.startsWith('[') ? !/^\[[0-9a-fA-F:.]+(%[^\]]*)?\](:\d*)?$/.test(host) : !/^[^:\[\]]*(:\d*)?$/.test(host)) return undefined;
+      if (host.startsWith('[') ? !/^\[[0-9a-fA-F:.]+(%[^\]]*)?\](:\d*)?$/.test(host) : !/^[^:[\]]*(:\d*)?$/.test(host)) return undefined;
     } else if (scheme && !rest.startsWith('/')) {
       return undefined; // opaque URIs (mailto:x) are not request URIs
     }
@@ -408,7 +418,13 @@ export class ImageRef {
       digest = rest.slice(at + 1);
       rest = rest.slice(0, at);
       const [alg, hex] = digest.split(':');
-      if (!hex || !/^sha256$|^sha512$|^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/.test(alg) || !/^[a-f0-9]+$/.test(hex) || (alg === 'sha256' && hex.length !== 64) || (alg === 'sha512' && hex.length !== 128)) {
+      if (
+        !hex ||
+        !/^sha256$|^sha512$|^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/.test(alg) ||
+        !/^[a-f0-9]+$/.test(hex) ||
+        (alg === 'sha256' && hex.length !== 64) ||
+        (alg === 'sha512' && hex.length !== 128)
+      ) {
         return fail(`could not parse reference: ${s}`);
       }
     }
@@ -532,7 +548,12 @@ export function globToRegExp(glob: string): RegExp {
         out += `(?:${glob
           .slice(i + 1, end)
           .split(',')
-          .map((a) => a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'))
+          .map((a) =>
+            a
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.'),
+          )
           .join('|')})`;
         i = end;
       }

@@ -3,15 +3,19 @@
 // the test's own resources when the test names clusterResources, as the Kyverno CLI then uses a
 // fake cluster of all of them), image metadata for `image.GetMetadata` (spec.images),
 // globalContextEntries for `globalContext.Get` and apiCallResponses for `http.Get` / `http.Post`.
-import { toCelValue } from '../../lib/cel';
 import type { Manifest } from '../../lib/manifests';
-import { selectorMatches } from '../../lib/scan';
+import { toCelValue } from './cel';
 import { fail } from './cel-types';
 import { groupOf, KindResolver, versionOf } from './kinds';
+import { selectorMatches } from './labels';
 
 /** A group/version/resource, as `resource.ToGVR` returns and the gvr overloads take. */
 export class GVR {
-  constructor(readonly group: string, readonly version: string, readonly resource: string) {}
+  constructor(
+    readonly group: string,
+    readonly version: string,
+    readonly resource: string,
+  ) {}
 
   get apiVersion(): string {
     return this.group ? `${this.group}/${this.version}` : this.version;
@@ -79,7 +83,10 @@ export class ClusterSnapshot {
 
   image(ref: string): unknown {
     const data = this.images.get(ref);
-    if (data === undefined) return fail(`failed to get image data: image data for ${ref} not found in the context (add it to the test's context file under spec.images)`);
+    if (data === undefined)
+      return fail(
+        `failed to get image data: image data for ${ref} not found in the context (add it to the test's context file under spec.images)`,
+      );
     return data;
   }
 
@@ -91,7 +98,8 @@ export class ClusterSnapshot {
     const data = this.globals.get(name);
     if (data === undefined) return null;
     if (projection === '') return data;
-    if (typeof data === 'object' && data !== null && !Array.isArray(data) && Object.prototype.hasOwnProperty.call(data, projection)) return (data as Record<string, unknown>)[projection];
+    if (typeof data === 'object' && data !== null && !Array.isArray(data) && Object.prototype.hasOwnProperty.call(data, projection))
+      return (data as Record<string, unknown>)[projection];
     return fail(`failed to get global reference: projection "${projection}" not found in global context entry "${name}"`);
   }
 
@@ -104,7 +112,10 @@ export class ClusterSnapshot {
 
 /** `resource` in CEL: the snapshot seen from one policy (namespaced policies read their own namespace). */
 export class ResourceContext {
-  constructor(readonly snapshot: ClusterSnapshot, readonly policyNamespace: string) {}
+  constructor(
+    readonly snapshot: ClusterSnapshot,
+    readonly policyNamespace: string,
+  ) {}
 }
 
 /** `image` in CEL (Kyverno's imagedata library). */

@@ -4,16 +4,14 @@
 // namespace/object selectors and exclusions, PolicyExceptions before matchConditions, lazy
 // variables, the first failing validation, messageExpression, auditAnnotations, failurePolicy.
 // CEL is compiled by the project's CelEngine (lib/cel, fast path included) extended with Kyverno's
-// libraries (cel-env.ts); label selectors are lib/scan.ts's.
-import type { CelEngine, CelProgram } from '../../lib/cel';
-import { toCelValue } from '../../lib/cel';
-import type { LabelSelector } from '../../lib/exclusions';
+// libraries (cel-env.ts).
 import type { Manifest } from '../../lib/manifests';
-import { selectorMatches } from '../../lib/scan';
+import { toCelValue, type CelEngine, type CelProgram } from './cel';
 import { rewriteHas, withImages } from './cel-env';
 import { globToRegExp } from './cel-types';
 import { GlobalContext, HttpContext, ImageDataContext, ResourceContext, type ClusterSnapshot } from './context';
 import { groupOf, versionOf, type KindResolver } from './kinds';
+import { checkSelector, selectorMatches, type LabelSelector } from './labels';
 import { IMAGE_KINDS, type Operation, type SourcedDoc } from './suite';
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
@@ -107,7 +105,9 @@ export interface PolicyError {
 // ---------------------------------------------------------------------------------------------
 // Autogen (pkg/cel/autogen): pod policies also apply to pod controllers.
 
-const CONTROLLERS: Readonly<Record<string, { readonly group: string; readonly resource: string; readonly config: 'defaults' | 'cronjobs' }>> = {
+const CONTROLLERS: Readonly<
+  Record<string, { readonly group: string; readonly resource: string; readonly config: 'defaults' | 'cronjobs' }>
+> = {
   daemonsets: { group: 'apps', resource: 'daemonsets', config: 'defaults' },
   deployments: { group: 'apps', resource: 'deployments', config: 'defaults' },
   replicasets: { group: 'apps', resource: 'replicasets', config: 'defaults' },
@@ -127,7 +127,8 @@ const REPLACEMENTS: Readonly<Record<'defaults' | 'cronjobs', ReadonlyArray<reado
   ],
 };
 
-const nonEmptySelector = (s: LabelSelector | undefined) => !!s && (Object.keys(s.matchLabels ?? {}).length > 0 || (s.matchExpressions ?? []).length > 0);
+const nonEmptySelector = (s: LabelSelector | undefined) =>
+  !!s && (Object.keys(s.matchLabels ?? {}).length > 0 || (s.matchExpressions ?? []).length > 0);
 
 /** autogen.CanAutoGen: exactly one rule, for core v1 pods, no names, no object selector, no exclusions. */
 export function canAutogen(mc: MatchResources | undefined): boolean {
@@ -135,7 +136,15 @@ export function canAutogen(mc: MatchResources | undefined): boolean {
   const rules = mc.resourceRules ?? [];
   if (rules.length !== 1) return false;
   const r = rules[0];
-  return !(r.resourceNames ?? []).length && r.apiGroups?.length === 1 && r.apiGroups[0] === '' && r.apiVersions?.length === 1 && r.apiVersions[0] === 'v1' && r.resources?.length === 1 && r.resources[0] === 'pods';
+  return (
+    !(r.resourceNames ?? []).length &&
+    r.apiGroups?.length === 1 &&
+    r.apiGroups[0] === '' &&
+    r.apiVersions?.length === 1 &&
+    r.apiVersions[0] === 'v1' &&
+    r.resources?.length === 1 &&
+    r.resources[0] === 'pods'
+  );
 }
 
 /**
@@ -182,7 +191,15 @@ export function autogenSpecs(spec: Data): Array<{ readonly variant: string; read
       operations.length === 0
         ? undefined
         : {
-            resourceRules: groups.map((g) => ({ apiGroups: [g], apiVersions: ['v1'], resources: targets.filter((t) => t.group === g).map((t) => t.resource).sort(), operations })),
+            resourceRules: groups.map((g) => ({
+              apiGroups: [g],
+              apiVersions: ['v1'],
+              resources: targets
+                .filter((t) => t.group === g)
+                .map((t) => t.resource)
+                .sort(),
+              operations,
+            })),
             ...(mc!.namespaceSelector ? { namespaceSelector: mc!.namespaceSelector } : {}),
           };
     const rewritten = JSON.parse(autogenRewrite(JSON.stringify({ ...spec, matchConstraints: match ?? null }), config)) as Data;
@@ -194,16 +211,6 @@ export function autogenSpecs(spec: Data): Array<{ readonly variant: string; read
 
 // ---------------------------------------------------------------------------------------------
 // Matching (pkg/cel/matching/matcher.go with the apiserver's rule, namespace and object matchers).
-
-/** metav1.LabelSelectorAsSelector's validation: an invalid selector is a matching error. */
-function checkSelector(s: LabelSelector): void {
-  for (const e of s.matchExpressions ?? []) {
-    const n = (e.values ?? []).length;
-    if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) throw new Error(`values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty`);
-    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) throw new Error(`values: Invalid value: for 'exists', 'doesnotexist' operators, values set must be empty`);
-    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) throw new Error(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
-  }
-}
 
 const any = (items: readonly string[] | undefined, v: string) => (items ?? []).some((x) => x === '*' || x === v);
 
@@ -220,7 +227,13 @@ function ruleMatches(r: Rule, req: Request): boolean {
 }
 
 function rulesMatch(rules: readonly Rule[], req: Request): boolean {
-  return rules.some((r) => ruleMatches(r, req) && (!(r.resourceNames ?? []).length || (req.name !== '' && r.resourceNames!.includes(req.name)) || (req.name === '' && r.resourceNames!.some((n) => req.generateName.startsWith(n)))));
+  return rules.some(
+    (r) =>
+      ruleMatches(r, req) &&
+      (!(r.resourceNames ?? []).length ||
+        (req.name !== '' && r.resourceNames!.includes(req.name)) ||
+        (req.name === '' && r.resourceNames!.some((n) => req.generateName.startsWith(n)))),
+  );
 }
 
 /** Whether the policy's constraints select the request; throws a matching error (bad selector). */
@@ -239,7 +252,8 @@ function matches(mc: MatchResources | undefined, req: Request): boolean {
   if (nonEmptySelector(mc.objectSelector)) {
     try {
       checkSelector(mc.objectSelector!);
-      const on = (labels: Readonly<Record<string, string>> | undefined) => labels !== undefined && selectorMatches(mc.objectSelector, labels);
+      const on = (labels: Readonly<Record<string, string>> | undefined) =>
+        labels !== undefined && selectorMatches(mc.objectSelector, labels);
       if (!on(req.objectLabels) && !on(req.oldObjectLabels)) return false;
     } catch (e) {
       objError = e as Error;
@@ -253,7 +267,8 @@ function matches(mc: MatchResources | undefined, req: Request): boolean {
 
 /** processor.hasSelector: one rule, no names, no selectors, no exclusions. */
 function simpleConstraints(mc: MatchResources | undefined): boolean {
-  if (!mc || nonEmptySelector(mc.namespaceSelector) || nonEmptySelector(mc.objectSelector) || (mc.excludeResourceRules ?? []).length > 0) return false;
+  if (!mc || nonEmptySelector(mc.namespaceSelector) || nonEmptySelector(mc.objectSelector) || (mc.excludeResourceRules ?? []).length > 0)
+    return false;
   const rules = mc.resourceRules ?? [];
   return rules.length === 1 && !(rules[0].resourceNames ?? []).length;
 }
@@ -313,7 +328,13 @@ function asDoubles(v: unknown): unknown {
  * the object twice, DELETE only the old object. The request object is what Kyverno serialises
  * (admission/v1 AdmissionRequest JSON: empty name, namespace and subResource omitted).
  */
-export function buildRequest(r: PreparedResource, operation: Operation, kinds: KindResolver, namespaces: ReadonlyMap<string, Manifest>, userInfo: Readonly<Record<string, unknown>>): Request {
+export function buildRequest(
+  r: PreparedResource,
+  operation: Operation,
+  kinds: KindResolver,
+  namespaces: ReadonlyMap<string, Manifest>,
+  userInfo: Readonly<Record<string, unknown>>,
+): Request {
   const m = r.manifest;
   const group = groupOf(m.apiVersion);
   const version = versionOf(m.apiVersion);
@@ -371,7 +392,11 @@ export function buildRequest(r: PreparedResource, operation: Operation, kinds: K
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** Compiles every supported policy of a suite, with its autogen variants and the exceptions that name it. */
-export function compilePolicies(docs: readonly SourcedDoc[], exceptions: readonly SourcedDoc[], engine: CelEngine): { policies: CompiledPolicy[]; errors: PolicyError[] } {
+export function compilePolicies(
+  docs: readonly SourcedDoc[],
+  exceptions: readonly SourcedDoc[],
+  engine: CelEngine,
+): { policies: CompiledPolicy[]; errors: PolicyError[] } {
   const policies: CompiledPolicy[] = [];
   const errors: PolicyError[] = [];
   for (const doc of docs) {
@@ -397,7 +422,8 @@ function checkShape(spec: unknown): void {
     if (!Array.isArray(v) || v.some((x) => !isMap(x))) throw new Error(`${at}: not a list of mappings`);
   };
   const strings = (v: unknown, at: string) => {
-    if (v !== undefined && v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) throw new Error(`${at}: ${shown(v)} is not a list of strings`);
+    if (v !== undefined && v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
+      throw new Error(`${at}: ${shown(v)} is not a list of strings`);
   };
   const selector = (v: unknown, at: string) => {
     if (v === undefined || v === null) return;
@@ -414,12 +440,24 @@ function checkShape(spec: unknown): void {
     if (!isMap(mc)) throw new Error('spec.matchConstraints: not a mapping');
     for (const k of ['resourceRules', 'excludeResourceRules']) {
       list(mc[k], `spec.matchConstraints.${k}`);
-      for (const [i, r] of ((mc[k] ?? []) as Data[]).entries()) for (const f of ['apiGroups', 'apiVersions', 'resources', 'operations', 'resourceNames']) strings(r[f], `spec.matchConstraints.${k}[${i}].${f}`);
+      for (const [i, r] of ((mc[k] ?? []) as Data[]).entries())
+        for (const f of ['apiGroups', 'apiVersions', 'resources', 'operations', 'resourceNames'])
+          strings(r[f], `spec.matchConstraints.${k}[${i}].${f}`);
     }
     selector(mc.namespaceSelector, 'spec.matchConstraints.namespaceSelector');
     selector(mc.objectSelector, 'spec.matchConstraints.objectSelector');
   }
-  for (const k of ['matchConditions', 'variables', 'validations', 'auditAnnotations', 'images', 'matchImageReferences', 'attestors', 'attestations']) list(spec[k], `spec.${k}`);
+  for (const k of [
+    'matchConditions',
+    'variables',
+    'validations',
+    'auditAnnotations',
+    'images',
+    'matchImageReferences',
+    'attestors',
+    'attestations',
+  ])
+    list(spec[k], `spec.${k}`);
 }
 
 function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], engine: CelEngine): CompiledPolicy {
@@ -429,7 +467,8 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
   const name = m.metadata.name;
   const image = IMAGE_KINDS.includes(m.kind);
   const compile = (expr: unknown, where: string): CelProgram => {
-    if (typeof expr !== 'string') throw new Error(`${where}: ${expr === undefined ? 'no expression' : `${shown(expr)} is not a CEL expression (a string)`}`);
+    if (typeof expr !== 'string')
+      throw new Error(`${where}: ${expr === undefined ? 'no expression' : `${shown(expr)} is not a CEL expression (a string)`}`);
     if (expr.trim() === '') throw new Error(`${where}: the expression is empty`);
     try {
       return engine.compile(rewriteHas(expr));
@@ -438,14 +477,22 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
     }
   };
   const conditions = (list: unknown, where: string): Condition[] =>
-    (Array.isArray(list) ? list : []).map((c: Data, i: number) => ({ name: String(c?.name ?? ''), program: compile(c?.expression, `${where}[${i}] (${c?.name ?? ''})`) }));
-  const exceptions = exceptionDocs.filter((ex) => ((ex.manifest.spec as Data | undefined)?.policyRefs ?? []).some((r: Data) => r?.name === name && r?.kind === m.kind));
+    (Array.isArray(list) ? list : []).map((c: Data, i: number) => ({
+      name: String(c?.name ?? ''),
+      program: compile(c?.expression, `${where}[${i}] (${c?.name ?? ''})`),
+    }));
+  const exceptions = exceptionDocs.filter((ex) =>
+    ((ex.manifest.spec as Data | undefined)?.policyRefs ?? []).some((r: Data) => r?.name === name && r?.kind === m.kind),
+  );
   const compiledExceptions = exceptions.map((ex): CompiledException => {
     const es = (ex.manifest.spec ?? {}) as Data;
     const ns = ex.manifest.metadata.namespace;
     const images = Array.isArray(es.images) ? es.images.map(String) : [];
     const allowedValues = Array.isArray(es.allowedValues) ? es.allowedValues.map(String) : [];
-    const priority = Number.parseInt(String(((ex.manifest.metadata.labels ?? {}) as Record<string, string>)['polex.kyverno.io/priority'] ?? ''), 10);
+    const priority = Number.parseInt(
+      String(((ex.manifest.metadata.labels ?? {}) as Record<string, string>)['polex.kyverno.io/priority'] ?? ''),
+      10,
+    );
     return {
       key: ns ? `${ns}/${ex.manifest.metadata.name}` : ex.manifest.metadata.name,
       priority: Number.isNaN(priority) ? 0 : priority,
@@ -469,11 +516,17 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
         message: typeof v?.message === 'string' ? v.message : '',
         ...(v?.messageExpression ? { messageProgram: compile(v.messageExpression, `spec.validations[${i}].messageExpression`) } : {}),
       })),
-      auditAnnotations: (Array.isArray(s.auditAnnotations) ? s.auditAnnotations : []).map((a: Data, i: number) => ({ key: String(a?.key ?? ''), program: compile(a?.valueExpression, `spec.auditAnnotations[${i}].valueExpression`) })),
+      auditAnnotations: (Array.isArray(s.auditAnnotations) ? s.auditAnnotations : []).map((a: Data, i: number) => ({
+        key: String(a?.key ?? ''),
+        program: compile(a?.valueExpression, `spec.auditAnnotations[${i}].valueExpression`),
+      })),
       exceptions: withExceptions ? compiledExceptions : [],
       ...(image
         ? {
-            imageExtractors: (Array.isArray(s.images) ? s.images : []).map((x: Data, i: number) => ({ name: String(x?.name ?? ''), program: compile(x?.expression, `spec.images[${i}].expression`) })),
+            imageExtractors: (Array.isArray(s.images) ? s.images : []).map((x: Data, i: number) => ({
+              name: String(x?.name ?? ''),
+              program: compile(x?.expression, `spec.images[${i}].expression`),
+            })),
             imageReferences: (Array.isArray(s.matchImageReferences) ? s.matchImageReferences : []).map((r: Data, i: number) => {
               if (typeof r?.glob === 'string') {
                 const re = globToRegExp(r.glob);
@@ -501,8 +554,14 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
     failurePolicyIgnore: spec.failurePolicy === 'Ignore',
     verifyDigest: vc.verifyDigest !== false,
     required: vc.required !== false,
-    attestors: toCelValue(Object.fromEntries((Array.isArray(spec.attestors) ? spec.attestors : []).map((a: Data) => [String(a?.name ?? ''), a]))),
-    attestations: toCelValue(Object.fromEntries((Array.isArray(spec.attestations) ? spec.attestations : []).map((a: Data) => [String(a?.name ?? ''), String(a?.name ?? '')]))),
+    attestors: toCelValue(
+      Object.fromEntries((Array.isArray(spec.attestors) ? spec.attestors : []).map((a: Data) => [String(a?.name ?? ''), a])),
+    ),
+    attestations: toCelValue(
+      Object.fromEntries(
+        (Array.isArray(spec.attestations) ? spec.attestations : []).map((a: Data) => [String(a?.name ?? ''), String(a?.name ?? '')]),
+      ),
+    ),
     variants,
   };
 }
@@ -519,7 +578,12 @@ export interface Libraries {
 }
 
 export function libraries(snapshot: ClusterSnapshot, namespace: string): Libraries {
-  return { resource: new ResourceContext(snapshot, namespace), image: new ImageDataContext(snapshot), globalContext: new GlobalContext(snapshot), http: new HttpContext(snapshot) };
+  return {
+    resource: new ResourceContext(snapshot, namespace),
+    image: new ImageDataContext(snapshot),
+    globalContext: new GlobalContext(snapshot),
+    http: new HttpContext(snapshot),
+  };
 }
 
 /** compiler.match: false as soon as one condition is false; errors count only when none is false (then failurePolicy decides). */
@@ -636,11 +700,14 @@ function evaluateValidating(p: CompiledPolicy, v: Variant, req: Request, lib: Li
     let selected = matched[0];
     for (const ex of matched) if (ex.priority > selected.priority) selected = ex;
     const keys = matched.map((ex) => ex.key).join(', ');
-    return selected.reportResult === 'pass' ? [rule('exception', 'pass', `rule is passed due to policy exception: ${keys}`)] : [rule('exception', 'skip', `rule is skipped due to policy exception: ${keys}`)];
+    return selected.reportResult === 'pass'
+      ? [rule('exception', 'pass', `rule is passed due to policy exception: ${keys}`)]
+      : [rule('exception', 'skip', `rule is skipped due to policy exception: ${keys}`)];
   }
   ctx.exceptions = { allowedImages, allowedValues };
   try {
-    if (!matchAll(v.matchConditions, ctx, p.failurePolicyIgnore)) return [rule('', 'skip', 'skip: the resource does not meet the matchConditions')];
+    if (!matchAll(v.matchConditions, ctx, p.failurePolicyIgnore))
+      return [rule('', 'skip', 'skip: the resource does not meet the matchConditions')];
   } catch (e) {
     return [rule('evaluation', 'error', `failed to load context: ${firstLine(e)}`)];
   }
@@ -659,7 +726,10 @@ function evaluateValidating(p: CompiledPolicy, v: Variant, req: Request, lib: Li
     if (val.messageProgram) {
       try {
         const m = val.messageProgram(ctx);
-        message = typeof m === 'string' ? m : `failed to convert message expression to string: type conversion error from '${describe(m)}' to 'string'`;
+        message =
+          typeof m === 'string'
+            ? m
+            : `failed to convert message expression to string: type conversion error from '${describe(m)}' to 'string'`;
       } catch (e) {
         message = `failed to evaluate message expression: ${firstLine(e)}`;
       }
@@ -713,7 +783,8 @@ function evaluateImageVariant(p: CompiledPolicy, v: Variant, req: Request, lib: 
   try {
     if (!matchAll(v.matchConditions, ctx, p.failurePolicyIgnore)) return undefined;
     const matchedExceptions = v.exceptions.filter((ex) => matchAll(ex.conditions, ctx, p.failurePolicyIgnore));
-    if (matchedExceptions.length > 0) return [rule('exception', 'skip', `rule is skipped due to policy exception: ${matchedExceptions.map((ex) => ex.key).join(', ')}`)];
+    if (matchedExceptions.length > 0)
+      return [rule('exception', 'skip', `rule is skipped due to policy exception: ${matchedExceptions.map((ex) => ex.key).join(', ')}`)];
   } catch (e) {
     return error(e);
   }
@@ -724,7 +795,8 @@ function evaluateImageVariant(p: CompiledPolicy, v: Variant, req: Request, lib: 
     const extractors = [...defaultExtractors(req, ctx), ...v.imageExtractors!.map((x) => ({ name: x.name, images: () => x.program(ctx) }))];
     for (const x of extractors) {
       const list = x.images();
-      if (!Array.isArray(list) || list.some((i) => typeof i !== 'string')) throw new Error(`images ${x.name}: expression must return a list of strings`);
+      if (!Array.isArray(list) || list.some((i) => typeof i !== 'string'))
+        throw new Error(`images ${x.name}: expression must return a list of strings`);
       images[x.name] = [];
       for (const img of list as string[]) {
         if (v.imageReferences!.length === 0 || v.imageReferences!.some((f) => f(img))) {
@@ -741,7 +813,10 @@ function evaluateImageVariant(p: CompiledPolicy, v: Variant, req: Request, lib: 
     if (undigested) return [rule(p.name, 'fail', `image ${undigested} does not have a digest`)];
   }
   const unavailable = imageList.find((img) => !lib.image.snapshot.hasImage(img));
-  if (unavailable) return error(`image ${unavailable}: its data comes from the registry, which krate-policy test cannot reach offline (add it to the test's context file under spec.images)`);
+  if (unavailable)
+    return error(
+      `image ${unavailable}: its data comes from the registry, which krate-policy test cannot reach offline (add it to the test's context file under spec.images)`,
+    );
   Object.assign(ctx, { images, attestors: p.attestors, attestations: p.attestations });
   for (let i = 0; i < v.validations.length; i++) {
     const val = v.validations[i];
@@ -767,7 +842,8 @@ function evaluateImageVariant(p: CompiledPolicy, v: Variant, req: Request, lib: 
   const annotationError = auditAnnotationsError(v, ctx);
   if (annotationError) return error(annotationError);
   // validationConfigurations.required: every matched image must have been verified by some policy.
-  if (p.required && imageList.length > 0) return [rule(p.name, 'fail', `image ${imageList[0]} is not verified: no policy performed a signature or attestation check on it`)];
+  if (p.required && imageList.length > 0)
+    return [rule(p.name, 'fail', `image ${imageList[0]} is not verified: no policy performed a signature or attestation check on it`)];
   return [rule(p.name, 'pass', 'success')];
 }
 
@@ -778,7 +854,8 @@ function defaultExtractors(req: Request, ctx: Data): Array<{ readonly name: stri
       ? ['spec']
       : req.group === 'batch' && req.resource === 'cronjobs'
         ? ['spec', 'jobTemplate', 'spec', 'template', 'spec']
-        : (req.group === 'apps' && ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].includes(req.resource)) || (req.group === 'batch' && req.resource === 'jobs')
+        : (req.group === 'apps' && ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].includes(req.resource)) ||
+            (req.group === 'batch' && req.resource === 'jobs')
           ? ['spec', 'template', 'spec']
           : undefined;
   if (!path || req.version !== 'v1') return [];

@@ -11,7 +11,23 @@ const BUILTIN: ReadonlyMap<string, readonly [string, boolean]> = (() => {
       m.set(`${group}/${kind}`, [plural, namespaced]);
     }
   };
-  add('', true, 'Pod', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim', ['Endpoints', 'endpoints'], 'Event', 'LimitRange', 'ResourceQuota', 'ReplicationController', 'PodTemplate', ['Binding', 'bindings']);
+  add(
+    '',
+    true,
+    'Pod',
+    'Service',
+    'ConfigMap',
+    'Secret',
+    'ServiceAccount',
+    'PersistentVolumeClaim',
+    ['Endpoints', 'endpoints'],
+    'Event',
+    'LimitRange',
+    'ResourceQuota',
+    'ReplicationController',
+    'PodTemplate',
+    ['Binding', 'bindings'],
+  );
   add('', false, 'Namespace', 'Node', 'PersistentVolume', ['ComponentStatus', 'componentstatuses']);
   add('apps', true, 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision');
   add('batch', true, 'Job', 'CronJob');
@@ -25,7 +41,16 @@ const BUILTIN: ReadonlyMap<string, readonly [string, boolean]> = (() => {
   add('storage.k8s.io', true, 'CSIStorageCapacity');
   add('storage.k8s.io', false, 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass');
   add('apiextensions.k8s.io', false, 'CustomResourceDefinition');
-  add('admissionregistration.k8s.io', false, 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding');
+  add(
+    'admissionregistration.k8s.io',
+    false,
+    'ValidatingWebhookConfiguration',
+    'MutatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'MutatingAdmissionPolicy',
+    'MutatingAdmissionPolicyBinding',
+  );
   add('scheduling.k8s.io', false, 'PriorityClass');
   add('node.k8s.io', false, 'RuntimeClass');
   add('coordination.k8s.io', true, 'Lease');
@@ -41,7 +66,16 @@ const BUILTIN: ReadonlyMap<string, readonly [string, boolean]> = (() => {
   add('resource.k8s.io', false, 'DeviceClass', 'ResourceSlice');
   add('kyverno.io', true, 'Policy', 'PolicyException', 'CleanupPolicy', 'UpdateRequest');
   add('kyverno.io', false, 'ClusterPolicy', 'ClusterCleanupPolicy', 'GlobalContextEntry');
-  add('policies.kyverno.io', true, 'PolicyException', 'NamespacedValidatingPolicy', 'NamespacedImageValidatingPolicy', 'NamespacedMutatingPolicy', 'NamespacedGeneratingPolicy', 'NamespacedDeletingPolicy');
+  add(
+    'policies.kyverno.io',
+    true,
+    'PolicyException',
+    'NamespacedValidatingPolicy',
+    'NamespacedImageValidatingPolicy',
+    'NamespacedMutatingPolicy',
+    'NamespacedGeneratingPolicy',
+    'NamespacedDeletingPolicy',
+  );
   add('policies.kyverno.io', false, 'ValidatingPolicy', 'ImageValidatingPolicy', 'MutatingPolicy', 'GeneratingPolicy', 'DeletingPolicy');
   add('wgpolicyk8s.io', true, 'PolicyReport');
   add('wgpolicyk8s.io', false, 'ClusterPolicyReport');
@@ -68,11 +102,18 @@ export class KindResolver {
   private readonly byResource = new Map<string, string>();
 
   constructor() {
-    for (const [key, [plural]] of BUILTIN) this.byResource.set(`${key.slice(0, key.indexOf('/'))}/${plural}`, key.slice(key.indexOf('/') + 1));
+    for (const [key, [plural]] of BUILTIN)
+      this.byResource.set(`${key.slice(0, key.indexOf('/'))}/${plural}`, key.slice(key.indexOf('/') + 1));
   }
 
   /** Adds a CustomResourceDefinition (apiextensions.k8s.io/v1 shape). */
-  addCRD(crd: { readonly spec?: { readonly group?: string; readonly scope?: string; readonly names?: { readonly kind?: string; readonly plural?: string } } }): void {
+  addCRD(crd: {
+    readonly spec?: {
+      readonly group?: string;
+      readonly scope?: string;
+      readonly names?: { readonly kind?: string; readonly plural?: string };
+    };
+  }): void {
     const group = crd.spec?.group;
     const kind = crd.spec?.names?.kind;
     if (!group || !kind) return;

@@ -8,10 +8,10 @@ import { createHash, randomInt, X509Certificate } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Optional, type Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
-import { toCelValue } from '../../lib/cel';
+import { toCelValue } from './cel';
 import { fail, ImageRef } from './cel-types';
 import { GlobalContext, GVR, HttpContext, ImageDataContext, ResourceContext } from './context';
-import { durationNanos, fn, namespace, typeName } from './libraries';
+import { durationNanos, fn, namespace, typeName, type Handler } from './libraries';
 
 /** A CEL value as plain JSON data (json.marshal, http bodies). */
 export function toNative(v: unknown): unknown {
@@ -36,7 +36,7 @@ export function toNative(v: unknown): unknown {
 const str = (v: unknown, what: string): string => (typeof v === 'string' ? v : fail(`${what}: expected string, got ${typeName(v)}`));
 
 /** Registers `name` and, since Kyverno 1.18, its camelCase twin. */
-function both(env: Environment, receiver: string, name: string, params: readonly string[], returns: string, handler: (...a: any[]) => unknown): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+function both(env: Environment, receiver: string, name: string, params: readonly string[], returns: string, handler: Handler): void {
   fn(env, receiver, name, params, returns, handler);
   fn(env, receiver, name[0].toLowerCase() + name.slice(1), params, returns, handler);
 }
@@ -47,21 +47,45 @@ function registerResource(env: Environment): void {
   env.registerType(R, ResourceContext);
   env.registerType(G, GVR);
   env.registerVariable('resource', R);
-  const own = (c: ResourceContext, call: string) => c.policyNamespace || fail(`resource.${call}: this form (without a namespace) is only available to namespaced policies`);
+  const own = (c: ResourceContext, call: string) =>
+    c.policyNamespace || fail(`resource.${call}: this form (without a namespace) is only available to namespaced policies`);
   const labels = (m: unknown) => m as Record<string, string>;
   // Cluster-wide policies name the namespace; namespaced policies read their own.
-  both(env, R, 'Get', ['string', 'string', 'string', 'string'], 'dyn', (c: ResourceContext, av: string, r: string, ns: string, name: string) => c.snapshot.get(av, r, ns, name));
-  both(env, R, 'Get', [G, 'string', 'string'], 'dyn', (c: ResourceContext, g: GVR, ns: string, name: string) => c.snapshot.get(g.apiVersion, g.resource, ns, name));
-  both(env, R, 'Get', ['string', 'string', 'string'], 'dyn', (c: ResourceContext, av: string, r: string, name: string) => c.snapshot.get(av, r, own(c, 'Get'), name));
-  both(env, R, 'Get', [G, 'string'], 'dyn', (c: ResourceContext, g: GVR, name: string) => c.snapshot.get(g.apiVersion, g.resource, own(c, 'Get'), name));
-  both(env, R, 'List', ['string', 'string', 'string'], 'dyn', (c: ResourceContext, av: string, r: string, ns: string) => c.snapshot.list(av, r, ns));
-  both(env, R, 'List', ['string', 'string', 'string', 'map'], 'dyn', (c: ResourceContext, av: string, r: string, ns: string, l: unknown) => c.snapshot.list(av, r, ns, labels(l)));
+  both(
+    env,
+    R,
+    'Get',
+    ['string', 'string', 'string', 'string'],
+    'dyn',
+    (c: ResourceContext, av: string, r: string, ns: string, name: string) => c.snapshot.get(av, r, ns, name),
+  );
+  both(env, R, 'Get', [G, 'string', 'string'], 'dyn', (c: ResourceContext, g: GVR, ns: string, name: string) =>
+    c.snapshot.get(g.apiVersion, g.resource, ns, name),
+  );
+  both(env, R, 'Get', ['string', 'string', 'string'], 'dyn', (c: ResourceContext, av: string, r: string, name: string) =>
+    c.snapshot.get(av, r, own(c, 'Get'), name),
+  );
+  both(env, R, 'Get', [G, 'string'], 'dyn', (c: ResourceContext, g: GVR, name: string) =>
+    c.snapshot.get(g.apiVersion, g.resource, own(c, 'Get'), name),
+  );
+  both(env, R, 'List', ['string', 'string', 'string'], 'dyn', (c: ResourceContext, av: string, r: string, ns: string) =>
+    c.snapshot.list(av, r, ns),
+  );
+  both(env, R, 'List', ['string', 'string', 'string', 'map'], 'dyn', (c: ResourceContext, av: string, r: string, ns: string, l: unknown) =>
+    c.snapshot.list(av, r, ns, labels(l)),
+  );
   both(env, R, 'List', [G, 'string'], 'dyn', (c: ResourceContext, g: GVR, ns: string) => c.snapshot.list(g.apiVersion, g.resource, ns));
-  both(env, R, 'List', [G, 'string', 'map'], 'dyn', (c: ResourceContext, g: GVR, ns: string, l: unknown) => c.snapshot.list(g.apiVersion, g.resource, ns, labels(l)));
+  both(env, R, 'List', [G, 'string', 'map'], 'dyn', (c: ResourceContext, g: GVR, ns: string, l: unknown) =>
+    c.snapshot.list(g.apiVersion, g.resource, ns, labels(l)),
+  );
   both(env, R, 'List', ['string', 'string'], 'dyn', (c: ResourceContext, av: string, r: string) => c.snapshot.list(av, r, own(c, 'List')));
-  both(env, R, 'List', ['string', 'string', 'map'], 'dyn', (c: ResourceContext, av: string, r: string, l: unknown) => c.snapshot.list(av, r, own(c, 'List'), labels(l)));
+  both(env, R, 'List', ['string', 'string', 'map'], 'dyn', (c: ResourceContext, av: string, r: string, l: unknown) =>
+    c.snapshot.list(av, r, own(c, 'List'), labels(l)),
+  );
   both(env, R, 'List', [G], 'dyn', (c: ResourceContext, g: GVR) => c.snapshot.list(g.apiVersion, g.resource, own(c, 'List')));
-  both(env, R, 'List', [G, 'map'], 'dyn', (c: ResourceContext, g: GVR, l: unknown) => c.snapshot.list(g.apiVersion, g.resource, own(c, 'List'), labels(l)));
+  both(env, R, 'List', [G, 'map'], 'dyn', (c: ResourceContext, g: GVR, l: unknown) =>
+    c.snapshot.list(g.apiVersion, g.resource, own(c, 'List'), labels(l)),
+  );
   const post = () => fail('failed to create resource: resource.Post writes to the cluster and is not available offline');
   both(env, R, 'Post', ['string', 'string', 'string', 'map'], 'dyn', post);
   both(env, R, 'Post', ['string', 'string', 'map'], 'dyn', post);
@@ -257,11 +281,25 @@ function registerStateless(env: Environment, math: string): void {
   // time (time.now is the real clock, as in Kyverno)
   const time = namespace(env, 'time', 'kyverno.TimeLibrary');
   fn(env, time, 'now', [], 'google.protobuf.Timestamp', () => new Date());
-  fn(env, time, 'toCron', ['google.protobuf.Timestamp'], 'string', (_t: unknown, d: Date) => `${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} ${d.getUTCDay()}`);
-  fn(env, time, 'truncate', ['google.protobuf.Timestamp', 'google.protobuf.Duration'], 'google.protobuf.Timestamp', (_t: unknown, d: Date, dur: unknown) => {
-    const ms = Number((durationNanos(dur) ?? 0n) / 1_000_000n);
-    return ms <= 0 ? d : new Date(Math.floor(d.getTime() / ms) * ms);
-  });
+  fn(
+    env,
+    time,
+    'toCron',
+    ['google.protobuf.Timestamp'],
+    'string',
+    (_t: unknown, d: Date) => `${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} ${d.getUTCDay()}`,
+  );
+  fn(
+    env,
+    time,
+    'truncate',
+    ['google.protobuf.Timestamp', 'google.protobuf.Duration'],
+    'google.protobuf.Timestamp',
+    (_t: unknown, d: Date, dur: unknown) => {
+      const ms = Number((durationNanos(dur) ?? 0n) / 1_000_000n);
+      return ms <= 0 ? d : new Date(Math.floor(d.getTime() / ms) * ms);
+    },
+  );
   // transform
   const listObjToMap = (a: unknown[], b: unknown[], key: string, value: string) => {
     if (a.length !== b.length) return fail(`listObjToMap must take lists of equal length. list1: ${a.length}, list2: ${b.length}`);
@@ -275,10 +313,24 @@ function registerStateless(env: Environment, math: string): void {
   };
   fn(env, null, 'listObjToMap', ['list', 'list', 'string', 'string'], 'map', listObjToMap);
   const transform = namespace(env, 'transform', 'kyverno.TransformLibrary');
-  fn(env, transform, 'listObjToMap', ['list', 'list', 'string', 'string'], 'map', (_t: unknown, a: unknown[], b: unknown[], k: string, v: string) => listObjToMap(a, b, k, v));
+  fn(
+    env,
+    transform,
+    'listObjToMap',
+    ['list', 'list', 'string', 'string'],
+    'map',
+    (_t: unknown, a: unknown[], b: unknown[], k: string, v: string) => listObjToMap(a, b, k, v),
+  );
   // gzip
   const gzip = namespace(env, 'gzip', 'kyverno.GzipLibrary');
-  fn(env, gzip, 'compress', ['dyn'], 'bytes', (_g: unknown, s: unknown) => new Uint8Array(gzipSync(Buffer.from(str(s, 'gzip.compress'), 'utf8'))));
+  fn(
+    env,
+    gzip,
+    'compress',
+    ['dyn'],
+    'bytes',
+    (_g: unknown, s: unknown) => new Uint8Array(gzipSync(Buffer.from(str(s, 'gzip.compress'), 'utf8'))),
+  );
   fn(env, gzip, 'decompress', ['bytes'], 'string', (_g: unknown, b: Uint8Array) => {
     try {
       return gunzipSync(b).toString('utf8');

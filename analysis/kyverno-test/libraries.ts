@@ -7,10 +7,17 @@
 import { Optional, type Environment } from '@marcbachmann/cel-js';
 import { CelURL, CIDR, IPAddr, Quantity, Semver, checkInt, fail, re2, re2Replacement } from './cel-types';
 
-type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Registers `[receiver.]name(params): returns`. */
-export function fn(env: Environment, receiver: string | null, name: string, params: readonly string[], returns: string, handler: Handler): void {
+export function fn(
+  env: Environment,
+  receiver: string | null,
+  name: string,
+  params: readonly string[],
+  returns: string,
+  handler: Handler,
+): void {
   env.registerFunction({
     name,
     ...(receiver ? { receiverType: receiver } : {}),
@@ -29,14 +36,16 @@ export function namespace(env: Environment, name: string, typeName: string): str
 }
 
 const isOptional = (v: unknown): v is Optional => v instanceof Optional;
-const isPlainMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && (v.constructor === Object || v.constructor === undefined);
+const isPlainMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && (v.constructor === Object || v.constructor === undefined);
 
 /** CEL equality (heterogeneous numbers compare by value; lists and maps deeply). */
 export function celEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   const ta = typeof a;
   const tb = typeof b;
-  if ((ta === 'bigint' || ta === 'number') && (tb === 'bigint' || tb === 'number')) return Number(a) === Number(b) && (ta === tb || Number.isSafeInteger(Number(a)));
+  if ((ta === 'bigint' || ta === 'number') && (tb === 'bigint' || tb === 'number'))
+    return Number(a) === Number(b) && (ta === tb || Number.isSafeInteger(Number(a)));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => celEqual(x, b[i]));
   if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
@@ -44,7 +53,8 @@ export function celEqual(a: unknown, b: unknown): boolean {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && celEqual(a[k], b[k]));
   }
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && a.constructor === b.constructor) return String(a) === String(b);
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && a.constructor === b.constructor)
+    return String(a) === String(b);
   return false;
 }
 
@@ -69,7 +79,8 @@ export function celCompare(a: unknown, b: unknown): number {
   }
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return celCompare(Buffer.from(a).toString('latin1'), Buffer.from(b).toString('latin1'));
+  if (a instanceof Uint8Array && b instanceof Uint8Array)
+    return celCompare(Buffer.from(a).toString('latin1'), Buffer.from(b).toString('latin1'));
   const da = durationNanos(a);
   const db = durationNanos(b);
   if (da !== undefined && db !== undefined) return da < db ? -1 : da > db ? 1 : 0;
@@ -79,7 +90,8 @@ export function celCompare(a: unknown, b: unknown): number {
 
 /** A cel-js Duration as nanoseconds, or undefined for anything else. */
 export function durationNanos(v: unknown): bigint | undefined {
-  if (typeof v !== 'object' || v === null || (v as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] !== 'google.protobuf.Duration') return undefined;
+  if (typeof v !== 'object' || v === null || (v as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] !== 'google.protobuf.Duration')
+    return undefined;
   const d = v as unknown as { seconds: bigint; nanos: number };
   return d.seconds * 1_000_000_000n + BigInt(d.nanos);
 }
@@ -117,12 +129,18 @@ function formatValue(v: unknown, verb: string, precision: number | undefined): s
       return formatString(v);
     case 'd':
       if (typeof v === 'bigint') return `${v}`;
-      if (typeof v === 'object' && v !== null && 'value' in v && typeof (v as { value: unknown }).value === 'bigint') return `${(v as { value: bigint }).value}`;
+      if (typeof v === 'object' && v !== null && 'value' in v && typeof (v as { value: unknown }).value === 'bigint')
+        return `${(v as { value: bigint }).value}`;
       if (typeof v === 'number' && Number.isInteger(v)) return `${v}`;
       return fail(`error during formatting: decimal clause can only be used on integers, was given ${typeName(v)}`);
     case 'f':
     case 'e': {
-      const x = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : fail(`error during formatting: fixed-point clause can only be used on doubles, was given ${typeName(v)}`);
+      const x =
+        typeof v === 'bigint'
+          ? Number(v)
+          : typeof v === 'number'
+            ? v
+            : fail(`error during formatting: fixed-point clause can only be used on doubles, was given ${typeName(v)}`);
       if (Number.isNaN(x)) return 'NaN';
       if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
       if (verb === 'f') return x.toFixed(precision ?? 6);
@@ -140,7 +158,10 @@ function formatValue(v: unknown, verb: string, precision: number | undefined): s
       else if (typeof v === 'boolean' && verb === 'b') out = v ? '1' : '0';
       else if (typeof v === 'string' && radix === 16) out = Buffer.from(v, 'utf8').toString('hex');
       else if (v instanceof Uint8Array && radix === 16) out = Buffer.from(v).toString('hex');
-      else return fail(`error during formatting: only integers${radix === 16 ? ', strings and bytes' : ''} can be formatted with %${verb}, was given ${typeName(v)}`);
+      else
+        return fail(
+          `error during formatting: only integers${radix === 16 ? ', strings and bytes' : ''} can be formatted with %${verb}, was given ${typeName(v)}`,
+        );
       return verb === 'X' ? out.toUpperCase() : out;
     }
     default:
@@ -235,7 +256,9 @@ function registerStrings(env: Environment): void {
     return out + rest;
   };
   fn(env, 'string', 'replace', ['string', 'string'], 'string', (s: string, a: string, b: string) => replace(s, a, b, -1));
-  fn(env, 'string', 'replace', ['string', 'string', 'int'], 'string', (s: string, a: string, b: string, n: bigint) => replace(s, a, b, Number(n)));
+  fn(env, 'string', 'replace', ['string', 'string', 'int'], 'string', (s: string, a: string, b: string, n: bigint) =>
+    replace(s, a, b, Number(n)),
+  );
   fn(env, 'string', 'reverse', [], 'string', (s: string) => codePoints(s).reverse().join(''));
   fn(env, 'string', 'format', ['list'], 'string', (s: string, args: unknown[]) => celFormat(s, args));
   const strings = namespace(env, 'strings', 'kubernetes.StringsLibrary');
@@ -265,8 +288,12 @@ function registerStrings(env: Environment): void {
       });
     });
   };
-  fn(env, regex, 'replace', ['string', 'string', 'string'], 'string', (_r: unknown, s: string, p: string, r: string) => regexReplace(s, p, r, -1));
-  fn(env, regex, 'replace', ['string', 'string', 'string', 'int'], 'string', (_r: unknown, s: string, p: string, r: string, n: bigint) => regexReplace(s, p, r, Number(n)));
+  fn(env, regex, 'replace', ['string', 'string', 'string'], 'string', (_r: unknown, s: string, p: string, r: string) =>
+    regexReplace(s, p, r, -1),
+  );
+  fn(env, regex, 'replace', ['string', 'string', 'string', 'int'], 'string', (_r: unknown, s: string, p: string, r: string, n: bigint) =>
+    regexReplace(s, p, r, Number(n)),
+  );
   const extract = (m: RegExpMatchArray) => {
     if (m.length > 2) return fail(`too many capture groups: ${m.length - 1}`);
     return m.length === 2 ? (m[1] ?? '') : m[0];
@@ -275,7 +302,9 @@ function registerStrings(env: Environment): void {
     const m = re2(p).exec(s);
     return m ? Optional.of(extract(m)) : Optional.none();
   });
-  fn(env, regex, 'extractAll', ['string', 'string'], 'list<string>', (_r: unknown, s: string, p: string) => Array.from(s.matchAll(re2(p, true)), extract));
+  fn(env, regex, 'extractAll', ['string', 'string'], 'list<string>', (_r: unknown, s: string, p: string) =>
+    Array.from(s.matchAll(re2(p, true)), extract),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +330,8 @@ function flatten(list: readonly unknown[], depth: number): unknown[] {
 function registerLists(env: Environment): void {
   fn(env, 'list', 'isSorted', [], 'bool', (l: unknown[]) => l.every((x, i) => i === 0 || celCompare(l[i - 1], x) <= 0));
   fn(env, 'list', 'sum', [], 'dyn', (l: unknown[]) => numericSum(l));
-  const extreme = (l: unknown[], sign: number) => (l.length === 0 ? fail(`${sign < 0 ? 'min' : 'max'}() of empty list`) : l.reduce((a, b) => (celCompare(b, a) * sign > 0 ? b : a)));
+  const extreme = (l: unknown[], sign: number) =>
+    l.length === 0 ? fail(`${sign < 0 ? 'min' : 'max'}() of empty list`) : l.reduce((a, b) => (celCompare(b, a) * sign > 0 ? b : a));
   fn(env, 'list', 'min', [], 'dyn', (l: unknown[]) => extreme(l, -1));
   fn(env, 'list', 'max', [], 'dyn', (l: unknown[]) => extreme(l, 1));
   fn(env, 'list', 'indexOf', ['dyn'], 'int', (l: unknown[], x: unknown) => BigInt(l.findIndex((e) => celEqual(e, x))));
@@ -324,10 +354,15 @@ function registerLists(env: Environment): void {
   fn(env, 'list', 'last', [], 'optional', (l: unknown[]) => (l.length ? Optional.of(l[l.length - 1]) : Optional.none()));
   fn(env, 'list', 'kyvernoSortByAssociatedKeys', ['list'], 'list', (l: unknown[], keys: unknown[]) => {
     if (keys.length !== l.length) return fail('sortBy: keys and list lengths differ');
-    return l.map((x, i) => [x, keys[i]] as const).sort((a, b) => celCompare(a[1], b[1])).map(([x]) => x);
+    return l
+      .map((x, i) => [x, keys[i]] as const)
+      .sort((a, b) => celCompare(a[1], b[1]))
+      .map(([x]) => x);
   });
   const lists = namespace(env, 'lists', 'kubernetes.ListsLibrary');
-  fn(env, lists, 'range', ['int'], 'list<int>', (_l: unknown, n: bigint) => Array.from({ length: Math.max(0, Number(n)) }, (_, i) => BigInt(i)));
+  fn(env, lists, 'range', ['int'], 'list<int>', (_l: unknown, n: bigint) =>
+    Array.from({ length: Math.max(0, Number(n)) }, (_, i) => BigInt(i)),
+  );
   // list.sortBy(e, key): sorts by the key expression (ext.Lists), expanded into map() + a helper.
   env.registerType('kubernetes.SortByMacro', class SortByMacro {});
   env.registerFunction('kubernetes.SortByMacro.sortBy(ast, ast): list', ((m: MacroArgs) => {
@@ -335,7 +370,13 @@ function registerLists(env: Environment): void {
     const rcall = { name: 'rcall', check: m.ast.meta.check, evaluate: m.ast.meta.evaluate };
     const mapAst = m.ast.clone(rcall, ['map', m.receiver, m.args]);
     const mapped = mapMacro.handler({ ast: mapAst, args: m.args, receiver: m.receiver, methodName: 'map', parser: m.parser });
-    return { callAst: m.ast.clone(rcall, ['kyvernoSortByAssociatedKeys', m.receiver, [mapped.callAst ? mapAst.setMeta('alternate', mapped.callAst) : mapAst]]) };
+    return {
+      callAst: m.ast.clone(rcall, [
+        'kyvernoSortByAssociatedKeys',
+        m.receiver,
+        [mapped.callAst ? mapAst.setMeta('alternate', mapped.callAst) : mapAst],
+      ]),
+    };
   }) as never);
 }
 
@@ -349,7 +390,9 @@ interface MacroArgs {
   readonly ast: AstNode;
   readonly args: readonly AstNode[];
   readonly receiver: AstNode;
-  readonly parser: { readonly registry: { findMacro(name: string, receiver: boolean, n: number): { handler(a: unknown): { callAst?: AstNode } } } };
+  readonly parser: {
+    readonly registry: { findMacro(name: string, receiver: boolean, n: number): { handler(a: unknown): { callAst?: AstNode } } };
+  };
 }
 interface Checker {
   check(node: AstNode, ctx: unknown): CheckedType;
@@ -417,10 +460,15 @@ function registerMath(env: Environment): string {
   const math = namespace(env, 'math', 'kubernetes.MathLibrary');
   const pick = (values: readonly unknown[], sign: number) => {
     if (values.length === 0) return fail(`math.${sign > 0 ? 'greatest' : 'least'}() requires at least one argument`);
-    for (const v of values) if (typeof v !== 'bigint' && typeof v !== 'number' && !(typeof v === 'object' && v !== null && 'value' in v)) return fail(`no such overload: math.${sign > 0 ? 'greatest' : 'least'}(${typeName(v)})`);
+    for (const v of values)
+      if (typeof v !== 'bigint' && typeof v !== 'number' && !(typeof v === 'object' && v !== null && 'value' in v))
+        return fail(`no such overload: math.${sign > 0 ? 'greatest' : 'least'}(${typeName(v)})`);
     return values.reduce((a, b) => (celCompare(b, a) * sign > 0 ? b : a));
   };
-  for (const [name, sign] of [['greatest', 1], ['least', -1]] as const) {
+  for (const [name, sign] of [
+    ['greatest', 1],
+    ['least', -1],
+  ] as const) {
     fn(env, math, name, ['dyn'], 'dyn', (_m: unknown, x: unknown) => pick(Array.isArray(x) ? x : [x], sign));
     for (let n = 2; n <= 8; n++) fn(env, math, name, new Array(n).fill('dyn'), 'dyn', (_m: unknown, ...xs: unknown[]) => pick(xs, sign));
   }
@@ -437,15 +485,21 @@ function registerMath(env: Environment): string {
     if (typeof x === 'bigint') return x === -9223372036854775808n ? fail('integer overflow') : x < 0n ? -x : x;
     return Math.abs(dbl(x));
   });
-  fn(env, math, 'sign', ['dyn'], 'dyn', (_m: unknown, x: unknown) => (typeof x === 'bigint' ? (x > 0n ? 1n : x < 0n ? -1n : 0n) : Math.sign(dbl(x))));
+  fn(env, math, 'sign', ['dyn'], 'dyn', (_m: unknown, x: unknown) =>
+    typeof x === 'bigint' ? (x > 0n ? 1n : x < 0n ? -1n : 0n) : Math.sign(dbl(x)),
+  );
   const int = (v: unknown): bigint => (typeof v === 'bigint' ? v : fail(`no such overload: expected int, got ${typeName(v)}`));
   const wrap = (v: bigint) => BigInt.asIntN(64, v);
   fn(env, math, 'bitAnd', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) => int(a) & int(b));
   fn(env, math, 'bitOr', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) => int(a) | int(b));
   fn(env, math, 'bitXor', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) => int(a) ^ int(b));
   fn(env, math, 'bitNot', ['int'], 'int', (_m: unknown, a: bigint) => ~int(a));
-  fn(env, math, 'bitShiftLeft', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) => (b < 0n ? fail('math.bitShiftLeft() negative offset') : b > 63n ? 0n : wrap(a << b)));
-  fn(env, math, 'bitShiftRight', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) => (b < 0n ? fail('math.bitShiftRight() negative offset') : b > 63n ? 0n : BigInt.asUintN(64, a) >> b));
+  fn(env, math, 'bitShiftLeft', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) =>
+    b < 0n ? fail('math.bitShiftLeft() negative offset') : b > 63n ? 0n : wrap(a << b),
+  );
+  fn(env, math, 'bitShiftRight', ['int', 'int'], 'int', (_m: unknown, a: bigint, b: bigint) =>
+    b < 0n ? fail('math.bitShiftRight() negative offset') : b > 63n ? 0n : BigInt.asUintN(64, a) >> b,
+  );
   return math;
 }
 
@@ -545,7 +599,14 @@ function registerNet(env: Environment): void {
 function registerURL(env: Environment): void {
   const U = 'net.URL';
   env.registerType(U, CelURL);
-  fn(env, null, 'url', ['string'], U, (s: string) => CelURL.parse(s) ?? fail(`URL parse error during conversion from string: parse ${goQuote(s)}: invalid URI for request`));
+  fn(
+    env,
+    null,
+    'url',
+    ['string'],
+    U,
+    (s: string) => CelURL.parse(s) ?? fail(`URL parse error during conversion from string: parse ${goQuote(s)}: invalid URI for request`),
+  );
   fn(env, null, 'isURL', ['string'], 'bool', (s: string) => CelURL.parse(s) !== undefined);
   fn(env, U, 'getScheme', [], 'string', (u: CelURL) => u.scheme);
   fn(env, U, 'getHost', [], 'string', (u: CelURL) => u.host);
@@ -566,19 +627,28 @@ const maxLen = (n: number) => `must be no more than ${n} characters`;
 function dns1123Label(s: string): string[] {
   const out: string[] = [];
   if (s.length > 63) out.push(maxLen(63));
-  if (!DNS1123_LABEL.test(s)) out.push(`a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`);
+  if (!DNS1123_LABEL.test(s))
+    out.push(
+      `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    );
   return out;
 }
 function dns1123Subdomain(s: string): string[] {
   const out: string[] = [];
   if (s.length > 253) out.push(maxLen(253));
-  if (!DNS1123_SUBDOMAIN.test(s)) out.push(`a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`);
+  if (!DNS1123_SUBDOMAIN.test(s))
+    out.push(
+      `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    );
   return out;
 }
 function dns1035Label(s: string): string[] {
   const out: string[] = [];
   if (s.length > 63) out.push(maxLen(63));
-  if (!DNS1035_LABEL.test(s)) out.push(`a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`);
+  if (!DNS1035_LABEL.test(s))
+    out.push(
+      `a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+    );
   return out;
 }
 function qualifiedName(s: string): string[] {
@@ -591,17 +661,25 @@ function qualifiedName(s: string): string[] {
     if (prefix.length === 0) out.push('prefix part must be non-empty');
     else out.push(...dns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
   } else if (parts.length > 2) {
-    return [`a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [
+      `a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
   }
   if (name.length === 0) out.push('name part must be non-empty');
   else if (name.length > 63) out.push(`name part ${maxLen(63)}`);
-  if (name.length > 0 && !QUALIFIED_NAME.test(name)) out.push(`name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`);
+  if (name.length > 0 && !QUALIFIED_NAME.test(name))
+    out.push(
+      `name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    );
   return out;
 }
 function labelValue(s: string): string[] {
   const out: string[] = [];
   if (s.length > 63) out.push(maxLen(63));
-  if (!LABEL_VALUE.test(s)) out.push(`a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`);
+  if (!LABEL_VALUE.test(s))
+    out.push(
+      `a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    );
   return out;
 }
 const prefix = (check: (s: string) => string[]) => (s: string) => check(s.endsWith('-') ? `${s.slice(0, -1)}a` : s);
@@ -616,10 +694,17 @@ export const FORMATS: Readonly<Record<string, (s: string) => string[]>> = {
   dns1035LabelPrefix: prefix(dns1035Label),
   labelValue,
   uri: (s) => (CelURL.parse(s) ? [] : ['invalid URI']),
-  uuid: (s) => (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s) ? [] : ['does not match the UUID format']),
+  uuid: (s) =>
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s) ? [] : ['does not match the UUID format'],
   byte: (s) => (/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) ? [] : ['invalid base64']),
-  date: (s) => (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s) ? [] : ['invalid date']),
-  datetime: (s) => (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)) ? [] : ['invalid datetime']),
+  date: (s) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
+      ? []
+      : ['invalid date'],
+  datetime: (s) =>
+    /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))
+      ? []
+      : ['invalid datetime'],
 };
 
 class NamedFormat {
@@ -631,7 +716,9 @@ function registerFormat(env: Environment): void {
   env.registerType(F, NamedFormat);
   const format = namespace(env, 'format', 'kubernetes.FormatLibrary');
   for (const name of Object.keys(FORMATS)) fn(env, format, name, [], F, () => new NamedFormat(name));
-  fn(env, format, 'named', ['string'], 'optional', (_f: unknown, name: string) => (FORMATS[name] ? Optional.of(new NamedFormat(name)) : Optional.none()));
+  fn(env, format, 'named', ['string'], 'optional', (_f: unknown, name: string) =>
+    FORMATS[name] ? Optional.of(new NamedFormat(name)) : Optional.none(),
+  );
   fn(env, F, 'validate', ['string'], 'optional', (f: NamedFormat, s: string) => {
     const errors = FORMATS[f.name](s);
     return errors.length ? Optional.of(errors) : Optional.none();
@@ -651,5 +738,7 @@ export function registerKubernetesLibraries(env: Environment): void {
   registerNet(env);
   registerURL(env);
   registerFormat(env);
-  env.registerFunction('OptionalNamespace.ofNonZeroValue(dyn): optional<dyn>', (_o: unknown, v: unknown) => (isZeroValue(v) ? Optional.none() : Optional.of(v)));
+  env.registerFunction('OptionalNamespace.ofNonZeroValue(dyn): optional<dyn>', (_o: unknown, v: unknown) =>
+    isZeroValue(v) ? Optional.none() : Optional.of(v),
+  );
 }

@@ -8,7 +8,8 @@ export type Output = (typeof OUTPUTS)[number];
 /** The last line of every run: `N passed, N failed`. */
 export const summaryLine = (r: TestReport): string => `${r.passed} passed, ${r.failed} failed`;
 
-const mismatch = (row: ResultRow) => `  ✗ policy ${row.policy}${row.rule ? ` (rule ${row.rule})` : ''}, resource ${row.resource}: expected ${row.expected}, got ${row.actual}${row.message ? `: ${row.message}` : ''}`;
+const mismatch = (row: ResultRow) =>
+  `  ✗ policy ${row.policy}${row.rule ? ` (rule ${row.rule})` : ''}, resource ${row.resource}: expected ${row.expected}, got ${row.actual}${row.message ? `: ${row.message}` : ''}`;
 
 export function formatTable(r: TestReport): string {
   const lines: string[] = [];
@@ -25,7 +26,14 @@ export function formatJson(r: TestReport): string {
   return JSON.stringify({ suites: r.suites, passed: r.passed, failed: r.failed }, null, 2);
 }
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+const xml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // eslint-disable-next-line no-control-regex -- XML 1.0 has no such characters
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
 
 function junitSuite(s: SuiteReport): string {
   const cases = s.rows.map((row) => {
@@ -34,11 +42,20 @@ function junitSuite(s: SuiteReport): string {
     if (row.passed) return `${head}</testcase>`;
     return `${head}\n      <failure message="${xml(`expected ${row.expected}, got ${row.actual}`)}">${xml(row.message)}</failure>\n    </testcase>`;
   });
-  return [`  <testsuite name="${xml(s.name)}" file="${xml(s.file)}" tests="${s.rows.length}" failures="${s.failed}">`, ...cases, '  </testsuite>'].join('\n');
+  return [
+    `  <testsuite name="${xml(s.name)}" file="${xml(s.file)}" tests="${s.rows.length}" failures="${s.failed}">`,
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
 }
 
 export function formatJunit(r: TestReport): string {
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="krate-policy test" tests="${r.passed + r.failed}" failures="${r.failed}">`, ...r.suites.map(junitSuite), '</testsuites>'].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="krate-policy test" tests="${r.passed + r.failed}" failures="${r.failed}">`,
+    ...r.suites.map(junitSuite),
+    '</testsuites>',
+  ].join('\n');
 }
 
 export function format(r: TestReport, output: Output): string {

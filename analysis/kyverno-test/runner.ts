@@ -5,10 +5,21 @@
 // (the resource is outside the policy's constraints) counts as passed ("excluded"); no response at
 // all fails ("not found"). Unlike `kyverno test`, each listed resource counts once, a resource
 // listed but absent fails, and `kind` picks among resources that share a name.
-import type { CelEngine } from '../../lib/cel';
+import type { CelEngine } from './cel';
 import { ConfigError } from '../../lib/errors';
 import { createKyvernoCelEngine } from './cel-env';
-import { buildRequest, compilePolicies, evaluate, libraries, prepareResource, type CompiledPolicy, type Libraries, type PolicyError, type PolicyResponse, type PreparedResource } from './engine';
+import {
+  buildRequest,
+  compilePolicies,
+  evaluate,
+  libraries,
+  prepareResource,
+  type CompiledPolicy,
+  type Libraries,
+  type PolicyError,
+  type PolicyResponse,
+  type PreparedResource,
+} from './engine';
 import { findTestFiles, loadSuites, type ExpectedResult, type Operation, type Suite } from './suite';
 
 /** One expected result for one resource, compared. */
@@ -52,7 +63,10 @@ class SuiteRun {
   private readonly responses = new Map<string, PolicyResponse[]>();
   private readonly libs = new Map<string, Libraries>();
 
-  constructor(private readonly suite: Suite, engine: CelEngine) {
+  constructor(
+    private readonly suite: Suite,
+    engine: CelEngine,
+  ) {
     this.resources = suite.resources.map((r) => prepareResource(r.manifest));
     ({ policies: this.policies, errors: this.errors } = compilePolicies(suite.policies, suite.exceptions, engine));
   }
@@ -78,7 +92,9 @@ class SuiteRun {
     const byName = (entry: string) => {
       const slash = entry.indexOf('/');
       const [ns, name] = slash < 0 ? [undefined, entry] : [entry.slice(0, slash), entry.slice(slash + 1)];
-      const all = this.resources.flatMap((res, i) => (res.manifest.metadata.name === name && (ns === undefined || (res.manifest.metadata.namespace ?? '') === ns) ? [i] : []));
+      const all = this.resources.flatMap((res, i) =>
+        res.manifest.metadata.name === name && (ns === undefined || (res.manifest.metadata.namespace ?? '') === ns) ? [i] : [],
+      );
       const ofKind = r.kind ? all.filter((i) => this.resources[i].manifest.kind === r.kind) : [];
       return ofKind.length > 0 ? ofKind : all;
     };
@@ -87,7 +103,12 @@ class SuiteRun {
       const indexes = this.resources.flatMap((res, i) => {
         const m = res.manifest;
         const av = s.group ? `${s.group}/${s.version ?? ''}` : (s.version ?? '');
-        return m.apiVersion === av && (m.metadata.namespace ?? '') === (s.namespace ?? '') && m.metadata.name === s.name && (!s.kind || m.kind === s.kind) ? [i] : [];
+        return m.apiVersion === av &&
+          (m.metadata.namespace ?? '') === (s.namespace ?? '') &&
+          m.metadata.name === s.name &&
+          (!s.kind || m.kind === s.kind)
+          ? [i]
+          : [];
       });
       out.push({ label: `${s.kind ?? ''}/${s.namespace ? `${s.namespace}/` : ''}${s.name ?? ''}`, indexes });
     }
@@ -102,21 +123,39 @@ class SuiteRun {
     const compileError = this.errors.find((e) => e.name === policy);
     const known = this.policies.some((p) => p.name === policy);
     return this.targets(r).map(({ label, indexes }): ResultRow => {
-      const fail = (actual: string, message: string, resource = label): ResultRow => ({ ...base, resource, actual, passed: false, message });
+      const fail = (actual: string, message: string, resource = label): ResultRow => ({
+        ...base,
+        resource,
+        actual,
+        passed: false,
+        message,
+      });
       if (!known) {
         if (unsupported) return fail('unsupported', `${unsupported.kind} ${unsupported.name}: ${unsupported.short} (see the suite's note)`);
         if (compileError) return fail('error', compileError.message);
         return fail('not found', `no policy named ${policy} in the suite's policies (${this.policyNames()})`);
       }
-      if (indexes.length === 0) return fail('not found', `no resource named ${label}${r.kind ? ` (kind ${r.kind})` : ''} in the suite's resources`);
+      if (indexes.length === 0)
+        return fail('not found', `no resource named ${label}${r.kind ? ` (kind ${r.kind})` : ''} in the suite's resources`);
       let row: ResultRow | undefined;
       for (const i of indexes) {
         const resource = display(this.resources[i]);
         const responses = this.responsesFor(i, r.operation ?? this.suite.operation).filter((x) => x.policy === policy);
-        if (responses.length === 0) return fail('no result', `${policy} does not apply to ${resource} (its matchConstraints do not select it${r.operation ? ` on ${r.operation}` : ''})`, resource);
+        if (responses.length === 0)
+          return fail(
+            'no result',
+            `${policy} does not apply to ${resource} (its matchConstraints do not select it${r.operation ? ` on ${r.operation}` : ''})`,
+            resource,
+          );
         const rules = responses.flatMap((x) => x.rules.map((rule) => ({ rule, variant: x.variant })));
         if (rules.length === 0) {
-          row ??= { ...base, resource, actual: 'excluded', passed: true, message: 'excluded by the policy\'s match constraints (counted as passed, as kyverno test does)' };
+          row ??= {
+            ...base,
+            resource,
+            actual: 'excluded',
+            passed: true,
+            message: "excluded by the policy's match constraints (counted as passed, as kyverno test does)",
+          };
           continue;
         }
         const wrong = rules.find((x) => x.rule.status !== r.result);
@@ -144,7 +183,14 @@ export function runSuites(suites: readonly Suite[], engine: CelEngine = createKy
     } catch (e) {
       // An input the engine did not foresee fails the suite's results with the reason, not the run.
       const message = `krate-policy test could not evaluate this suite: ${(e as Error).message}`;
-      rows = suite.results.map((r) => ({ policy: r.policy, resource: r.resources.join(', '), expected: r.result, actual: 'error', passed: false, message }));
+      rows = suite.results.map((r) => ({
+        policy: r.policy,
+        resource: r.resources.join(', '),
+        expected: r.result,
+        actual: 'error',
+        passed: false,
+        message,
+      }));
     }
     const passed = rows.filter((x) => x.passed).length;
     const notes = [...suite.notes, ...suite.unsupported.map((u) => `${u.file}: ${u.kind} ${u.name}: unsupported: ${u.reason}`)];

@@ -32,7 +32,13 @@ export interface ExpectedResult {
   readonly kind?: string;
   /** `name` or `namespace/name`; empty: every resource of the suite (as the Kyverno CLI checks them). */
   readonly resources: readonly string[];
-  readonly resourceSpecs: ReadonlyArray<{ readonly group?: string; readonly version?: string; readonly kind?: string; readonly namespace?: string; readonly name?: string }>;
+  readonly resourceSpecs: ReadonlyArray<{
+    readonly group?: string;
+    readonly version?: string;
+    readonly kind?: string;
+    readonly namespace?: string;
+    readonly name?: string;
+  }>;
   readonly result: ResultKind;
   readonly operation?: Operation;
 }
@@ -120,7 +126,10 @@ export function findTestFiles(paths: readonly string[]): string[] {
       }
     };
     visit(p);
-    if (found.length === 0) problems.push(`no ${TEST_FILE} found in ${p} (a Kyverno CLI test suite is a file named ${TEST_FILE}, kind Test, apiVersion cli.kyverno.io/v1alpha1)`);
+    if (found.length === 0)
+      problems.push(
+        `no ${TEST_FILE} found in ${p} (a Kyverno CLI test suite is a file named ${TEST_FILE}, kind Test, apiVersion cli.kyverno.io/v1alpha1)`,
+      );
     files.push(...found);
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -134,13 +143,17 @@ function readDocs(file: string, problems: string[], what: string): unknown[] {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problems.push(`${shown(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read: ${(e as Error).message}`} (named as ${what})`);
+    problems.push(
+      `${shown(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read: ${(e as Error).message}`} (named as ${what})`,
+    );
     return [];
   }
   const out: unknown[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
     if (doc.errors.length > 0) {
-      problems.push(`${shown(file)}: document ${i}: YAML error: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')} (fix the YAML syntax)`);
+      problems.push(
+        `${shown(file)}: document ${i}: YAML error: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')} (fix the YAML syntax)`,
+      );
       return;
     }
     const v = doc.toJS({ maxAliasCount: 10000 });
@@ -201,10 +214,51 @@ function expand(path: string, problems: string[], what: string): string[] {
   return out;
 }
 
-const KNOWN_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'policies', 'resources', 'exceptions', 'variables', 'values', 'userinfo', 'context', 'clusterResources', 'results', 'apiCallResponses', 'globalContextEntries', 'targetResources', 'paramResources', 'jsonPayload', 'jsonPayloads', 'httpPayloads', 'envoyPayloads']);
+const KNOWN_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'policies',
+  'resources',
+  'exceptions',
+  'variables',
+  'values',
+  'userinfo',
+  'context',
+  'clusterResources',
+  'results',
+  'apiCallResponses',
+  'globalContextEntries',
+  'targetResources',
+  'paramResources',
+  'jsonPayload',
+  'jsonPayloads',
+  'httpPayloads',
+  'envoyPayloads',
+]);
 const UNSUPPORTED_FIELDS = ['targetResources', 'paramResources', 'jsonPayload', 'jsonPayloads', 'httpPayloads', 'envoyPayloads'];
 const KNOWN_FIELDS_WITH_NAME = new Set([...KNOWN_FIELDS, 'name']);
-const RESULT_FIELDS = new Set(['policy', 'rule', 'kind', 'resources', 'resourceSpecs', 'result', 'operation', 'isValidatingPolicy', 'isValidatingAdmissionPolicy', 'isMutatingAdmissionPolicy', 'isImageValidatingPolicy', 'isDeletingPolicy', 'isGeneratingPolicy', 'isMutatingPolicy', 'patchedResources', 'generatedResource', 'generatedResources', 'cloneSourceResource', 'failOnMissingResources']);
+const RESULT_FIELDS = new Set([
+  'policy',
+  'rule',
+  'kind',
+  'resources',
+  'resourceSpecs',
+  'result',
+  'operation',
+  'isValidatingPolicy',
+  'isValidatingAdmissionPolicy',
+  'isMutatingAdmissionPolicy',
+  'isImageValidatingPolicy',
+  'isDeletingPolicy',
+  'isGeneratingPolicy',
+  'isMutatingPolicy',
+  'patchedResources',
+  'generatedResource',
+  'generatedResources',
+  'cloneSourceResource',
+  'failOnMissingResources',
+]);
 
 function stringList(v: unknown, at: string, problems: string[]): string[] {
   if (v === undefined || v === null) return [];
@@ -263,13 +317,26 @@ function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
   const base = { name: metadata?.name ?? '', kind, apiVersion, file: doc.file };
   if (POLICY_API_VERSIONS.includes(apiVersion) && [...VALIDATING_KINDS, ...IMAGE_KINDS].includes(kind)) {
     const mode = ((doc.manifest.spec as Data | undefined)?.evaluation as Data | undefined)?.mode;
-    if (mode && mode !== 'Kubernetes') return { ...base, short: `evaluation.mode ${mode} is not supported`, reason: `evaluation.mode ${mode} (payloads other than Kubernetes objects) is not supported by krate-policy test` };
+    if (mode && mode !== 'Kubernetes')
+      return {
+        ...base,
+        short: `evaluation.mode ${mode} is not supported`,
+        reason: `evaluation.mode ${mode} (payloads other than Kubernetes objects) is not supported by krate-policy test`,
+      };
     return undefined;
   }
   if (apiVersion.startsWith('kyverno.io/') && (kind === 'ClusterPolicy' || kind === 'Policy')) {
-    return { ...base, short: `legacy ${apiVersion} ${kind} is not supported`, reason: `legacy ${apiVersion} ${kind} is not supported by krate-policy test: only policies.kyverno.io CEL policies (ValidatingPolicy, NamespacedValidatingPolicy, ImageValidatingPolicy) are evaluated; convert it to a ValidatingPolicy (validate.cel rules convert directly) or run it with \`kyverno test\`` };
+    return {
+      ...base,
+      short: `legacy ${apiVersion} ${kind} is not supported`,
+      reason: `legacy ${apiVersion} ${kind} is not supported by krate-policy test: only policies.kyverno.io CEL policies (ValidatingPolicy, NamespacedValidatingPolicy, ImageValidatingPolicy) are evaluated; convert it to a ValidatingPolicy (validate.cel rules convert directly) or run it with \`kyverno test\``,
+    };
   }
-  return { ...base, short: `${apiVersion} ${kind} is not supported`, reason: `${apiVersion} ${kind} is not supported by krate-policy test (it evaluates ValidatingPolicy, NamespacedValidatingPolicy and ImageValidatingPolicy of policies.kyverno.io v1alpha1, v1beta1 and v1)` };
+  return {
+    ...base,
+    short: `${apiVersion} ${kind} is not supported`,
+    reason: `${apiVersion} ${kind} is not supported by krate-policy test (it evaluates ValidatingPolicy, NamespacedValidatingPolicy and ImageValidatingPolicy of policies.kyverno.io v1alpha1, v1beta1 and v1)`,
+  };
 }
 
 /** API groups whose kinds are policies (evaluated or reported unsupported); anything else in a policy file is a mistake. */
@@ -280,7 +347,8 @@ export function loadSuites(file: string): Suite[] {
   const problems: string[] = [];
   const suites: Suite[] = [];
   const docs = readDocs(file, problems, 'the test file');
-  if (problems.length === 0 && docs.length === 0) problems.push(`${shown(file)}: empty file (a ${TEST_FILE} holds a cli.kyverno.io/v1alpha1 Test)`);
+  if (problems.length === 0 && docs.length === 0)
+    problems.push(`${shown(file)}: empty file (a ${TEST_FILE} holds a cli.kyverno.io/v1alpha1 Test)`);
   docs.forEach((doc, i) => {
     const at = docs.length > 1 ? `${shown(file)}: document ${i}` : shown(file);
     try {
@@ -319,7 +387,10 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   const doc = canonicalKeys(raw, KNOWN_FIELDS_WITH_NAME, at, notes);
   // The Kyverno CLI refuses only the deprecated schema (no apiVersion or kind, or a top-level name).
   if (typeof doc.apiVersion !== 'string' || !doc.apiVersion || doc.kind !== 'Test' || doc.name !== undefined) {
-    const found = doc.apiVersion === undefined && doc.kind === undefined ? 'no apiVersion and kind' : `apiVersion ${show(doc.apiVersion)}, kind ${show(doc.kind)}`;
+    const found =
+      doc.apiVersion === undefined && doc.kind === undefined
+        ? 'no apiVersion and kind'
+        : `apiVersion ${show(doc.apiVersion)}, kind ${show(doc.kind)}`;
     problems.push(
       doc.name !== undefined && doc.apiVersion === undefined
         ? `${at}: uses the deprecated test schema (top-level name, ${found}); add apiVersion: cli.kyverno.io/v1alpha1 and kind: Test and move name to metadata.name`
@@ -328,7 +399,10 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     return undefined;
   }
   const before = problems.length;
-  if (doc.apiVersion !== 'cli.kyverno.io/v1alpha1') notes.push(`${at}: apiVersion ${show(doc.apiVersion)}; Kyverno CLI tests are cli.kyverno.io/v1alpha1 (read anyway, as kyverno test does)`);
+  if (doc.apiVersion !== 'cli.kyverno.io/v1alpha1')
+    notes.push(
+      `${at}: apiVersion ${show(doc.apiVersion)}; Kyverno CLI tests are cli.kyverno.io/v1alpha1 (read anyway, as kyverno test does)`,
+    );
   for (const k of UNSUPPORTED_FIELDS) if (doc[k] !== undefined) notes.push(`${k} is not supported by krate-policy test and was ignored`);
   const dir = dirname(file);
   const rel = (p: string) => (isAbsolute(p) ? p : join(dir, p));
@@ -341,7 +415,9 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     for (const f of expand(rel(p), problems, 'clusterResources')) {
       readDocs(f, problems, 'clusterResources').forEach((cr, index) => {
         if (!isObject(cr) || cr.kind !== 'ClusterResource') {
-          problems.push(`${shown(f)}: document ${index}: not a ClusterResource (apiVersion: cli.kyverno.io/v1alpha1, kind: ClusterResource, spec: {crds, resources})`);
+          problems.push(
+            `${shown(f)}: document ${index}: not a ClusterResource (apiVersion: cli.kyverno.io/v1alpha1, kind: ClusterResource, spec: {crds, resources})`,
+          );
           return;
         }
         for (const crd of stringList(cr.spec?.crds, `${shown(f)}: spec.crds`, problems)) {
@@ -350,7 +426,10 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
               if (d.manifest.kind === 'CustomResourceDefinition') {
                 kinds.addCRD(d.manifest as never);
                 clusterObjects.push(d.manifest);
-              } else problems.push(`${d.file}: document ${d.index}: ${d.manifest.kind} is not a CustomResourceDefinition (spec.crds lists CRD files)`);
+              } else
+                problems.push(
+                  `${d.file}: document ${d.index}: ${d.manifest.kind} is not a CustomResourceDefinition (spec.crds lists CRD files)`,
+                );
             }
           }
         }
@@ -368,10 +447,13 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   const policies: SourcedDoc[] = [];
   const unsupported: UnsupportedPolicy[] = [];
   const policyPaths = stringList(doc.policies, `${at}: policies`, problems);
-  if (policyPaths.length === 0 && doc.policies === undefined) problems.push(`${at}: policies: missing (list the policy files the test applies, relative to the test file)`);
+  if (policyPaths.length === 0 && doc.policies === undefined)
+    problems.push(`${at}: policies: missing (list the policy files the test applies, relative to the test file)`);
   for (const p of policyPaths) {
     if (/^https?:\/\//.test(p)) {
-      problems.push(`${at}: policies: ${show(p)} is a URL; krate-policy test runs offline, so download it next to the test and name the file`);
+      problems.push(
+        `${at}: policies: ${show(p)} is a URL; krate-policy test runs offline, so download it next to the test and name the file`,
+      );
       continue;
     }
     for (const f of expand(rel(p), problems, 'a policy')) {
@@ -380,13 +462,18 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
         const why = classifyPolicy(d);
         if (!why) policies.push(d);
         else if (POLICY_GROUPS.some((g) => d.manifest.apiVersion.startsWith(g))) {
-          if (d.manifest.kind === 'PolicyException') notes.push(`${d.file}: PolicyException ${d.manifest.metadata?.name} in a policy file is ignored (the Kyverno CLI reads exceptions from the test's exceptions list)`);
+          if (d.manifest.kind === 'PolicyException')
+            notes.push(
+              `${d.file}: PolicyException ${d.manifest.metadata?.name} in a policy file is ignored (the Kyverno CLI reads exceptions from the test's exceptions list)`,
+            );
           else unsupported.push(why);
         } else strays.push(d);
       }
       if (strays.length > 0) {
         const what = [...new Set(strays.map((d) => `${d.manifest.apiVersion} ${d.manifest.kind}`))].join(', ');
-        problems.push(`${strays[0].file}: ${strays.length === 1 ? `document ${strays[0].index}` : `${strays.length} documents`} (${what}) ${strays.length === 1 ? 'is not a policy' : 'are not policies'}; policies lists ValidatingPolicy/ImageValidatingPolicy files, resources lists the objects to test`);
+        problems.push(
+          `${strays[0].file}: ${strays.length === 1 ? `document ${strays[0].index}` : `${strays.length} documents`} (${what}) ${strays.length === 1 ? 'is not a policy' : 'are not policies'}; policies lists ValidatingPolicy/ImageValidatingPolicy files, resources lists the objects to test`,
+        );
       }
     }
   }
@@ -403,7 +490,9 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
         const m = normalizeResource(d.manifest, kinds);
         const key = `${m.apiVersion}|${m.kind}|${m.metadata.namespace ?? ''}|${m.metadata.name}`;
         if (seen.has(key)) {
-          notes.push(`duplicated resource ${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name} (${d.file}); the first one is used`);
+          notes.push(
+            `duplicated resource ${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name} (${d.file}); the first one is used`,
+          );
           continue;
         }
         seen.add(key);
@@ -418,13 +507,26 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
       for (const d of readObjects(f, problems, 'exceptions')) {
         const { apiVersion, kind } = d.manifest;
         const spec = (d.manifest as Data).spec;
-        const refsOk = isObject(spec) && Array.isArray(spec.policyRefs) && spec.policyRefs.every((r: unknown) => isObject(r) && typeof r.name === 'string');
-        const conditionsOk = isObject(spec) && (spec.matchConditions === undefined || (Array.isArray(spec.matchConditions) && spec.matchConditions.every(isObject)));
+        const refsOk =
+          isObject(spec) &&
+          Array.isArray(spec.policyRefs) &&
+          spec.policyRefs.every((r: unknown) => isObject(r) && typeof r.name === 'string');
+        const conditionsOk =
+          isObject(spec) &&
+          (spec.matchConditions === undefined || (Array.isArray(spec.matchConditions) && spec.matchConditions.every(isObject)));
         if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion) && !(refsOk && conditionsOk))
-          problems.push(`${d.file}: document ${d.index}: PolicyException ${d.manifest.metadata?.name ?? ''}: spec needs policyRefs (a list of {name, kind}) and matchConditions (a list of {name, expression})`);
+          problems.push(
+            `${d.file}: document ${d.index}: PolicyException ${d.manifest.metadata?.name ?? ''}: spec needs policyRefs (a list of {name, kind}) and matchConditions (a list of {name, expression})`,
+          );
         else if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion)) exceptions.push(d);
-        else if (kind === 'PolicyException' && apiVersion.startsWith('kyverno.io/')) notes.push(`${d.file}: ${apiVersion} PolicyException ${d.manifest.metadata?.name} applies to legacy ClusterPolicies only and was ignored`);
-        else problems.push(`${d.file}: document ${d.index}: ${apiVersion} ${kind} is not a policy exception (exceptions lists policies.kyverno.io PolicyException files)`);
+        else if (kind === 'PolicyException' && apiVersion.startsWith('kyverno.io/'))
+          notes.push(
+            `${d.file}: ${apiVersion} PolicyException ${d.manifest.metadata?.name} applies to legacy ClusterPolicies only and was ignored`,
+          );
+        else
+          problems.push(
+            `${d.file}: document ${d.index}: ${apiVersion} ${kind} is not a policy exception (exceptions lists policies.kyverno.io PolicyException files)`,
+          );
       }
     }
   }
@@ -439,7 +541,10 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     const vdocs = readDocs(rel(variablesFile), problems, 'variables');
     const v = vdocs[0];
     if (vdocs.length > 0) {
-      if (!isObject(v) || !v.apiVersion || !v.kind) problems.push(`${shown(rel(variablesFile))}: uses the deprecated values schema; add apiVersion: cli.kyverno.io/v1alpha1 and kind: Values`);
+      if (!isObject(v) || !v.apiVersion || !v.kind)
+        problems.push(
+          `${shown(rel(variablesFile))}: uses the deprecated values schema; add apiVersion: cli.kyverno.io/v1alpha1 and kind: Values`,
+        );
       else values = v; // the Kyverno CLI does not check the kind (published suites say Value or Values)
     }
   }
@@ -458,7 +563,8 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     if (!Array.isArray(nsList)) problems.push(`${vat}: namespaces: not a list of Namespace objects`);
     else
       for (const [j, n] of nsList.entries()) {
-        if (!isObject(n) || !isObject(n.metadata) || typeof n.metadata.name !== 'string') problems.push(`${vat}: namespaces[${j}]: needs metadata.name`);
+        if (!isObject(n) || !isObject(n.metadata) || typeof n.metadata.name !== 'string')
+          problems.push(`${vat}: namespaces[${j}]: needs metadata.name`);
         else namespaces.set(n.metadata.name, typedNamespace(n));
       }
     const op = isObject(values.globalValues) ? values.globalValues['request.operation'] : undefined;
@@ -474,9 +580,18 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   if (userFile) {
     const u = readDocs(rel(userFile), problems, 'userinfo')[0];
     if (u !== undefined) {
-      if (!isObject(u) || !u.apiVersion || !u.kind) problems.push(`${shown(rel(userFile))}: uses the deprecated user info schema; add apiVersion: cli.kyverno.io/v1alpha1 and kind: UserInfo`);
-      else if (u.userInfo !== undefined && !isObject(u.userInfo)) problems.push(`${shown(rel(userFile))}: userInfo: not a mapping (username, uid, groups, extra)`);
-      else userInfo = Object.fromEntries(['username', 'uid', 'groups', 'extra'].filter((k) => u.userInfo?.[k] !== undefined && u.userInfo[k] !== '').map((k) => [k, u.userInfo[k]]));
+      if (!isObject(u) || !u.apiVersion || !u.kind)
+        problems.push(
+          `${shown(rel(userFile))}: uses the deprecated user info schema; add apiVersion: cli.kyverno.io/v1alpha1 and kind: UserInfo`,
+        );
+      else if (u.userInfo !== undefined && !isObject(u.userInfo))
+        problems.push(`${shown(rel(userFile))}: userInfo: not a mapping (username, uid, groups, extra)`);
+      else
+        userInfo = Object.fromEntries(
+          ['username', 'uid', 'groups', 'extra']
+            .filter((k) => u.userInfo?.[k] !== undefined && u.userInfo[k] !== '')
+            .map((k) => [k, u.userInfo[k]]),
+        );
     }
   }
 
@@ -485,20 +600,28 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   if (contextFile) {
     const c = readDocs(rel(contextFile), problems, 'context')[0];
     if (c !== undefined) {
-      if (!isObject(c) || (c.spec !== undefined && !isObject(c.spec))) problems.push(`${shown(rel(contextFile))}: not a Context (apiVersion: cli.kyverno.io/v1alpha1, kind: Context, spec: {resources, images})`);
+      if (!isObject(c) || (c.spec !== undefined && !isObject(c.spec)))
+        problems.push(
+          `${shown(rel(contextFile))}: not a Context (apiVersion: cli.kyverno.io/v1alpha1, kind: Context, spec: {resources, images})`,
+        );
       else {
         const objs = c.spec?.resources ?? [];
         if (!Array.isArray(objs)) problems.push(`${shown(rel(contextFile))}: spec.resources: not a list of Kubernetes objects`);
         else
           objs.forEach((o: unknown, j: number) => {
-            if (isObject(o) && typeof o.apiVersion === 'string' && typeof o.kind === 'string' && isObject(o.metadata)) snapshot.addObject(o as Manifest);
-            else problems.push(`${shown(rel(contextFile))}: spec.resources[${j}]: not a Kubernetes object (needs apiVersion, kind and metadata)`);
+            if (isObject(o) && typeof o.apiVersion === 'string' && typeof o.kind === 'string' && isObject(o.metadata))
+              snapshot.addObject(o as Manifest);
+            else
+              problems.push(
+                `${shown(rel(contextFile))}: spec.resources[${j}]: not a Kubernetes object (needs apiVersion, kind and metadata)`,
+              );
           });
         const images = c.spec?.images ?? [];
         if (!Array.isArray(images)) problems.push(`${shown(rel(contextFile))}: spec.images: not a list of image data`);
         else
           images.forEach((img: unknown, j: number) => {
-            if (!isObject(img) || typeof img.image !== 'string') problems.push(`${shown(rel(contextFile))}: spec.images[${j}]: needs image (the reference policies look up)`);
+            if (!isObject(img) || typeof img.image !== 'string')
+              problems.push(`${shown(rel(contextFile))}: spec.images[${j}]: needs image (the reference policies look up)`);
             else snapshot.addImage(img.image, imageData(img));
           });
       }
@@ -525,7 +648,8 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   }
 
   const results: ExpectedResult[] = [];
-  if (doc.results === undefined || doc.results === null) notes.push(`${at}: no results, so nothing is checked (list the expected results: policy, resources, result)`);
+  if (doc.results === undefined || doc.results === null)
+    notes.push(`${at}: no results, so nothing is checked (list the expected results: policy, resources, result)`);
   else if (!Array.isArray(doc.results)) problems.push(`${at}: results: not a list (list the expected results: policy, resources, result)`);
   else
     doc.results.forEach((raw: unknown, index: number) => {
@@ -535,15 +659,22 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
         return;
       }
       const r = canonicalKeys(raw, RESULT_FIELDS, rat, notes);
-      if (typeof r.policy !== 'string' || r.policy === '') problems.push(`${rat}: policy: ${r.policy === undefined ? 'missing' : show(r.policy)} (name the policy, e.g. policy: disallow-latest-tag)`);
+      if (typeof r.policy !== 'string' || r.policy === '')
+        problems.push(
+          `${rat}: policy: ${r.policy === undefined ? 'missing' : show(r.policy)} (name the policy, e.g. policy: disallow-latest-tag)`,
+        );
       const result = typeof r.result === 'string' ? r.result.trim() : r.result;
-      if (!(RESULT_KINDS as readonly unknown[]).includes(result)) problems.push(`${rat}: result: ${show(r.result)} is not one of ${RESULT_KINDS.join('|')}`);
-      if (r.operation !== undefined && !(OPERATIONS as readonly unknown[]).includes(r.operation)) problems.push(`${rat}: operation: ${show(r.operation)} is not one of ${OPERATIONS.join('|')}`);
+      if (!(RESULT_KINDS as readonly unknown[]).includes(result))
+        problems.push(`${rat}: result: ${show(r.result)} is not one of ${RESULT_KINDS.join('|')}`);
+      if (r.operation !== undefined && !(OPERATIONS as readonly unknown[]).includes(r.operation))
+        problems.push(`${rat}: operation: ${show(r.operation)} is not one of ${OPERATIONS.join('|')}`);
       if (r.kind !== undefined && typeof r.kind !== 'string') problems.push(`${rat}: kind: ${show(r.kind)} is not a kind name`);
       if (r.rule !== undefined && typeof r.rule !== 'string') problems.push(`${rat}: rule: ${show(r.rule)} is not a rule name`);
       const specs = r.resourceSpecs ?? [];
-      if (!Array.isArray(specs) || specs.some((s: unknown) => !isObject(s))) problems.push(`${rat}: resourceSpecs: not a list of {group, version, kind, namespace, name}`);
-      for (const flag of Object.keys(r).filter((k) => k.startsWith('is'))) if (typeof r[flag] !== 'boolean') problems.push(`${rat}: ${flag}: ${show(r[flag])} is not true or false`);
+      if (!Array.isArray(specs) || specs.some((s: unknown) => !isObject(s)))
+        problems.push(`${rat}: resourceSpecs: not a list of {group, version, kind, namespace, name}`);
+      for (const flag of Object.keys(r).filter((k) => k.startsWith('is')))
+        if (typeof r[flag] !== 'boolean') problems.push(`${rat}: ${flag}: ${show(r[flag])} is not true or false`);
       results.push({
         index,
         policy: String(r.policy ?? ''),
@@ -556,7 +687,21 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
       });
     });
   if (problems.length > before) return undefined;
-  return { file: shown(file), name, policies, unsupported, resources, exceptions, namespaces, operation, userInfo, snapshot, kinds, results, notes };
+  return {
+    file: shown(file),
+    name,
+    policies,
+    unsupported,
+    resources,
+    exceptions,
+    namespaces,
+    operation,
+    userInfo,
+    snapshot,
+    kinds,
+    results,
+    notes,
+  };
 }
 
 /**
@@ -567,7 +712,14 @@ function typedNamespace(n: Data): Manifest {
   const { labels, ...rest } = (n.metadata ?? {}) as Data;
   // Empty maps are omitted (omitempty), as the typed object serialises.
   const metadata = { creationTimestamp: null, ...rest, ...(isObject(labels) && Object.keys(labels).length > 0 ? { labels } : {}) };
-  return { ...n, apiVersion: 'v1', kind: 'Namespace', metadata, spec: isObject(n.spec) ? n.spec : {}, status: isObject(n.status) ? n.status : {} } as unknown as Manifest;
+  return {
+    ...n,
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata,
+    spec: isObject(n.spec) ? n.spec : {},
+    status: isObject(n.status) ? n.status : {},
+  } as unknown as Manifest;
 }
 
 /** A Context file's image entry as Kyverno serialises it (ImageData JSON). */

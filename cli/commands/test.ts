@@ -18,7 +18,8 @@ export const test: Command = {
   async run(args) {
     const parsed = parseArgs(args, { values: ['output'] }, USAGE);
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
-    if (parsed.positional.length === 0) throw new ConfigError([`no input: name kyverno-test.yaml files or folders that contain them\nusage: ${USAGE}`]);
+    if (parsed.positional.length === 0)
+      throw new ConfigError([`no input: name kyverno-test.yaml files or folders that contain them\nusage: ${USAGE}`]);
     const report = runTests(parsed.positional);
     console.log(format(report, output));
     if (output !== 'table') console.error(summaryLine(report));

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../../lib/paths';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'test', ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), 'test', ...args], { encoding: 'utf8', cwd: REPO_ROOT });
 
 describe('krate-policy test', () => {
   it('prints one line per suite and ends with the summary; exit 0 when every result holds', () => {
@@ -30,7 +31,14 @@ describe('krate-policy test', () => {
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect({ passed: doc.passed, failed: doc.failed }).toEqual({ passed: 2, failed: 6 });
-    expect(doc.suites[0].rows[0]).toEqual({ policy: 'deployments-only', resource: 'Pod/team-b/untagged', expected: 'pass', actual: 'fail', passed: false, message: 'images need a tag' });
+    expect(doc.suites[0].rows[0]).toEqual({
+      policy: 'deployments-only',
+      resource: 'Pod/team-b/untagged',
+      expected: 'pass',
+      actual: 'fail',
+      passed: false,
+      message: 'images need a tag',
+    });
     expect(r.stderr.trim()).toBe('2 passed, 6 failed');
   });
 
@@ -48,17 +56,22 @@ describe('krate-policy test', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.each(['yaml-error', 'missing-file', 'not-a-test', 'bad-result', 'deprecated', 'not-a-policy'])('fails when the input is bad (%s): exit 2, the problem named, no stack trace', (name) => {
-    const r = cli(join(FIXTURES, 'bad', name));
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: test\/analysis\/kyverno-test\/fixtures\//);
-    expect(r.stderr).toMatch(/\d+ problem\(s\); nothing was written\.\n$/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(['yaml-error', 'missing-file', 'not-a-test', 'bad-result', 'deprecated', 'not-a-policy'])(
+    'fails when the input is bad (%s): exit 2, the problem named, no stack trace',
+    (name) => {
+      const r = cli(join(FIXTURES, 'bad', name));
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error: test\/analysis\/kyverno-test\/fixtures\//);
+      expect(r.stderr).toMatch(/\d+ problem\(s\); nothing was written\.\n$/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('fails when no path or an unknown output is given', () => {
-    expect(cli().stderr).toContain('error: no input: name kyverno-test.yaml files or folders that contain them\nusage: krate-policy test [--output table|json|junit] <file|dir>...');
+    expect(cli().stderr).toContain(
+      'error: no input: name kyverno-test.yaml files or folders that contain them\nusage: krate-policy test [--output table|json|junit] <file|dir>...',
+    );
     const r = cli('--output', 'yaml', FIXTURES);
     expect([r.status, r.stderr.split('\n')[0]]).toEqual([2, "error: --output: 'yaml' is not one of table|json|junit"]);
   });

@@ -27,29 +27,54 @@ describe('autogen', () => {
   });
 
   it('generates autogen-cronjob and autogen variants for every controller unless the policy lists them', () => {
-    const spec = { matchConstraints: { resourceRules: [podRule], namespaceSelector: { matchLabels: { env: 'prod' } } }, validations: [{ expression: 'object.spec.hostPID != true' }] };
+    const spec = {
+      matchConstraints: { resourceRules: [podRule], namespaceSelector: { matchLabels: { env: 'prod' } } },
+      validations: [{ expression: 'object.spec.hostPID != true' }],
+    };
     const all = autogenSpecs(spec);
     expect(all.map((a) => a.variant)).toEqual(['autogen-cronjob', 'autogen']);
     expect(all[1].spec.matchConstraints).toEqual({
       resourceRules: [
-        { apiGroups: ['apps'], apiVersions: ['v1'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], operations: ['CREATE', 'UPDATE'] },
+        {
+          apiGroups: ['apps'],
+          apiVersions: ['v1'],
+          resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'],
+          operations: ['CREATE', 'UPDATE'],
+        },
         { apiGroups: ['batch'], apiVersions: ['v1'], resources: ['jobs'], operations: ['CREATE', 'UPDATE'] },
       ],
       namespaceSelector: { matchLabels: { env: 'prod' } },
     });
     expect(all[0].spec.validations[0].expression).toBe('object.spec.jobTemplate.spec.template.spec.hostPID != true');
-    expect(autogenSpecs({ ...spec, autogen: { podControllers: { controllers: ['statefulsets'] } } }).map((a) => a.spec.matchConstraints.resourceRules[0].resources)).toEqual([['statefulsets']]);
+    expect(
+      autogenSpecs({ ...spec, autogen: { podControllers: { controllers: ['statefulsets'] } } }).map(
+        (a) => a.spec.matchConstraints.resourceRules[0].resources,
+      ),
+    ).toEqual([['statefulsets']]);
     expect(autogenSpecs({ ...spec, autogen: { podControllers: { controllers: [] } } })).toEqual([]);
   });
 });
 
 describe('requests', () => {
   const kinds = new KindResolver();
-  const pod = prepareResource({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop', labels: { a: 'b' } }, spec: { replicas: 2 } });
+  const pod = prepareResource({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'shop', labels: { a: 'b' } },
+    spec: { replicas: 2 },
+  });
 
   it('builds the admission request Kyverno serialises, per operation', () => {
     const create = buildRequest(pod, 'CREATE', kinds, new Map(), { username: 'jane' });
-    expect(create.base.request).toMatchObject({ operation: 'CREATE', name: 'p', namespace: 'shop', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, userInfo: { username: 'jane' }, oldObject: null });
+    expect(create.base.request).toMatchObject({
+      operation: 'CREATE',
+      name: 'p',
+      namespace: 'shop',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      userInfo: { username: 'jane' },
+      oldObject: null,
+    });
     expect(create.base.object).toEqual(pod.cel);
     const del = buildRequest(pod, 'DELETE', kinds, new Map(), {});
     expect([del.base.object, del.base.oldObject === pod.cel]).toEqual([null, true]);

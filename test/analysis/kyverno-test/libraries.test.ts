@@ -4,10 +4,15 @@
 import { createKyvernoCelEngine, rewriteHas } from '../../../analysis/kyverno-test/cel-env';
 import { ClusterSnapshot, GlobalContext, HttpContext, ImageDataContext, ResourceContext } from '../../../analysis/kyverno-test/context';
 import { KindResolver } from '../../../analysis/kyverno-test/kinds';
-import { toCelValue } from '../../../lib/cel';
+import { toCelValue } from '../../../analysis/kyverno-test/cel';
 
 const snapshot = new ClusterSnapshot(new KindResolver());
-snapshot.addObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'platform', labels: { tier: 'gold' } }, data: { registries: 'ghcr.io,quay.io' } });
+snapshot.addObject({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'settings', namespace: 'platform', labels: { tier: 'gold' } },
+  data: { registries: 'ghcr.io,quay.io' },
+});
 snapshot.addObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'platform' }, data: {} });
 snapshot.addImage('ghcr.io/acme/app:1.0', { config: { config: { User: '1000' } } });
 snapshot.addGlobal('regions', { eu: ['eu-1'] });
@@ -52,7 +57,7 @@ describe('Kubernetes CEL libraries', () => {
     ["'a-b-c'.replace('-', '+', 1)", 'a+b-c'],
     ["'abc'.reverse()", 'cba'],
     ["'%s has %d replicas (%.1f%%)'.format(['web', 3, 99.5])", 'web has 3 replicas (99.5%)'],
-    ["strings.quote('say \"hi\"')", '"say \\"hi\\""'],
+    ['strings.quote(\'say "hi"\')', '"say \\"hi\\""'],
     ["'v1.2.3'.find('[0-9]+')", '1'],
     ["'a1b22c333'.findAll('[0-9]+')", ['1', '22', '333']],
     ["'a1b22c333'.findAll('[0-9]+', 2)", ['1', '22']],
@@ -110,7 +115,7 @@ describe('Kubernetes CEL libraries', () => {
     ["format.dns1123Label().validate('Not_OK').value().size()", 1n],
     ["format.named('uuid').value().validate('not-a-uuid').hasValue()", true],
     ["format.named('nope').hasValue()", false],
-    ["sets.equivalent([1, 2], [2, 1, 1])", true],
+    ['sets.equivalent([1, 2], [2, 1, 1])', true],
     ['optional.ofNonZeroValue(0).hasValue()', false],
   ])('%s', (expr, expected) => {
     expect(evaluate(expr)).toEqual(expected);
@@ -127,16 +132,19 @@ describe('Kyverno CEL libraries', () => {
     ["image.GetMetadata('ghcr.io/acme/app:1.0').config.config.User", '1000'],
     ["image('nginx').registry() + '/' + image('nginx').repository() + ':' + image('nginx').tag()", 'index.docker.io/library/nginx:latest'],
     ["parseImageReference('ghcr.io/acme/app:1.0').identifier()", '1.0'],
-    ["parseImageReference('ghcr.io/acme/app@sha256:' + '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef').containsDigest()", true],
+    [
+      "parseImageReference('ghcr.io/acme/app@sha256:' + '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef').containsDigest()",
+      true,
+    ],
     ["isImage('ghcr.io/acme/app:1.0') && !isImage('Upper/Case')", true],
     ['parseServiceAccount(request.userInfo.username).Namespace', 'ci'],
     ["user.parseServiceAccount('jane').Name", ''],
     ["sha256('kyverno') == hash.sha256('kyverno') && md5('') == 'd41d8cd98f00b204e9800998ecf8427e'", true],
     ["sha256('kyverno')", '6900ead2739f4d80767db3f097b8c7e352c395dac245945161cb7d5e3f8438b3'],
-    ["json.unmarshal('{\"a\": [1, 2]}').a[1]", 2n],
+    ['json.unmarshal(\'{"a": [1, 2]}\').a[1]', 2n],
     ["json.marshal({'b': 1, 'a': true})", '{"a":true,"b":1}'],
     ["yaml.parse('a: {b: c}').a.b", 'c'],
-    ["math.round(3.14159, 2)", 3.14],
+    ['math.round(3.14159, 2)', 3.14],
     ["transform.listObjToMap([{'k': 'x'}], [{'v': 1}], 'k', 'v')", { x: 1n }],
     ["gzip.decompress(gzip.compress('kyverno'))", 'kyverno'],
     ['time.now() > timestamp("2024-01-01T00:00:00Z")', true],
@@ -150,9 +158,15 @@ describe('Kyverno CEL libraries', () => {
   });
 
   it('context functions fail with a message that says what to add to the test', () => {
-    expect(evaluate("image.GetMetadata('nginx:1')")).toBe("error: failed to get image data: image data for nginx:1 not found in the context (add it to the test's context file under spec.images)");
-    expect(evaluate("http.Post('https://x.example.com', {})")).toBe('error: HTTP POST https://x.example.com: no network offline; mock it in the test\'s apiCallResponses');
-    expect(evaluate("resource.Post('v1', 'configmaps', 'x', {})")).toMatch(/resource\.Post writes to the cluster and is not available offline/);
+    expect(evaluate("image.GetMetadata('nginx:1')")).toBe(
+      "error: failed to get image data: image data for nginx:1 not found in the context (add it to the test's context file under spec.images)",
+    );
+    expect(evaluate("http.Post('https://x.example.com', {})")).toBe(
+      "error: HTTP POST https://x.example.com: no network offline; mock it in the test's apiCallResponses",
+    );
+    expect(evaluate("resource.Post('v1', 'configmaps', 'x', {})")).toMatch(
+      /resource\.Post writes to the cluster and is not available offline/,
+    );
   });
 
   it('namespaced policies read their own namespace with the short forms', () => {
@@ -170,8 +184,10 @@ describe('Kyverno compatibility', () => {
 
   it('has() takes any operand, as in cel-go', () => {
     expect(evaluate("has(resource.Get('v1', 'configmaps', 'platform', 'settings').data.registries)")).toBe(true);
-    expect(evaluate("has(object.spec.containers[0].resources)")).toBe(false);
-    expect(rewriteHas("has(a.b) && has(f(x).y) && 'has(z.w)' != ''")).toBe("has(a.b) && cel.bind(__kyvernoHas0, f(x), has(__kyvernoHas0.y)) && 'has(z.w)' != ''");
+    expect(evaluate('has(object.spec.containers[0].resources)')).toBe(false);
+    expect(rewriteHas("has(a.b) && has(f(x).y) && 'has(z.w)' != ''")).toBe(
+      "has(a.b) && cel.bind(__kyvernoHas0, f(x), has(__kyvernoHas0.y)) && 'has(z.w)' != ''",
+    );
   });
 
   it('doubles and ints compare across types (resources carry doubles in kyverno test)', () => {

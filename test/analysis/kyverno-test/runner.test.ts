@@ -8,12 +8,18 @@ import { runTests, type ResultRow } from '../../../analysis/kyverno-test/runner'
 const FIXTURES = join(__dirname, 'fixtures');
 const suite = (name: string) => join(FIXTURES, 'suites', name);
 const rows = (paths: string[]): ResultRow[] => runTests(paths).suites.flatMap((s) => s.rows);
-const failed = (paths: string[]) => rows(paths).filter((r) => !r.passed).map((r) => `${r.policy} ${r.resource}: expected ${r.expected}, got ${r.actual}: ${r.message}`);
+const failed = (paths: string[]) =>
+  rows(paths)
+    .filter((r) => !r.passed)
+    .map((r) => `${r.policy} ${r.resource}: expected ${r.expected}, got ${r.actual}: ${r.message}`);
 
 describe('krate-policy test fixture suites', () => {
-  it.each(['autogen', 'matching', 'evaluation', 'exceptions', 'context', 'cluster', 'userinfo', 'operations', 'image'])('%s: every expected result holds', (name) => {
-    expect(failed([suite(name)])).toEqual([]);
-  });
+  it.each(['autogen', 'matching', 'evaluation', 'exceptions', 'context', 'cluster', 'userinfo', 'operations', 'image'])(
+    '%s: every expected result holds',
+    (name) => {
+      expect(failed([suite(name)])).toEqual([]);
+    },
+  );
 
   it('counts one result per resource listed', () => {
     const report = runTests([suite('autogen')]);
@@ -29,7 +35,9 @@ describe('krate-policy test fixture suites', () => {
     const byResource = new Map(rows([suite('evaluation')]).map((r) => [`${r.policy} ${r.resource}`, r.message]));
     expect(byResource.get('resource-budget Pod/shop/no-limits')).toBe('every container needs limits');
     expect(byResource.get('resource-budget Pod/shop/too-much-memory')).toBe('memory limit above 1Gi in shop (CREATE)');
-    expect(byResource.get('library-tour Service/shop/9lives')).toMatch(/^a DNS-1035 label must consist of lower case alphanumeric characters/);
+    expect(byResource.get('library-tour Service/shop/9lives')).toMatch(
+      /^a DNS-1035 label must consist of lower case alphanumeric characters/,
+    );
     expect(byResource.get('fail-on-errors ConfigMap/shop/flag-on')).toBe("error: type conversion error from 'int' to 'bool'");
   });
 
@@ -47,16 +55,22 @@ describe('krate-policy test fixture suites', () => {
     expect(failed([join(FIXTURES, 'mismatch')])).toEqual([
       'deployments-only Pod/team-b/untagged: expected pass, got fail: images need a tag',
       'deployments-only CronJob/team-b/nightly: expected fail, got no result: deployments-only does not apply to CronJob/team-b/nightly (its matchConstraints do not select it)',
-      expect.stringMatching(/^does-not-compile untagged: expected fail, got error: .*policy\.yaml: ValidatingPolicy does-not-compile does not compile: spec\.validations\[0\]\.expression: CEL expression does not compile/),
+      expect.stringMatching(
+        /^does-not-compile untagged: expected fail, got error: .*policy\.yaml: ValidatingPolicy does-not-compile does not compile: spec\.validations\[0\]\.expression: CEL expression does not compile/,
+      ),
       "legacy untagged: expected fail, got unsupported: ClusterPolicy legacy: legacy kyverno.io/v1 ClusterPolicy is not supported (see the suite's note)",
-      'no-such-policy untagged: expected fail, got not found: no policy named no-such-policy in the suite\'s policies (deployments-only, team-a-only, does-not-compile, legacy)',
+      "no-such-policy untagged: expected fail, got not found: no policy named no-such-policy in the suite's policies (deployments-only, team-a-only, does-not-compile, legacy)",
       "deployments-only missing-pod: expected fail, got not found: no resource named missing-pod (kind Pod) in the suite's resources",
     ]);
   });
 
-  it('says once, in the suite\'s notes, why a legacy ClusterPolicy is not run and what to do', () => {
+  it("says once, in the suite's notes, why a legacy ClusterPolicy is not run and what to do", () => {
     const [s] = runTests([join(FIXTURES, 'mismatch')]).suites;
-    expect(s.notes).toEqual([expect.stringContaining('ClusterPolicy legacy: unsupported: legacy kyverno.io/v1 ClusterPolicy is not supported by krate-policy test')]);
+    expect(s.notes).toEqual([
+      expect.stringContaining(
+        'ClusterPolicy legacy: unsupported: legacy kyverno.io/v1 ClusterPolicy is not supported by krate-policy test',
+      ),
+    ]);
     expect(s.notes[0]).toContain('convert it to a ValidatingPolicy');
   });
 
@@ -65,10 +79,21 @@ describe('krate-policy test fixture suites', () => {
     expect(r).toMatchObject({ passed: true, actual: 'excluded' });
   });
 
-  it('fails a malformed policy\'s results with what is wrong, and runs the rest', () => {
+  it("fails a malformed policy's results with what is wrong, and runs the rest", () => {
     const dir = mkdtempSync(join(tmpdir(), 'krate-test-'));
     const rule = "{resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}";
-    writeFileSync(join(dir, 'kyverno-test.yaml'), ['apiVersion: cli.kyverno.io/v1alpha1', 'kind: Test', 'metadata: {name: t}', 'policies: [p.yaml]', 'resources: [r.yaml]', 'results:', ...['a', 'b', 'c', 'd'].map((p) => `  - {policy: ${p}, resources: [x], result: pass}`)].join('\n'));
+    writeFileSync(
+      join(dir, 'kyverno-test.yaml'),
+      [
+        'apiVersion: cli.kyverno.io/v1alpha1',
+        'kind: Test',
+        'metadata: {name: t}',
+        'policies: [p.yaml]',
+        'resources: [r.yaml]',
+        'results:',
+        ...['a', 'b', 'c', 'd'].map((p) => `  - {policy: ${p}, resources: [x], result: pass}`),
+      ].join('\n'),
+    );
     writeFileSync(
       join(dir, 'p.yaml'),
       [

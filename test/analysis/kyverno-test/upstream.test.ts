@@ -10,10 +10,12 @@ const UPSTREAM = join(REPO_ROOT, '..', 'shared', 'upstream', 'kyverno-policies')
 const present = existsSync(UPSTREAM);
 if (!present) console.log(`skipped: ${UPSTREAM} is absent, so Kyverno's published suites are not run (they live outside the repository)`);
 
-describe('krate-policy test on Kyverno\'s published suites', () => {
+describe("krate-policy test on Kyverno's published suites", () => {
   (present ? it : it.skip).each(['pod-security-vpol', 'best-practices-vpol'])('%s: every expected result holds', (folder) => {
     const report = runTests([join(UPSTREAM, folder)]);
-    const failures = formatTable(report).split('\n').filter((l) => l.startsWith('  ✗'));
+    const failures = formatTable(report)
+      .split('\n')
+      .filter((l) => l.startsWith('  ✗'));
     expect(failures).toEqual([]);
     expect(report.failed).toBe(0);
     expect(report.suites.length).toBeGreaterThan(10);
