@@ -23,6 +23,11 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
     load: async () => (await import('./commands/validate')).validate,
   },
   {
+    name: 'test',
+    summary: 'run Kyverno CLI test suites (kyverno-test.yaml) offline against their policies',
+    load: async () => (await import('./commands/test')).test,
+  },
+  {
     name: 'scan',
     summary: 'evaluate policies against manifests (files, folders, - for stdin)',
     load: async () => (await import('./commands/scan')).scan,

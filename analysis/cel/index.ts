@@ -25,6 +25,12 @@ export interface CelEngineOptions {
    * @default true
    */
   readonly fastPath?: boolean;
+  /**
+   * Registers further variables, types, constants and functions on the environment before
+   * anything compiles (e.g. the Kyverno CEL libraries `krate-policy test` needs). Identifiers the
+   * fast path does not know send an expression to cel-js, so extensions never change its results.
+   */
+  readonly extend?: (env: Environment) => void;
 }
 
 /**
@@ -39,6 +45,7 @@ export class CelEngine {
   constructor(options: CelEngineOptions = {}) {
     this.fastPath = options.fastPath ?? true;
     this.env = celEvaluationEnvironment();
+    options.extend?.(this.env);
   }
 
   /** Compiles (or returns the cached program for) one expression; throws CelCompileError. */
