@@ -53,10 +53,27 @@ describe('rollout check in a git repository', () => {
     setEntry('production-deployment-image-verified', "{ stage: 'audit:prod', since: '2026-11-22' }");
     const r = cli('rollout', 'check', '--repo', repo, '--base', 'HEAD', '--today', '2026-11-22');
     expect(r.status).toBe(1);
-    expect(r.err).toContain(
+    expect(r.out).toContain(
       'error: production-deployment-image-verified: audit:dev → audit:prod: climbs 2 rungs in one change; promote one rung at a time (next: audit:staging) [rule: jump]',
     );
     git('checkout', '--', '.');
+  });
+
+  it('prints its changes and refusals as JSON with --output json', () => {
+    setEntry('production-deployment-image-verified', "{ stage: 'audit:prod', since: '2026-11-22' }");
+    const r = cli('rollout', 'check', '--repo', repo, '--base', 'HEAD', '--today', '2026-11-22', '--output', 'json');
+    git('checkout', '--', '.');
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc.changes).toEqual([{ template: 'production-deployment-image-verified', from: 'audit:dev', to: 'audit:prod' }]);
+    expect(doc.findings.map((f: { rule: string }) => f.rule)).toEqual(['jump']);
+    expect(doc.summary).toEqual({ changes: 1, refused: 1 });
+  });
+
+  it('fails when --output is not table or json', () => {
+    const r = cli('rollout', 'check', '--repo', repo, '--base', 'HEAD', '--output', 'yaml');
+    expect(r.status).toBe(2);
+    expect(r.err).toContain("--output: 'yaml' is not one of table|json");
   });
 
   it('passes a git revert of a promotion', () => {
@@ -77,7 +94,7 @@ describe('rollout check in a git repository', () => {
     const empty = git('commit-tree', git('mktree').trim() || '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'empty').trim();
     const r = cli('rollout', 'check', '--repo', repo, '--base', empty, '--today', '2026-11-22');
     expect(r.status).toBe(1);
-    expect(r.err).toContain(
+    expect(r.out).toContain(
       'error: require-labels: new → enforce:staging: a new template starts at draft or audit:dev, not enforce:staging; promote it one rung per change [rule: new-template-above-audit:dev]',
     );
   });
@@ -94,6 +111,14 @@ describe('promote', () => {
       'promote: refused: require-resource-limits: audit:prod → enforce:dev: first enforce step before the soak: 7 days in audit:prod from 2026-11-05 end on 2026-11-12, today is 2026-11-10 [rule: soak]',
     );
     expect(readFileSync(file(), 'utf8')).toBe(before);
+  });
+
+  it('fails when a template is promoted twice in one change without --base (compared with HEAD)', () => {
+    expect(cli('promote', 'production-deployment-image-verified', '--repo', repo, '--today', '2026-11-22').status).toBe(0);
+    const r = cli('promote', 'production-deployment-image-verified', '--repo', repo, '--today', '2026-11-22');
+    expect(r.status).toBe(1);
+    expect(r.err).toContain('promote: refused: production-deployment-image-verified: audit:dev → audit:prod: climbs 2 rungs in one change');
+    expect(r.err).toContain('[rule: jump]');
   });
 
   it('refuses a second rung against the pull request base', () => {
@@ -179,6 +204,32 @@ describe('status', () => {
 });
 
 describe('check', () => {
+  it('prints problems and warnings as JSON with --output json', () => {
+    const r = cli('check', '--repo', repo, '--today', '2027-02-01', '--output', 'json');
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc.today).toBe('2027-02-01');
+    expect(doc.problems).toContain(
+      'exceptions.legacy-billing-labels (staging): expired on 2026-12-22 (today is 2027-02-01): remove it from environments/exceptions.ts, or file a new request',
+    );
+    expect(doc.summary.problems).toBe(doc.problems.length);
+  });
+
+  it('warns about an exception expiring within --warn-days, without failing', () => {
+    const r = cli('check', '--repo', repo, '--today', '2026-12-10', '--warn-days', '14');
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(
+      'warning: exceptions.legacy-billing-labels (staging): expires on 2026-12-22, in 12 day(s): renew it with a new request or remove it',
+    );
+    expect(cli('check', '--repo', repo, '--today', '2026-12-10', '--warn-days', '5').out).not.toContain('legacy-billing-labels');
+  });
+
+  it('fails when --warn-days is not a whole number of days', () => {
+    const r = cli('check', '--repo', repo, '--warn-days', 'soon');
+    expect(r.status).toBe(2);
+    expect(r.err).toContain("--warn-days: 'soon' must be a whole number of days from 0 to 365");
+  });
+
   it('passes on a date before every exception expires', () => {
     const r = cli('check', '--repo', repo, '--today', '2026-11-22');
     expect(r.err).toBe('');
