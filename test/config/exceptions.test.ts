@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { PolicyExceptions } from '../../constructs/policy-exceptions';
 import { ENVIRONMENTS } from '../support/fixtures';
-import { environmentPolicyManifests, fixtureEnvironment, fixtureSources } from '../support/fixtures';
+import { environmentPolicyManifests, fixtureEnvironment, fixtureSources, resolveFixture } from '../support/fixtures';
 import { EXCEPTIONS } from '../support/fixtures';
 import type { ExceptionRequest } from '../../environments/types';
 import { runChecks } from '../../config/check';
@@ -148,6 +148,14 @@ describe('exception requests', () => {
         conditions: [{ name: 'k', expression: "object.kind == 'Job'" }],
       }),
     ).not.toContain('matches only the Job');
+  });
+
+  it('fails when the template is not rendered in that environment (synth refuses it, not only check)', () => {
+    // The fixture rollout has production-deployment-image-verified at audit:dev: nothing renders in prod.
+    const message =
+      "exceptions.node-exporter.template: 'production-deployment-image-verified' is not rendered in prod (its rollout stage does not reach prod), so the exception has nothing to bypass; remove it, or promote the template first (edit environments/exceptions.ts)";
+    expect(problemsFor({ template: 'production-deployment-image-verified' })).toContain(message);
+    expect(() => resolveFixture({ exceptions: [{ ...good, template: 'production-deployment-image-verified' }] })).toThrow(message);
   });
 
   it('fails when the template is unknown', () => {

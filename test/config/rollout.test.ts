@@ -25,6 +25,32 @@ const TODAY = '2026-11-22';
 const rules = (head: Rollout, from: Rollout = base, today = TODAY) => compareRollouts(from, head, today);
 
 describe('validateRollout', () => {
+  it("accepts parameters that fit the template's typed parameters", () => {
+    const problems = new Problems();
+    validateRollout({ 'require-labels': { stage: 'audit:dev', since: '2026-11-01', parameters: { labels: ['owner'] } } }, problems, {
+      templates: TEMPLATES,
+    });
+    expect(problems.count).toBe(0);
+  });
+
+  it("fails when a parameter is not one of the template's", () => {
+    expect(problemsFor({ 'require-labels': { stage: 'audit:dev', since: '2026-11-01', parameters: { label: ['owner'] } } })).toContain(
+      'rollout.require-labels.parameters.label: unknown parameter of template require-labels (known: labels) (edit environments/rollout.ts)',
+    );
+  });
+
+  it('fails when a parameter has the wrong type', () => {
+    expect(problemsFor({ 'require-labels': { stage: 'audit:dev', since: '2026-11-01', parameters: { labels: 'owner' } } })).toContain(
+      "rollout.require-labels.parameters.labels: 'owner' is not a list of non-empty strings",
+    );
+  });
+
+  it('fails when an entry has an unknown field, suggesting the closest', () => {
+    expect(problemsFor({ 'require-labels': { stage: 'audit:dev', since: '2026-11-01', soakDay: 3 } })).toContain(
+      "rollout.require-labels.soakDay: unknown field; expected one of stage|since|soakDays|auditNamespaces|parameters (did you mean 'soakDays'?)",
+    );
+  });
+
   it('accepts the committed rollout', () => {
     const problems = new Problems();
     validateRollout(ROLLOUT, problems, { templates: TEMPLATES });
