@@ -76,3 +76,17 @@ describe('charts/krate-kyverno docs', () => {
     expect(values).toContain('`mode: managed` alone installs Kyverno');
   });
 });
+
+describe('README.md options', () => {
+  it('names every option of every command (from each command’s --help)', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'krate-policy.mjs'), ...args], { encoding: 'utf8' }).stdout;
+    const commands = [...cli('--help').matchAll(/^ {2}(\S+(?: \S+)?)\s{2,}/gm)].map((m) => m[1]);
+    const missing = commands.flatMap((c) =>
+      [...new Set(cli(...c.split(' '), '--help').match(/--[a-z][a-z-]*/g) ?? [])]
+        .filter((f) => !README.includes(f))
+        .map((f) => `${c} ${f}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
