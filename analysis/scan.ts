@@ -3,10 +3,11 @@
 // pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
 import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
 import { ConfigError } from '../lib/errors';
+import type { PolicyMode } from '../lib/ladder';
+import { groupOf, isBuiltInClusterScoped } from '../lib/kinds';
 import { objectName, type LabelSelector, type Manifest, type SourcedManifest } from '../lib/manifests';
 
 export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
-export type ScanMode = 'Audit' | 'Enforce';
 
 /**
  * What scan reports for an ImageValidatingPolicy: signatures live in the registry and the
@@ -20,7 +21,7 @@ export interface ScanResult {
   readonly policy: string;
   readonly template: string;
   readonly pack: string;
-  readonly mode: ScanMode;
+  readonly mode: PolicyMode;
   readonly resource: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string };
   readonly result: ScanResultKind;
   readonly message: string;
@@ -37,40 +38,6 @@ export interface ScanReport {
   readonly results: ScanResult[];
   readonly summary: ScanSummary;
 }
-
-/** Kinds that are cluster-scoped (no namespace; namespaceSelector does not apply except to Namespace itself). */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'APIService',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  'ClusterPolicy',
-  'ValidatingPolicy',
-  'ImageValidatingPolicy',
-  'MutatingPolicy',
-  'GeneratingPolicy',
-  'DeletingPolicy',
-  'ClusterPolicyReport',
-  'ClusterCleanupPolicy',
-  'PriorityLevelConfiguration',
-  'FlowSchema',
-]);
 
 /** Resource (plural) name of a kind, as admission rules name it. */
 export function resourceName(kind: string): string {
@@ -199,7 +166,7 @@ interface CompiledPolicy {
   readonly admissionOnly: boolean;
   readonly template: string;
   readonly pack: string;
-  readonly mode: ScanMode;
+  readonly mode: PolicyMode;
   readonly rules: readonly Rule[];
   readonly excludeRules: readonly Rule[];
   readonly namespaceSelector?: LabelSelector;
@@ -361,7 +328,7 @@ export class PolicySet {
     const summary: ScanSummary = { pass: 0, fail: 0, skip: 0, error: 0 };
     for (const { manifest } of items) {
       const name = manifest.metadata?.name ?? '';
-      const clusterScoped = CLUSTER_SCOPED.has(manifest.kind);
+      const clusterScoped = isBuiltInClusterScoped(`${groupOf(manifest.apiVersion)}/${manifest.kind}`);
       const namespace = clusterScoped ? '' : (manifest.metadata.namespace ?? 'default');
       const nsName = manifest.kind === 'Namespace' ? name : namespace;
       const planKey = `${manifest.apiVersion}\0${manifest.kind}\0${nsName}`;

@@ -1,13 +1,14 @@
 // Exception requests: static validation (synth runs it), the clock-dependent findings `check`
 // reports, and the CEL matchConditions the PolicyExceptions render with.
 import type { Environment as CelEnvironment } from '@marcbachmann/cel-js';
-import { EXCEPTION_REQUEST, type ExceptionRequest } from '../environments/types';
+import { EXCEPTION_CONDITION, EXCEPTION_REQUEST, type ExceptionRequest } from '../environments/types';
+import { isDnsLabel, isDnsSubdomain } from '../lib/kubernetes-names';
+import { dnsLabel, INVALID, knownFields, nonEmptyString, oneOf, type Spec } from '../lib/spec';
 import { assertCelResult, celEnvironment as kyvernoCelEnvironment } from '../lib/cel';
 import { daysBetween, isIsoDate } from '../lib/dates';
 import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { didYouMean } from '../lib/suggest';
-import { Check } from '../lib/validators';
 import type { PolicyTemplate } from '../policies/template';
 import type { EnvironmentSettings } from './environment';
 import { PROTECTED_NAMESPACES } from './exclusions';
@@ -15,10 +16,7 @@ import { templateMode } from './plan';
 import type { Rollout } from './rollout';
 
 import { EXCEPTIONS_FILE as FILE } from '../lib/paths';
-const KEYS = Object.keys(EXCEPTION_REQUEST.fields) as (keyof typeof EXCEPTION_REQUEST.fields)[];
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const TICKET = /^([A-Z][A-Z0-9]+-\d+|https:\/\/\S+)$/;
-const CONDITION_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
 /** Names of the conditions we generate; user conditions must not reuse them. */
 export const GENERATED_CONDITIONS = { namespaces: 'krate-namespaces', names: 'krate-names' } as const;
 
@@ -99,7 +97,9 @@ export function validateExceptions(
   problems: Problems,
   options: ValidateExceptionsOptions,
 ): void {
-  const check = new Check(problems, `edit ${FILE}`);
+  const ctx = { problems, fix: `edit ${FILE}` };
+  const valid = <T>(spec: Spec<T>, value: unknown, path: string): value is T => spec.parse(value, path, ctx) !== INVALID;
+  const environments = oneOf(LADDER_ENVIRONMENTS);
   const fail = (path: string, message: string): void => problems.add(path, `${message} (edit ${FILE})`);
   if (!Array.isArray(exceptions)) {
     fail('exceptions', `${show(exceptions)} must be a list of exception requests`);
@@ -111,10 +111,10 @@ export function validateExceptions(
     const label =
       raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : `[${i}]`;
     const path = `exceptions.${label}`;
-    if (!check.knownKeys(path, raw, KEYS)) return;
-    const e = raw as Partial<Record<(typeof KEYS)[number], unknown>>;
-    if (!check.dnsLabel(`${path}.name`, e.name)) return;
-    if (!check.oneOf(`${path}.environment`, e.environment, LADDER_ENVIRONMENTS)) return;
+    if (!knownFields(raw, EXCEPTION_REQUEST.fields, path, ctx)) return;
+    const e = raw as Partial<Record<keyof typeof EXCEPTION_REQUEST.fields, unknown>>;
+    if (!valid(dnsLabel, e.name, `${path}.name`)) return;
+    if (!valid(environments, e.environment, `${path}.environment`)) return;
     if (seen.has(`${e.environment}/${e.name}`))
       fail(`${path}.name`, `'${e.name}' is used twice in environment ${e.environment}; exception names must be unique per environment`);
     seen.add(`${e.environment}/${e.name}`);
@@ -135,7 +135,7 @@ export function validateExceptions(
 
     const namespaces = listOf(fail, `${path}.namespaces`, e.namespaces);
     namespaces.forEach((ns, j) => {
-      if (!check.dnsLabel(`${path}.namespaces[${j}]`, ns)) return;
+      if (!valid(dnsLabel, ns, `${path}.namespaces[${j}]`)) return;
       if ((PROTECTED_NAMESPACES as readonly string[]).includes(ns))
         fail(
           `${path}.namespaces[${j}]`,
@@ -144,8 +144,7 @@ export function validateExceptions(
     });
     const names = listOf(fail, `${path}.names`, e.names);
     names.forEach((n, j) => {
-      if (typeof n !== 'string' || n.length > 253 || !SUBDOMAIN.test(n))
-        fail(`${path}.names[${j}]`, `${show(n)} is not a Kubernetes object name (lowercase DNS subdomain)`);
+      if (!isDnsSubdomain(n)) fail(`${path}.names[${j}]`, `${show(n)} is not a Kubernetes object name (lowercase DNS subdomain)`);
     });
     if (namespaces.length === 0 && names.length === 0) {
       fail(path, `covers every resource: list the namespaces and/or resource names (names) the exception is for`);
@@ -154,14 +153,13 @@ export function validateExceptions(
     const conditionNames = new Set<string>();
     conditions.forEach((c, j) => {
       const cpath = `${path}.conditions[${j}]`;
-      if (!check.knownKeys(cpath, c, ['name', 'expression'])) return;
+      if (!knownFields(c, EXCEPTION_CONDITION.fields, cpath, ctx)) return;
       const { name, expression } = c as { name?: unknown; expression?: unknown };
-      if (typeof name !== 'string' || !CONDITION_NAME.test(name) || name.length > 63)
-        fail(`${cpath}.name`, `${show(name)} is not a condition name (a DNS label)`);
+      if (!isDnsLabel(name)) fail(`${cpath}.name`, `${show(name)} is not a condition name (a DNS label)`);
       else if ((Object.values(GENERATED_CONDITIONS) as string[]).includes(name) || conditionNames.has(name))
         fail(`${cpath}.name`, `'${name}' is already used in this exception; pick another name`);
       conditionNames.add(name as string);
-      if (!check.nonEmptyString(`${cpath}.expression`, expression)) return;
+      if (!valid(nonEmptyString, expression, `${cpath}.expression`)) return;
       try {
         assertCelResult(celEnvironment(), expression, ['bool']);
       } catch (err) {
@@ -206,7 +204,7 @@ export function validateExceptions(
       }
     }
 
-    if (e.riskAcceptance !== undefined) check.nonEmptyString(`${path}.riskAcceptance`, e.riskAcceptance);
+    if (e.riskAcceptance !== undefined) valid(nonEmptyString, e.riskAcceptance, `${path}.riskAcceptance`);
     else if (mode === 'Enforce') {
       fail(`${path}.riskAcceptance`, `missing: '${e.template}' enforces in ${env.name}, so the approver must record the accepted risk`);
     }

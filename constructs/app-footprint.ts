@@ -1,3 +1,4 @@
+import { isBuiltInClusterScoped } from '../lib/kinds';
 import { ApiObject } from 'cdk8s';
 import type { AppChart } from './app-chart';
 
@@ -6,28 +7,6 @@ export interface GroupKind {
   readonly group: string;
   readonly kind: string;
 }
-
-/** Cluster-scoped kinds this repository's apps (and the upstream charts they pull) may render. */
-const CLUSTER_SCOPED: readonly string[] = [
-  '/Namespace',
-  'apiextensions.k8s.io/CustomResourceDefinition',
-  'rbac.authorization.k8s.io/ClusterRole',
-  'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
-  'scheduling.k8s.io/PriorityClass',
-  'policies.kyverno.io/ValidatingPolicy',
-  'policies.kyverno.io/MutatingPolicy',
-  'policies.kyverno.io/GeneratingPolicy',
-  'policies.kyverno.io/ImageValidatingPolicy',
-  'policies.kyverno.io/DeletingPolicy',
-  'kyverno.io/ClusterPolicy',
-  'kyverno.io/ClusterCleanupPolicy',
-  'wgpolicyk8s.io/ClusterPolicyReport',
-  'openreports.io/ClusterReport',
-];
 
 /**
  * Cluster-scoped kinds an upstream chart installs when an app renders an Argo CD Application for it
@@ -121,7 +100,7 @@ export function footprintOf(chart: AppChart): AppFootprint {
 /** Whether a group/kind is cluster-scoped, given the CRDs every app of the environment renders. */
 export function isClusterScoped(gk: string, crds: ReadonlyMap<string, 'Cluster' | 'Namespaced'>): boolean {
   const scope = crds.get(gk);
-  return scope ? scope === 'Cluster' : CLUSTER_SCOPED.includes(gk);
+  return scope ? scope === 'Cluster' : isBuiltInClusterScoped(gk);
 }
 
 export function toGroupKind(gk: string): GroupKind {

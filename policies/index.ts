@@ -32,9 +32,6 @@ import type { PolicyTemplate } from './template';
 export { POLICY_PACKS, PACK_CATEGORIES, type PolicyPackName } from './packs';
 export type { PolicyTemplate, ParameterSpec, ParameterValues, ResourceRule, Validation, NamedExpression, PolicyBody } from './template';
 
-/** The minimum every template exposes to the rest of the repository. */
-export type PolicyTemplateRef = Pick<PolicyTemplate, 'name' | 'pack'>;
-
 /** Every template, grouped by pack. */
 export const TEMPLATES: readonly PolicyTemplate[] = [
   // krate: Krate's own resources

@@ -6,7 +6,7 @@
 import type { Manifest } from '../../lib/manifests';
 import { toCelValue } from './cel';
 import { fail } from './cel-types';
-import { groupOf, KindResolver, versionOf } from './kinds';
+import { groupOf, KindResolver, versionOf } from '../../lib/kinds';
 import { selectorMatches } from './labels';
 
 /** A group/version/resource, as `resource.ToGVR` returns and the gvr overloads take. */

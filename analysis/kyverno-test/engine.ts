@@ -10,7 +10,7 @@ import { toCelValue, type CelEngine, type CelProgram } from './cel';
 import { rewriteHas, withImages } from './cel-env';
 import { globToRegExp } from './cel-types';
 import { GlobalContext, HttpContext, ImageDataContext, ResourceContext, type ClusterSnapshot } from './context';
-import { groupOf, versionOf, type KindResolver } from './kinds';
+import { groupOf, versionOf, type KindResolver } from '../../lib/kinds';
 import { checkSelector, selectorMatches, type LabelSelector } from './labels';
 import { IMAGE_KINDS, type Operation, type SourcedDoc } from './suite';
 

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { ConfigError, show } from '../../lib/errors';
 import type { Manifest } from '../../lib/manifests';
 import { ClusterSnapshot } from './context';
-import { KindResolver } from './kinds';
+import { KindResolver } from '../../lib/kinds';
 
 export const TEST_FILE = 'kyverno-test.yaml';
 export const RESULT_KINDS = ['pass', 'fail', 'skip', 'error', 'warn'] as const;

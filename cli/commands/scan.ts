@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
 import { honouredExceptionsOnly, PolicySet, scanFails, toPolicyReports, type ScanReport } from '../../analysis/scan';
@@ -71,15 +72,8 @@ export const scan: Command = {
     if (env !== undefined && parsed.flags.has('all-templates'))
       throw new ConfigError([`--env and --all-templates: choose one\nusage: ${USAGE}`]);
     if (parsed.positional.length === 0) throw new ConfigError([`no input: name files, folders or - for stdin\nusage: ${USAGE}`]);
-    const todayFlag = parsed.flags.get('today');
-    if (
-      todayFlag !== undefined &&
-      (typeof todayFlag !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(todayFlag) || Number.isNaN(Date.parse(todayFlag)))
-    ) {
-      throw new ConfigError([`--today: ${String(todayFlag)} is not a date (YYYY-MM-DD)`]);
-    }
     // The CLI layer is the one place that reads the clock (expired exceptions, report timestamps).
-    const now = typeof todayFlag === 'string' ? new Date(`${todayFlag}T00:00:00Z`) : new Date();
+    const now = new Date(`${parseToday(parsed.flags.get('today'))}T00:00:00Z`);
     const inputs = readInputs(parsed.positional);
     const source = typeof env === 'string' ? { env } : ({ allTemplates: true } as const);
     const policies = loadPolicyManifests(source);

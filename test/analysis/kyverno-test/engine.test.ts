@@ -1,6 +1,6 @@
 // Kyverno's autogen rewrite and matching, piece by piece (pkg/cel/autogen, pkg/cel/matching).
 import { autogenRewrite, autogenSpecs, buildRequest, canAutogen, prepareResource } from '../../../analysis/kyverno-test/engine';
-import { KindResolver } from '../../../analysis/kyverno-test/kinds';
+import { KindResolver } from '../../../lib/kinds';
 
 const podRule = { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] };
 

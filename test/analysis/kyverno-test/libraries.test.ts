@@ -3,7 +3,7 @@
 // with the fast path on and off (cel-js alone), which must agree.
 import { createKyvernoCelEngine, rewriteHas } from '../../../analysis/kyverno-test/cel-env';
 import { ClusterSnapshot, GlobalContext, HttpContext, ImageDataContext, ResourceContext } from '../../../analysis/kyverno-test/context';
-import { KindResolver } from '../../../analysis/kyverno-test/kinds';
+import { KindResolver } from '../../../lib/kinds';
 import { toCelValue } from '../../../analysis/kyverno-test/cel';
 
 const snapshot = new ClusterSnapshot(new KindResolver());

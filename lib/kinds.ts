@@ -1,5 +1,5 @@
-// Kind → resource (plural) and scope, for the built-in Kubernetes and Kyverno API groups: what
-// the Kyverno CLI's REST mapper knows offline. CRDs a test brings (clusterResources) add to it;
+// Kind → resource (plural) and scope, for the built-in Kubernetes, Kyverno and report API groups:
+// what the Kyverno CLI's REST mapper knows offline, and the one list of cluster-scoped kinds. CRDs a test brings (clusterResources) add to it;
 // any other kind is namespaced and pluralised the way meta.UnsafeGuessKindToResource does.
 
 /** `group/Kind` → [plural, namespaced]. */
@@ -79,6 +79,8 @@ const BUILTIN: ReadonlyMap<string, readonly [string, boolean]> = (() => {
   add('policies.kyverno.io', false, 'ValidatingPolicy', 'ImageValidatingPolicy', 'MutatingPolicy', 'GeneratingPolicy', 'DeletingPolicy');
   add('wgpolicyk8s.io', true, 'PolicyReport');
   add('wgpolicyk8s.io', false, 'ClusterPolicyReport');
+  add('openreports.io', true, 'Report');
+  add('openreports.io', false, 'ClusterReport');
   add('metrics.k8s.io', true, 'PodMetrics');
   add('metrics.k8s.io', false, 'NodeMetrics');
   return m;
@@ -138,4 +140,10 @@ export class KindResolver {
   kindOf(group: string, resource: string): string | undefined {
     return this.byResource.get(`${group}/${resource}`);
   }
+}
+
+/** True for a built-in kind (`group/Kind`, core group empty) that is cluster-scoped. */
+export function isBuiltInClusterScoped(groupKind: string): boolean {
+  const known = BUILTIN.get(groupKind);
+  return known !== undefined && !known[1];
 }
