@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ROLLOUT } from '../support/fixtures';
-import { REPO_ROOT } from '../../lib/paths';
+import { rolloutSource } from '../support/fixture-repo';
 import { parseRolloutSource, rewriteRolloutEntry, verifyRewrite } from '../../cli/rollout-source';
 
-const text = readFileSync(join(REPO_ROOT, 'environments', 'rollout.ts'), 'utf8');
+// A rollout file as people write it, holding the fixture rollout.
+const text = rolloutSource(ROLLOUT);
 
 describe('reading environments/rollout.ts as data', () => {
-  it('evaluates the committed file to exactly what the code imports', () => {
+  it('evaluates a rollout file to exactly the data it holds', () => {
     expect(parseRolloutSource(text, 'rollout.ts')).toEqual(JSON.parse(JSON.stringify(ROLLOUT)));
   });
 

@@ -4,6 +4,7 @@ import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROLLOUT } from '../support/fixtures';
+import { writeFixtureEnvironments } from '../support/fixture-repo';
 import { materializeWorkingTree } from '../../analysis/diff';
 import { STAGES, type Stage } from '../../lib/ladder';
 import { REPO_ROOT } from '../../lib/paths';
@@ -39,6 +40,8 @@ describe('rollback by git revert', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'krate-rollback-'));
     materializeWorkingTree(REPO_ROOT, dir);
+    // The fixture configuration, so a promotion in the real environments/ never changes this test.
+    writeFixtureEnvironments(dir);
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
     symlinkSync(join(REPO_ROOT, '.tools'), join(dir, '.tools'));
     synth(dir);

@@ -1,7 +1,7 @@
 // A throwaway git checkout holding the fixture configuration as environments/*.ts files, for tests
 // of the commands that read a repository (`--repo`): they never see the real environments/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENVIRONMENTS, EXCEPTIONS, ROLLOUT } from './fixtures';
@@ -31,21 +31,36 @@ export function git(repo: string, ...args: string[]): string {
   return r.stdout;
 }
 
-/** A new git repository with the fixture configuration committed as `base`. */
-export function fixtureRepo(options: { rollout?: Readonly<Record<string, unknown>>; exceptions?: readonly unknown[] } = {}): string {
-  const repo = mkdtempSync(join(tmpdir(), 'krate-fixture-'));
-  mkdirSync(join(repo, 'environments'));
+export interface FixtureData {
+  readonly rollout?: Readonly<Record<string, unknown>>;
+  readonly exceptions?: readonly unknown[];
+}
+
+/**
+ * Replaces a checkout's environments/ data with the fixture configuration (types.ts stays), so a
+ * copy of the repository renders the fixture, never today's real environments.
+ */
+export function writeFixtureEnvironments(root: string, options: FixtureData = {}): void {
+  const dir = join(root, 'environments');
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f !== 'types.ts') rmSync(join(dir, f), { recursive: true, force: true });
   for (const env of ENVIRONMENTS) {
     writeFileSync(
-      join(repo, 'environments', `${env.name}.ts`),
+      join(dir, `${env.name}.ts`),
       `import type { EnvironmentConfig } from './types';\n\nconst env: EnvironmentConfig = ${JSON.stringify(env, null, 2)};\n\nexport default env;\n`,
     );
   }
-  writeFileSync(join(repo, 'environments', 'rollout.ts'), rolloutSource(options.rollout ?? ROLLOUT));
+  writeFileSync(join(dir, 'rollout.ts'), rolloutSource(options.rollout ?? ROLLOUT));
   writeFileSync(
-    join(repo, 'environments', 'exceptions.ts'),
+    join(dir, 'exceptions.ts'),
     `import type { ExceptionRequest } from './types';\n\nexport const EXCEPTIONS: readonly ExceptionRequest[] = ${JSON.stringify(options.exceptions ?? EXCEPTIONS, null, 2)};\n`,
   );
+}
+
+/** A new git repository with the fixture configuration committed as `base`. */
+export function fixtureRepo(options: FixtureData = {}): string {
+  const repo = mkdtempSync(join(tmpdir(), 'krate-fixture-'));
+  writeFixtureEnvironments(repo, options);
   git(repo, 'init', '-q', '-b', 'main');
   git(repo, 'add', '.');
   git(repo, 'commit', '-qm', 'base');
