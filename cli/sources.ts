@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigSources } from '../config/resolve';
-import { loadDataModule } from '../lib/data-module';
+import { loadDataModules, type DataModule } from '../lib/data-module';
 import { ConfigError } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { ENVIRONMENTS_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
@@ -13,10 +13,19 @@ import { TEMPLATES } from '../policies';
 /** Files in environments/ that hold no environment. */
 const NOT_ENVIRONMENTS = ['types.ts', 'rollout.ts', 'exceptions.ts'];
 
-function namedExport(file: string, root: string, name: string): unknown {
-  const { exports } = loadDataModule(join(root, file), root);
-  if (!(name in exports)) throw new ConfigError([`${file}: does not export ${name}`]);
-  return exports[name];
+function namedExport(file: string, module: DataModule | undefined, name: string): unknown {
+  if (!module || !(name in module.exports)) throw new ConfigError([`${file}: does not export ${name}`]);
+  return module.exports[name];
+}
+
+/** The candidate environment files of a checkout: environments/*.ts but the data and type files. */
+function environmentFiles(root: string): string[] {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  if (!existsSync(dir)) throw new ConfigError([`${dir}: not found; is ${root} a krate-policy-gitops checkout?`]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !NOT_ENVIRONMENTS.includes(f))
+    .sort()
+    .map((f) => `${ENVIRONMENTS_DIR}/${f}`);
 }
 
 /**
@@ -24,18 +33,15 @@ function namedExport(file: string, root: string, name: string): unknown {
  * ladder position. A file that exports no environment and that no environment file imports (a
  * shared helper such as people.ts) is refused, so a new or emptied file is never silently ignored.
  */
-export function loadEnvironments(root = REPO_ROOT): { configs: unknown[]; files: string[] } {
-  const dir = join(root, ENVIRONMENTS_DIR);
-  if (!existsSync(dir)) throw new ConfigError([`${dir}: not found; is ${root} a krate-policy-gitops checkout?`]);
-  const candidates = readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !NOT_ENVIRONMENTS.includes(f))
-    .sort()
-    .map((f) => `${ENVIRONMENTS_DIR}/${f}`);
+export function loadEnvironments(root = REPO_ROOT, modules?: ReadonlyMap<string, DataModule>): { configs: unknown[]; files: string[] } {
+  const candidates = environmentFiles(root);
   const found: { file: string; config: unknown }[] = [];
   const helpers = new Set<string>();
   const orphans: string[] = [];
+  const loaded = modules ?? loadDataModules(candidates, root);
   for (const file of candidates) {
-    const module = loadDataModule(join(root, file), root);
+    const module = loaded.get(file);
+    if (!module) continue;
     for (const input of module.inputs) if (input !== file) helpers.add(input);
     if ('default' in module.exports) found.push({ file, config: module.exports.default });
     else orphans.push(file);
@@ -63,12 +69,13 @@ export function loadEnvironments(root = REPO_ROOT): { configs: unknown[]; files:
 
 /** The repository's configuration sources, from the working tree at `root`. */
 export function repositorySources(root = REPO_ROOT): ConfigSources {
-  const { configs, files } = loadEnvironments(root);
+  const modules = loadDataModules([...environmentFiles(root), ROLLOUT_FILE, EXCEPTIONS_FILE], root);
+  const { configs, files } = loadEnvironments(root, modules);
   return {
     environments: configs,
     environmentFiles: files,
-    rollout: namedExport(ROLLOUT_FILE, root, 'ROLLOUT'),
-    exceptions: namedExport(EXCEPTIONS_FILE, root, 'EXCEPTIONS'),
+    rollout: namedExport(ROLLOUT_FILE, modules.get(ROLLOUT_FILE), 'ROLLOUT'),
+    exceptions: namedExport(EXCEPTIONS_FILE, modules.get(EXCEPTIONS_FILE), 'EXCEPTIONS'),
     templates: TEMPLATES,
   };
 }
