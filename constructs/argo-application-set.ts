@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedCluster } from '../config/environment';
 import { FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL } from '../environments/types';
-import { childMetadata, syncPolicySpec, type ChildAppSettings } from './argo-application';
+import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argoproj.io';
+import { childMetadata, ignoreDifferenceSpec, syncPolicySpec, type ChildAppSettings } from './argo-application';
 
 export interface FleetApplicationSetProps {
   /** Environment name (ApplicationSet name prefix, dist/ folder, fleet label value). */
@@ -21,13 +21,11 @@ export interface FleetApplicationSetProps {
  * instead of dist/ holding one copy per cluster. Clusters with the same effective overrides
  * share one generator; each generator passes its target revision and sync policy as values.
  */
-export class FleetApplicationSet extends ApiObject {
+export class FleetApplicationSet extends ApplicationSet {
   constructor(scope: Construct, id: string, props: FleetApplicationSetProps) {
     const { settings } = props;
     const meta = childMetadata(settings);
     super(scope, id, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'ApplicationSet',
       metadata: {
         name: `${props.envName}-${settings.app}`,
         namespace: props.argocdNamespace,
@@ -42,12 +40,13 @@ export class FleetApplicationSet extends ApiObject {
           spec: {
             project: props.project,
             source: {
-              repoURL: props.repoURL,
+              repoUrl: props.repoURL, // written as repoURL
+
               targetRevision: '{{ .values.targetRevision }}',
               path: `dist/${props.envName}/${settings.app}`,
             },
             destination: { server: '{{ .server }}', namespace: settings.destinationNamespace },
-            ...(settings.ignoreDifferences.length > 0 ? { ignoreDifferences: settings.ignoreDifferences.map((d) => ({ ...d })) } : {}),
+            ...(settings.ignoreDifferences.length > 0 ? { ignoreDifferences: settings.ignoreDifferences.map(ignoreDifferenceSpec) } : {}),
           },
         },
         // The sync policy differs per generator (automated or manual is structure, not a string),
@@ -66,7 +65,7 @@ export function fleetGenerators(
   envName: string,
   clusters: readonly ResolvedCluster[],
   syncOptions: readonly string[],
-): Record<string, unknown>[] {
+): ApplicationSetSpecGenerators[] {
   return clusterGroups(clusters, syncOptions).map((group) => ({
     clusters: {
       selector: {

@@ -1,6 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedCluster, ResolvedSyncPolicy } from '../config/environment';
+import { Application, type ApplicationSpecIgnoreDifferences, type ApplicationSpecSyncPolicy } from '../imports/argoproj.io';
 
 /** Argo CD's `spec.ignoreDifferences[]` entry (upstream field names). */
 export interface IgnoreDifference {
@@ -75,7 +75,7 @@ export interface ChildAppSettings {
 }
 
 /** Argo CD `spec.syncPolicy` from a resolved policy and an app's sync options. */
-export function syncPolicySpec(policy: ResolvedSyncPolicy, syncOptions: readonly string[]): Record<string, unknown> {
+export function syncPolicySpec(policy: ResolvedSyncPolicy, syncOptions: readonly string[]): ApplicationSpecSyncPolicy {
   return {
     ...(policy.automated ? { automated: { prune: policy.prune, selfHeal: policy.selfHeal } } : {}),
     ...(syncOptions.length > 0 ? { syncOptions: [...syncOptions] } : {}),
@@ -83,6 +83,16 @@ export function syncPolicySpec(policy: ResolvedSyncPolicy, syncOptions: readonly
       limit: policy.retry.limit,
       backoff: { duration: policy.retry.duration, factor: policy.retry.factor, maxDuration: policy.retry.maxDuration },
     },
+  };
+}
+
+/** One `spec.ignoreDifferences[]` entry as the generated classes take it (their lists are mutable arrays). */
+export function ignoreDifferenceSpec(d: IgnoreDifference): ApplicationSpecIgnoreDifferences {
+  return {
+    ...d,
+    jsonPointers: d.jsonPointers && [...d.jsonPointers],
+    jqPathExpressions: d.jqPathExpressions && [...d.jqPathExpressions],
+    managedFieldsManagers: d.managedFieldsManagers && [...d.managedFieldsManagers],
   };
 }
 
@@ -106,7 +116,7 @@ export interface ArgoApplicationProps {
   /** Cluster API server and default namespace. */
   readonly destination: { readonly server: string; readonly namespace: string };
   /** Sync policy as Argo CD's `spec.syncPolicy`. */
-  readonly syncPolicy: Record<string, unknown>;
+  readonly syncPolicy: ApplicationSpecSyncPolicy;
   /**
    * Annotations (sync wave, compare options).
    * @default {}
@@ -125,11 +135,9 @@ export interface ArgoApplicationProps {
 }
 
 /** An Argo CD Application. */
-export class ArgoApplication extends ApiObject {
+export class ArgoApplication extends Application {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
       metadata: {
         name: props.name,
         namespace: props.namespace,
@@ -138,10 +146,11 @@ export class ArgoApplication extends ApiObject {
       },
       spec: {
         project: props.project,
-        source: { ...props.source },
+        // The generated class calls repoURL repoUrl (and writes it back as repoURL).
+        source: { repoUrl: props.source.repoURL, targetRevision: props.source.targetRevision, path: props.source.path },
         destination: { ...props.destination },
         ...(props.ignoreDifferences && props.ignoreDifferences.length > 0
-          ? { ignoreDifferences: props.ignoreDifferences.map((d) => ({ ...d })) }
+          ? { ignoreDifferences: props.ignoreDifferences.map(ignoreDifferenceSpec) }
           : {}),
         syncPolicy: props.syncPolicy,
       },

@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { AppProject } from '../imports/argoproj.io';
 import type { GroupKind } from './app-footprint';
 
 export interface ArgoProjectProps {
@@ -29,11 +29,9 @@ export interface ArgoProjectProps {
  * allows only this repository (and the upstream charts actually used), only the environment's
  * clusters and namespaces, and only the cluster-scoped kinds the apps render.
  */
-export class ArgoProject extends ApiObject {
+export class ArgoProject extends AppProject {
   constructor(scope: Construct, id: string, props: ArgoProjectProps) {
     super(scope, id, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AppProject',
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         description: props.description,

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import type { ResolvedEnvironment } from '../config/resolve';
 import { IN_CLUSTER_SERVER } from '../environments/types';
+import { Application, ApplicationSet, AppProject } from '../imports/argoproj.io';
 import { AppChart } from './app-chart';
 import {
   footprintOf,
+  groupOf,
   isClusterScoped,
   toGroupKind,
   UPSTREAM_CHART_CLUSTER_KINDS,
@@ -87,9 +89,9 @@ export class KrateEnvironment extends Construct {
       description: `Krate ${env.name} App-of-Apps: only Argo CD objects, only in ${env.argocd.namespace}`,
       sourceRepos: [env.argocd.repoURL],
       destinations: [{ server: ARGOCD_SERVER, namespace: env.argocd.namespace }],
-      namespaceResourceWhitelist: ['AppProject', 'Application', ...(fleet ? ['ApplicationSet'] : [])].map((kind) => ({
-        group: 'argoproj.io',
-        kind,
+      namespaceResourceWhitelist: [AppProject.GVK, Application.GVK, ...(fleet ? [ApplicationSet.GVK] : [])].map((gvk) => ({
+        group: groupOf(gvk.apiVersion),
+        kind: gvk.kind,
       })),
     });
     new ArgoApplication(root, 'root', {

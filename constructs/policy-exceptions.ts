@@ -1,7 +1,7 @@
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment } from '../config/resolve';
 import { exceptionMatchConditions } from '../config/exceptions';
+import { PolicyException, type PolicyExceptionProps, type PolicyExceptionSpec } from '../imports/policies.kyverno.io';
 import { AppChart } from './app-chart';
 
 export interface PolicyExceptionsProps {
@@ -12,6 +12,33 @@ export interface PolicyExceptionsProps {
    * @default 'policy-exceptions'
    */
   readonly app?: string;
+}
+
+/** PolicyException props with spec.expiresAt as the RFC 3339 string to write. */
+interface ExpiringPolicyExceptionProps extends Omit<PolicyExceptionProps, 'spec'> {
+  readonly spec: Omit<PolicyExceptionSpec, 'expiresAt'> & { readonly expiresAt: string };
+}
+
+/**
+ * A PolicyException whose spec.expiresAt is written exactly as given (`2026-12-22T00:00:00Z`). The
+ * generated class types the field as a Date, which cdk8s cannot serialize ("can't render non-simple
+ * object of type 'Date'"), and would write it as `toISOString()` (`…T00:00:00.000Z`: the same
+ * instant, but every exception's bytes would change); so the string is added after the class has
+ * written the rest.
+ */
+class ExpiringPolicyException extends PolicyException {
+  private readonly expiresAt: string;
+
+  constructor(scope: Construct, id: string, props: ExpiringPolicyExceptionProps) {
+    const { expiresAt, ...spec } = props.spec;
+    super(scope, id, { ...props, spec });
+    this.expiresAt = expiresAt;
+  }
+
+  override toJson(): Record<string, unknown> {
+    const json = super.toJson() as { spec: Record<string, unknown> };
+    return { ...json, spec: { ...json.spec, expiresAt: this.expiresAt } };
+  }
 }
 
 /**
@@ -25,9 +52,7 @@ export class PolicyExceptions extends AppChart {
     const { env } = props;
     for (const { request: e, policyRefs } of env.plan.exceptions) {
       const expires = `${e.expiresAt}T00:00:00Z`;
-      new ApiObject(this, e.name, {
-        apiVersion: 'policies.kyverno.io/v1',
-        kind: 'PolicyException',
+      new ExpiringPolicyException(this, e.name, {
         metadata: {
           name: e.name,
           namespace: env.kyverno.policyNamespace,

@@ -1,10 +1,18 @@
 import { ApiObject } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { ResolvedCluster } from '../config/environment';
 import type { ResolvedEnvironment } from '../config/resolve';
+import {
+  Application,
+  ApplicationSet,
+  type ApplicationSetSpecTemplateSpec,
+  type ApplicationSpec,
+  type ApplicationSpecSyncPolicy,
+} from '../imports/argoproj.io';
 import type { AppChart } from './app-chart';
 import { fleetGenerators } from './argo-application-set';
 import { syncPolicySpec } from './argo-application';
+import { checkSerializedSpec } from './typed-json';
 
 /** An Argo CD Application a chart renders to install an upstream chart (the Kyverno engine, Policy Reporter). */
 export interface UpstreamApplicationSpec {
@@ -26,7 +34,7 @@ export function takeApplications(chart: AppChart): UpstreamApplicationSpec[] {
   for (const node of chart.node.findAll()) {
     if (!ApiObject.isApiObject(node)) continue;
     const obj = node as ApiObject;
-    if (obj.apiVersion !== 'argoproj.io/v1alpha1' || obj.kind !== 'Application') continue;
+    if (obj.apiVersion !== Application.GVK.apiVersion || obj.kind !== Application.GVK.kind) continue;
     taken.push(obj.toJson() as UpstreamApplicationSpec);
     node.node.scope?.node.tryRemoveChild(node.node.id);
   }
@@ -39,18 +47,35 @@ export interface UpstreamApplicationProps {
   readonly app: UpstreamApplicationSpec;
 }
 
+/** A chart-rendered Application spec (JSON field names) as the generated classes' props. */
+function chartSpecProps<T>(spec: Record<string, unknown>): T {
+  // The chart's output is untyped by nature; the generated classes call repoURL repoUrl, and
+  // checkSerializedSpec below proves that the typed object writes every other field back unchanged.
+  const source = (s: unknown) => {
+    const { repoURL, ...rest } = s as { repoURL?: unknown };
+    return { ...rest, repoUrl: repoURL };
+  };
+  const { source: one, sources, ...rest } = spec as { source?: unknown; sources?: unknown[] };
+  return { ...rest, ...(one ? { source: source(one) } : {}), ...(sources ? { sources: sources.map(source) } : {}) } as T;
+}
+
 /**
  * An upstream-chart Application in the App-of-Apps: the chart's spec, with this environment's
  * project, cluster(s) and sync policy (data in environments/, so prod can sync without prune or by
  * hand). One cluster: an Application; a fleet: an ApplicationSet selecting the environment's clusters.
  */
-export class UpstreamApplication extends ApiObject {
+export class UpstreamApplication extends Construct {
+  /** The Application or ApplicationSet rendered. */
+  readonly resource: Application | ApplicationSet;
+
   constructor(scope: Construct, id: string, props: UpstreamApplicationProps) {
+    super(scope, id);
     const { env, app } = props;
     const syncOptions = app.spec.syncPolicy?.syncOptions ?? [];
     const name = `${env.name}-${app.metadata.name}`;
     const metadata = { annotations: app.metadata.annotations, labels: app.metadata.labels };
-    const spec = (server: string, syncPolicy: unknown) => ({
+    const origin = `Application ${app.metadata.name} rendered by the krate-kyverno chart`;
+    const spec = (server: string, syncPolicy: ApplicationSpecSyncPolicy | undefined) => ({
       ...app.spec,
       project: env.argocd.project,
       destination: { ...app.spec.destination, server },
@@ -58,28 +83,28 @@ export class UpstreamApplication extends ApiObject {
     });
     if (env.clusters.length === 1) {
       const cluster: ResolvedCluster = env.clusters[0];
-      super(scope, id, {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Application',
+      const json = spec(cluster.server, syncPolicySpec(cluster.syncPolicy, syncOptions));
+      this.resource = new Application(this, 'Resource', {
         metadata: { ...metadata, name, namespace: env.argocd.namespace },
-        spec: spec(cluster.server, syncPolicySpec(cluster.syncPolicy, syncOptions)),
+        spec: chartSpecProps<ApplicationSpec>(json),
       });
+      checkSerializedSpec(this.resource, json, origin);
       return;
     }
-    super(scope, id, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'ApplicationSet',
-      metadata: { name, namespace: env.argocd.namespace, annotations: app.metadata.annotations },
-      spec: {
-        goTemplate: true,
-        goTemplateOptions: ['missingkey=error'],
-        generators: fleetGenerators(env.name, env.clusters, syncOptions),
-        template: {
-          metadata: { ...metadata, name: `{{ .name }}-${app.metadata.name}`, namespace: env.argocd.namespace },
-          spec: spec('{{ .server }}', undefined),
-        },
-        templatePatch: 'spec:\n  syncPolicy: {{ .values.syncPolicy }}\n',
+    const json = {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: fleetGenerators(env.name, env.clusters, syncOptions),
+      template: {
+        metadata: { ...metadata, name: `{{ .name }}-${app.metadata.name}`, namespace: env.argocd.namespace },
+        spec: spec('{{ .server }}', undefined),
       },
+      templatePatch: 'spec:\n  syncPolicy: {{ .values.syncPolicy }}\n',
+    };
+    this.resource = new ApplicationSet(this, 'Resource', {
+      metadata: { name, namespace: env.argocd.namespace, annotations: app.metadata.annotations },
+      spec: { ...json, template: { ...json.template, spec: chartSpecProps<ApplicationSetSpecTemplateSpec>(json.template.spec) } },
     });
+    checkSerializedSpec(this.resource, json, origin);
   }
 }

@@ -18,6 +18,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Folders (and files) whose *.ts the bundle is built from; the build refuses to bundle anything else. */
 const SOURCES = [
   'main.ts',
+  'imports',
   'environments',
   'lib',
   'policies',

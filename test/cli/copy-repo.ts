@@ -11,6 +11,7 @@ export function copyRepo(prefix = 'krate-copy-'): string {
     'package-lock.json',
     'tsconfig.json',
     'main.ts',
+    'imports',
     'environments',
     'lib',
     'policies',

@@ -5,7 +5,7 @@ import { dirname, join, normalize } from 'node:path';
 import { REPO_ROOT } from '../../lib/paths';
 
 /** Bottom to top; a module may import its own layer or a lower one. */
-const LAYERS = ['lib', 'environments', 'policies', 'config', 'constructs', 'synth', 'analysis', 'cli'] as const;
+const LAYERS = ['imports', 'lib', 'environments', 'policies', 'config', 'constructs', 'synth', 'analysis', 'cli'] as const;
 
 function sources(dir: string): string[] {
   return readdirSync(join(REPO_ROOT, dir)).flatMap((entry) => {
