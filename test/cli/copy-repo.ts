@@ -21,6 +21,7 @@ export function copyRepo(prefix = 'krate-copy-'): string {
     'apps',
     'cli',
     'charts',
+    'imports',
     'scripts',
     'bin',
     'test/bench',
