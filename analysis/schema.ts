@@ -2,10 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { runValidateFunc } from '@kubernetes-models/validate';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { ConfigError } from '../lib/errors';
 import type { Manifest, SourcedManifest } from '../lib/manifests';
 import { objectName, resourceId } from '../lib/manifests';
+import { REPO_ROOT } from '../lib/paths';
+
+const UNKNOWN_FIELD = "unknown field (misspelled, or not part of this kind's schema)";
 
 /** One schema finding: where, which object, which field, what is wrong. */
 export interface SchemaFinding {
@@ -27,17 +31,21 @@ interface AjvLikeError {
   readonly params?: Record<string, unknown>;
 }
 
+/** The API groups whose schemas are Kyverno's (imports/kyverno; openreports.io defines no kind there). */
+function isKyvernoGroup(group: string): boolean {
+  return /(^|\.)kyverno\.io$/.test(group) || group === 'wgpolicyk8s.io' || group === 'openreports.io';
+}
+
 /**
  * Where each API group's compiled validators live (maintained packages; they run offline).
- * Core kinds come from kubernetes-models, Argo CD and Kyverno kinds from their third-party models.
+ * Core kinds come from kubernetes-models, Argo CD kinds from its third-party models; Kyverno kinds
+ * are not here (`kyvernoImport`).
  */
 function modelModule(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (!/^[A-Za-z0-9]+$/.test(kind) || !/^v\d+((alpha|beta)\d+)?$/.test(version ?? '')) return undefined;
   if (group === 'argoproj.io') return `@kubernetes-models/argo-cd/${group}/${version}/${kind}`;
-  if (/(^|\.)kyverno\.io$/.test(group) || group === 'wgpolicyk8s.io' || group === 'openreports.io') {
-    return `@kubernetes-models/kyverno/${group}/${version}/${kind}`;
-  }
+  if (isKyvernoGroup(group)) return undefined;
   if (group === '') return `kubernetes-models/${version}/${kind}`;
   if (!group.includes('.') || group.endsWith('.k8s.io')) return `kubernetes-models/${group}/${version}/${kind}`;
   return undefined;
@@ -68,28 +76,112 @@ function declaredFields(modulePath: string): Set<string> {
   return names;
 }
 
-const modelCache = new Map<string, Promise<ValidateThis | undefined>>();
+/**
+ * Kyverno's schemas: validators generated from the CRDs of the Kyverno release the repository pins
+ * (imports/kyverno, committed; `npm run import:kyverno` regenerates them), one ES module per served
+ * version. Strict like the API server: an object that declares its fields rejects any other
+ * (additionalProperties: false), so only metadata needs the unknown-field tracking below.
+ */
+const KYVERNO_IMPORTS = join(REPO_ROOT, 'imports', 'kyverno');
+const RESTORE_IMPORTS =
+  'imports/kyverno/ is committed with the repository; restore it with `git checkout -- imports/kyverno` (or regenerate it with `npm run import:kyverno`)';
 
-async function loadModelValidator(apiVersion: string, kind: string): Promise<ValidateThis | undefined> {
+interface KyvernoKinds {
+  readonly kyverno: string;
+  /** `group/version/Kind` → the CRD file it was generated from. */
+  readonly kinds: Readonly<Record<string, string>>;
+}
+
+let kyvernoKinds: KyvernoKinds | undefined;
+
+function kyvernoImports(): KyvernoKinds {
+  if (!kyvernoKinds) {
+    const file = join(KYVERNO_IMPORTS, 'kinds.json');
+    try {
+      kyvernoKinds = JSON.parse(readFileSync(file, 'utf8')) as KyvernoKinds;
+    } catch (e) {
+      throw new ConfigError([`${file} cannot be read (${(e as Error).message.split('\n')[0]}): ${RESTORE_IMPORTS}`]);
+    }
+  }
+  return kyvernoKinds;
+}
+
+/** The generated validator's module for a Kyverno kind, or undefined when Kyverno serves no such kind and version. */
+function kyvernoImport(apiVersion: string, kind: string): string | undefined {
+  if (!apiVersion.includes('/') || !isKyvernoGroup(apiVersion.split('/')[0])) return undefined;
+  const key = `${apiVersion}/${kind}`;
+  // An absolute path: Linux only, as the rest of the toolchain (the packaged helm and kubectl).
+  return Object.hasOwn(kyvernoImports().kinds, key) ? join(KYVERNO_IMPORTS, `${key}.js`) : undefined;
+}
+
+/** The versions Kyverno serves a kind of one of its groups in (for the unknown-version message). */
+function kyvernoVersions(group: string, kind: string): string[] {
+  if (!isKyvernoGroup(group)) return [];
+  return Object.keys(kyvernoImports().kinds)
+    .map((k) => k.split('/'))
+    .filter(([g, , k]) => g === group && k === kind)
+    .map(([, v]) => v);
+}
+
+/** A built-in schema: a validator, and whether it is strict (rejects unknown fields itself) outside metadata. */
+interface ModelValidator {
+  readonly validate: ValidateThis;
+  /** The package whose declarations name its fields; undefined for the strict Kyverno validators. */
+  readonly declaredIn?: string;
+}
+
+const modelCache = new Map<string, Promise<ModelValidator | undefined>>();
+
+/** A module that is not there (or that a package does not export) means no schema for that kind. */
+function isMissingModule(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return (
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    code === 'MODULE_NOT_FOUND' ||
+    code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' ||
+    /Cannot find module/.test(String(e))
+  );
+}
+
+async function loadModelValidator(apiVersion: string, kind: string): Promise<ModelValidator | undefined> {
   const key = `${apiVersion}/${kind}`;
   let cached = modelCache.get(key);
   if (!cached) {
+    const generated = kyvernoImport(apiVersion, kind);
     const mod = modelModule(apiVersion, kind);
-    cached = mod
-      ? import(mod).then(
-          (m: Record<string, { prototype?: { validate?: ValidateThis } }>) => m[kind]?.prototype?.validate,
-          (e: unknown) => {
-            // A missing module means no schema for that kind; anything else is a broken install.
-            if (
-              (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ||
-              (e as { code?: string }).code === 'MODULE_NOT_FOUND' ||
-              /Cannot find module/.test(String(e))
-            )
-              return undefined;
-            throw e;
-          },
-        )
-      : Promise.resolve(undefined);
+    if (generated) {
+      // kinds.json lists it, so a missing file is a damaged checkout, not an unknown kind.
+      const broken = (why: string) => new ConfigError([`${generated} ${why}: ${RESTORE_IMPORTS}`]);
+      cached = import(generated).then(
+        (m: { validate?: (data: unknown) => boolean }) => {
+          const fn = m.validate;
+          if (typeof fn !== 'function') throw broken('exports no validate function');
+          // runValidateFunc throws the errors with English messages, as the packaged models' validate does.
+          return {
+            validate: function (this: unknown) {
+              runValidateFunc(fn as Parameters<typeof runValidateFunc>[0], this);
+            },
+          };
+        },
+        (e: unknown) => {
+          throw isMissingModule(e) ? broken('is missing') : e;
+        },
+      );
+    } else if (mod) {
+      cached = import(mod).then(
+        (m: Record<string, { prototype?: { validate?: ValidateThis } }>) => {
+          const validate = m[kind]?.prototype?.validate;
+          return validate ? { validate, declaredIn: mod } : undefined;
+        },
+        // A missing module means no schema for that kind; anything else is a broken install.
+        (e: unknown) => {
+          if (isMissingModule(e)) return undefined;
+          throw e;
+        },
+      );
+    } else {
+      cached = Promise.resolve(undefined);
+    }
     modelCache.set(key, cached);
   }
   return cached;
@@ -166,6 +258,9 @@ function describe(e: AjvLikeError): string {
       return `must be one of ${(p.allowedValues as unknown[] | undefined)?.map(String).join('|') ?? 'the allowed values'}`;
     case 'additionalProperties':
       return `unknown field '${String(p.additionalProperty)}'`;
+    case 'format':
+      if (p.format === 'date-time') return 'must be an RFC 3339 date-time like 2026-12-22T00:00:00Z';
+      return e.message ?? `must match format '${String(p.format)}'`;
     default:
       return e.message ?? e.keyword;
   }
@@ -202,42 +297,6 @@ function structural(schema: Record<string, unknown>): Record<string, unknown> {
     out.additionalProperties = false;
   }
   return out;
-}
-
-/**
- * Fields upstream added after the pinned schema package was generated, checked here and removed
- * before the package's validator runs. Keep this list short and cite the release for each entry.
- */
-const NEWER_FIELDS: Readonly<
-  Record<string, ReadonlyArray<{ readonly parent: string; readonly field: string; readonly check: (v: unknown) => string | undefined }>>
-> = {
-  // Kyverno v1.19: PolicyException.spec.expiresAt (metav1.Time); @kubernetes-models/kyverno 2.0.0 predates it.
-  'policies.kyverno.io/v1/PolicyException': [
-    {
-      parent: 'spec',
-      field: 'expiresAt',
-      check: (v) =>
-        typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v))
-          ? undefined
-          : 'must be an RFC 3339 date-time like 2026-12-22T00:00:00Z',
-    },
-  ],
-};
-
-function checkNewerFields(manifest: Manifest, add: (field: string, message: string) => void): Manifest {
-  const fields = NEWER_FIELDS[`${manifest.apiVersion}/${manifest.kind}`];
-  if (!fields) return manifest;
-  let copy = manifest;
-  for (const { parent, field, check } of fields) {
-    const holder = (copy as Record<string, unknown>)[parent];
-    if (!holder || typeof holder !== 'object' || !(field in holder)) continue;
-    const problem = check((holder as Record<string, unknown>)[field]);
-    if (problem) add(`${parent}.${field}`, problem);
-    const { [field]: _checked, ...rest } = holder as Record<string, unknown>;
-    void _checked;
-    copy = { ...copy, [parent]: rest } as Manifest;
-  }
-  return copy;
 }
 
 /** A problem with a CRD that keeps it from giving schemas: the field and what is wrong. */
@@ -381,17 +440,22 @@ export class SchemaValidator {
         if (!crd.validate(manifest)) for (const e of crd.validate.errors ?? []) add(fieldPath(e.instancePath), describe(e as AjvLikeError));
         continue;
       }
-      const validate = await loadModelValidator(manifest.apiVersion, manifest.kind);
-      if (!validate) {
+      const model = await loadModelValidator(manifest.apiVersion, manifest.kind);
+      if (!model) {
         add('apiVersion', this.unknownKind(manifest));
         continue;
       }
-      const newer = checkNewerFields(manifest, add);
-      const { errors, unknown } = validateTracked(validate, newer);
-      for (const e of errors) add(fieldPath(e.instancePath), describe(e));
-      const declared = unknown.length > 0 ? declaredFields(modelModule(manifest.apiVersion, manifest.kind)!) : new Set<string>();
-      for (const u of unknown.filter((p) => !declared.has(p.split('/').pop()!)))
-        add(fieldPath(u), "unknown field (misspelled, or not part of this kind's schema)");
+      const { errors, unknown } = validateTracked(model.validate, manifest);
+      for (const e of errors) {
+        // The strict validators report an unknown field on its parent; name the field itself, as below.
+        if (e.keyword === 'additionalProperties' && !model.declaredIn)
+          add(fieldPath(`${e.instancePath}/${String(e.params?.additionalProperty)}`), UNKNOWN_FIELD);
+        else add(fieldPath(e.instancePath), describe(e));
+      }
+      const declared = model.declaredIn && unknown.length > 0 ? declaredFields(model.declaredIn) : new Set<string>();
+      // The strict validators check every field themselves but metadata (ObjectMeta's validator is not strict).
+      const tracked = model.declaredIn ? unknown : unknown.filter((p) => p.startsWith('/metadata/'));
+      for (const u of tracked.filter((p) => !declared.has(p.split('/').pop()!))) add(fieldPath(u), UNKNOWN_FIELD);
     }
     return findings;
   }
@@ -402,6 +466,9 @@ export class SchemaValidator {
     const known = this.crdKinds.get(`${group}/${m.kind}`);
     if (known)
       return `no schema for ${m.apiVersion} ${m.kind}: CRD ${known.crd} serves ${known.versions.length > 0 ? `version(s) ${known.versions.join(', ')}` : 'no version'}, not ${m.apiVersion.split('/').pop()}`;
+    const kyverno = kyvernoVersions(group, m.kind);
+    if (kyverno.length > 0)
+      return `no schema for ${m.apiVersion} ${m.kind}: Kyverno ${kyvernoImports().kyverno} serves version(s) ${kyverno.join(', ')}, not ${m.apiVersion.split('/').pop()}`;
     return `no schema known for ${m.apiVersion} ${m.kind} (built in: Kubernetes core, Argo CD, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind ${group ? `${group}/` : ''}${m.kind}`;
   }
 }

@@ -22,6 +22,7 @@ export function copyRepo(prefix = 'krate-copy-'): string {
     'apps',
     'cli',
     'charts',
+    'imports',
     'scripts',
     'bin',
     'test/bench',

@@ -101,6 +101,23 @@ describe('krate-policy', () => {
     expect(r.stdout).not.toContain('no schema known');
   });
 
+  it('validate checks Kyverno objects with the generated validators in imports/kyverno (as node loads them)', () => {
+    const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-validatingpolicy.yaml'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "bad-validatingpolicy.yaml: ValidatingPolicy/require-labels: spec.validations[0].mesage: unknown field (misspelled, or not part of this kind's schema)",
+    );
+  });
+
+  it('fails when a kind has a group or version no schema package exports, as "no schema known" (not an internal error)', () => {
+    const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'unexported-kinds.yaml'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    for (const k of ['foo/v1 Bar', 'apps/v9 Deployment', 'argoproj.io/v1 Application'])
+      expect(r.stdout).toContain(`no schema known for ${k}`);
+  });
+
   it('validate exits 1 and names file, object and field on a schema finding', () => {
     const r = cli('validate', join(REPO_ROOT, 'test', 'cli', 'fixtures', 'bad-configmap.yaml'));
     expect(r.status).toBe(1);

@@ -36,7 +36,70 @@ spec:
     const out = await validate(
       'apiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {name: p}\nspec: {validationActions: [Block]}\n',
     );
-    expect(out).toEqual(['fixture.yaml: ValidatingPolicy/p: spec.validationActions[0]: must be one of Audit|Deny|Warn']);
+    expect(out).toEqual(['fixture.yaml: ValidatingPolicy/p: spec.validationActions[0]: must be one of Deny|Audit|Warn']);
+  });
+
+  it('fails when a Kyverno object has an unknown field, at any depth, naming the field (strict like the API server)', async () => {
+    const out = await validate(`apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata: {name: p, lables: {a: b}}
+spec:
+  validationActions: [Deny]
+  matchConstraints: {resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [pods], scopee: '*'}]}
+  validations: [{expression: 'true', mesage: m}]
+`);
+    expect(out).toEqual([
+      "fixture.yaml: ValidatingPolicy/p: spec.matchConstraints.resourceRules[0].scopee: unknown field (misspelled, or not part of this kind's schema)",
+      "fixture.yaml: ValidatingPolicy/p: spec.validations[0].mesage: unknown field (misspelled, or not part of this kind's schema)",
+      "fixture.yaml: ValidatingPolicy/p: metadata.lables: unknown field (misspelled, or not part of this kind's schema)",
+    ]);
+  });
+
+  it('fails when a policies.kyverno.io match rule has an operation, scope or matchPolicy Kubernetes does not define', async () => {
+    const out = await validate(`apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata: {name: p}
+spec:
+  validationActions: [Deny]
+  matchConstraints:
+    matchPolicy: Fuzzy
+    resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CRAETE], resources: [pods], scope: Global}]
+  validations: [{expression: 'true'}]
+`);
+    expect(out).toEqual([
+      'fixture.yaml: ValidatingPolicy/p: spec.matchConstraints.matchPolicy: must be one of Equivalent|Exact',
+      'fixture.yaml: ValidatingPolicy/p: spec.matchConstraints.resourceRules[0].operations[0]: must be one of *|CONNECT|CREATE|DELETE|UPDATE',
+      'fixture.yaml: ValidatingPolicy/p: spec.matchConstraints.resourceRules[0].scope: must be one of *|Cluster|Namespaced',
+    ]);
+  });
+
+  it('keeps free-form the Kyverno fields the CRD preserves (a ClusterPolicy pattern)', async () => {
+    const out = await validate(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  rules:
+    - name: r
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate: {message: m, pattern: {spec: {containers: [{anything: goes, '=(securityContext)': {runAsNonRoot: true}}]}}}
+`);
+    expect(out).toEqual([]);
+  });
+
+  it('fails when a Kyverno duration is not a Go duration (metav1.Duration: 10m, 1h30m)', async () => {
+    const entry = (interval: string) =>
+      `apiVersion: kyverno.io/v2\nkind: GlobalContextEntry\nmetadata: {name: g}\nspec: {apiCall: {urlPath: /api/v1/namespaces, refreshInterval: '${interval}'}}\n`;
+    expect(await validate(entry('1h30m'))).toEqual([]);
+    expect((await validate(entry('P1D')))[0]).toMatch(
+      /^fixture\.yaml: GlobalContextEntry\/g: spec\.apiCall\.refreshInterval: must match pattern /,
+    );
+  });
+
+  it('fails when a Kyverno kind uses a version Kyverno does not serve, naming the served versions', async () => {
+    const out = await validate('apiVersion: kyverno.io/v1beta1\nkind: UpdateRequest\nmetadata: {name: u, namespace: kyverno}\nspec: {}\n');
+    expect(out).toEqual([
+      'fixture.yaml: UpdateRequest/kyverno/u: apiVersion: no schema for kyverno.io/v1beta1 UpdateRequest: Kyverno v1.19.0 serves version(s) v2, not v1beta1',
+    ]);
   });
 
   it('fails when an Argo CD Application has an unknown field', async () => {
@@ -48,7 +111,7 @@ spec:
     ]);
   });
 
-  it('accepts PolicyException.spec.expiresAt (Kyverno v1.19, newer than the schema package) and fails when it is not a date-time', async () => {
+  it("accepts PolicyException.spec.expiresAt (in Kyverno v1.19's schema) and fails when it is not a date-time", async () => {
     const exception = (expiresAt: string) =>
       `apiVersion: policies.kyverno.io/v1\nkind: PolicyException\nmetadata: {name: e, namespace: krate-system}\nspec: {policyRefs: [{name: p, kind: ValidatingPolicy}], expiresAt: '${expiresAt}'}\n`;
     expect(await validate(exception('2026-12-22T00:00:00Z'))).toEqual([]);
