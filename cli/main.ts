@@ -28,6 +28,11 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
     load: async () => (await import('./commands/test')).test,
   },
   {
+    name: 'generate',
+    summary: 'rewrite what is generated from the template folders: policies/catalog.ts, each policy.yaml, the README template tables',
+    load: async () => (await import('./commands/generate')).generate,
+  },
+  {
     name: 'scan',
     summary: 'evaluate policies against manifests (files, folders, - for stdin)',
     load: async () => (await import('./commands/scan')).scan,
