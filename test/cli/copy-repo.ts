@@ -8,6 +8,7 @@ export function copyRepo(prefix = 'krate-copy-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const entry of [
     'package.json',
+    'README.md',
     'package-lock.json',
     'tsconfig.json',
     'main.ts',
