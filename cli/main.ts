@@ -28,6 +28,16 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
     load: async () => (await import('./commands/test')).test,
   },
   {
+    name: 'new',
+    summary: 'scaffold a template folder: template.ts, its Kyverno CLI suite (failing until the rule is written), a draft ladder entry',
+    load: async () => (await import('./commands/new')).newTemplate,
+  },
+  {
+    name: 'generate',
+    summary: 'rewrite what is generated from the template folders: policies/catalog.ts, each policy.yaml, the README template tables',
+    load: async () => (await import('./commands/generate')).generate,
+  },
+  {
     name: 'scan',
     summary: 'evaluate policies against manifests (files, folders, - for stdin)',
     load: async () => (await import('./commands/scan')).scan,

@@ -5,7 +5,7 @@ import { ConfigError } from '../lib/errors';
 import { STAGES } from '../lib/ladder';
 import { REPO_ROOT } from '../lib/paths';
 import { assertValidRollout, type Rollout } from '../config/rollout';
-import { TEMPLATES } from '../policies';
+import { repositoryTemplates } from './sources';
 import { readRolloutAt, readWorkingRollout, ROLLOUT_PATH } from './rollout-source';
 
 /** `--repo <dir>` (a checkout of this repository), default: the repository the CLI runs from. */
@@ -17,7 +17,7 @@ export function repoFlag(parsed: ParsedArgs): string {
 /** The working tree's rollout, statically valid (or a ConfigError naming every problem). */
 export function workingRollout(repo: string): { text: string; rollout: Rollout } {
   const { text, rollout } = readWorkingRollout(repo);
-  assertValidRollout(rollout, { file: ROLLOUT_PATH, templates: TEMPLATES });
+  assertValidRollout(rollout, { file: ROLLOUT_PATH, templates: repositoryTemplates() });
   return { text, rollout };
 }
 

@@ -1,6 +1,7 @@
 // The repository's configuration, read from the current sources on every run: environments/*.ts
 // (one default-exported environment per file, discovered), the rollout, the exceptions and the
-// template library. The one place outside main.ts that reads the repository's data.
+// template library (the folders under policies/, through the generated policies/catalog.ts). The one
+// place outside main.ts that reads the repository's data.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigSources } from '../config/resolve';
@@ -9,6 +10,9 @@ import { ConfigError } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { ENVIRONMENTS_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
 import { TEMPLATES } from '../policies';
+import { TEMPLATE_CATALOG, TEMPLATE_FOLDERS } from '../policies/catalog';
+import type { PolicyTemplate } from '../policies/template';
+import { catalogProblems, listTemplateFolders } from './template-folders';
 
 /** Files in environments/ that hold no environment. */
 const NOT_ENVIRONMENTS = ['types.ts', 'rollout.ts', 'exceptions.ts'];
@@ -76,6 +80,23 @@ export function repositorySources(root = REPO_ROOT): ConfigSources {
     environmentFiles: files,
     rollout: namedExport(ROLLOUT_FILE, modules.get(ROLLOUT_FILE), 'ROLLOUT'),
     exceptions: namedExport(EXCEPTIONS_FILE, modules.get(EXCEPTIONS_FILE), 'EXCEPTIONS'),
-    templates: TEMPLATES,
+    templates: repositoryTemplates(),
   };
+}
+
+let catalogChecked = false;
+
+/**
+ * The template library, once policies/catalog.ts (which this build was made from) is known to list
+ * exactly the template folders of the checkout: a folder added without `npx krate-policy generate`
+ * is an error naming it, never a template silently left out. The library is this checkout's, so the
+ * folders are read from the repository the CLI runs from.
+ */
+export function repositoryTemplates(): readonly PolicyTemplate[] {
+  if (!catalogChecked) {
+    const problems = catalogProblems(listTemplateFolders(REPO_ROOT), { folders: TEMPLATE_FOLDERS, templates: TEMPLATE_CATALOG });
+    if (problems.length > 0) throw new ConfigError(problems);
+    catalogChecked = true;
+  }
+  return TEMPLATES;
 }

@@ -124,7 +124,7 @@ export function validateExceptions(
     if (!templates.includes(e.template as string)) {
       fail(
         `${path}.template`,
-        `${show(e.template)} is not a known template${typeof e.template === 'string' ? didYouMean(e.template, templates) : ''}; templates are listed in policies/index.ts`,
+        `${show(e.template)} is not a known template${typeof e.template === 'string' ? didYouMean(e.template, templates) : ''}; templates are the folders policies/<pack>/<template>/`,
       );
     } else if (mode === undefined) {
       fail(

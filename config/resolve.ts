@@ -60,7 +60,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
       if (!templateNames.includes(template)) {
         problems.add(
           `${path}.exclusions.templates.${template}`,
-          `unknown template '${template}'${didYouMean(template, templateNames)}; templates are listed in policies/index.ts (edit ${file ?? environmentFile(env.name)})`,
+          `unknown template '${template}'${didYouMean(template, templateNames)}; templates are the folders policies/<pack>/<template>/ (edit ${file ?? environmentFile(env.name)})`,
         );
       }
     }

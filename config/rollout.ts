@@ -56,7 +56,10 @@ export function validateRollout(rollout: unknown, problems: Problems, options: V
     const path = `rollout.${name}`;
     const template = options.templates.find((t) => t.name === name);
     if (!template) {
-      problems.add(path, `unknown template '${name}'${didYouMean(name, names)}; templates are listed in policies/index.ts (edit ${file})`);
+      problems.add(
+        path,
+        `unknown template '${name}'${didYouMean(name, names)}; templates are the folders policies/<pack>/<template>/ (edit ${file})`,
+      );
       continue;
     }
     const entry = ROLLOUT_ENTRY.parse(raw, path, { problems, fix: `edit ${file}` });

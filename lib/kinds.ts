@@ -147,3 +147,29 @@ export function isBuiltInClusterScoped(groupKind: string): boolean {
   const known = BUILTIN.get(groupKind);
   return known !== undefined && !known[1];
 }
+
+/**
+ * The version a new policy matches for each built-in group: its preferred version in Kubernetes
+ * 1.35 and Kyverno v1.19 (a kind served only at another version is given with `new --api-version`).
+ */
+const PREFERRED_VERSIONS: Readonly<Record<string, string>> = {
+  autoscaling: 'v2',
+  'metrics.k8s.io': 'v1beta1',
+  'wgpolicyk8s.io': 'v1alpha2',
+  'openreports.io': 'v1alpha1',
+};
+
+/** The apiVersion of each built-in group serving `kind` (the core group as `v1`), e.g. Job → ['batch/v1']. */
+export function builtInApiVersions(kind: string): string[] {
+  return [...BUILTIN.keys()]
+    .filter((key) => key.slice(key.indexOf('/') + 1) === kind)
+    .map((key) => {
+      const group = key.slice(0, key.indexOf('/'));
+      return group ? `${group}/${PREFERRED_VERSIONS[group] ?? 'v1'}` : 'v1';
+    });
+}
+
+/** Every built-in kind, once (for "did you mean"). */
+export function builtInKinds(): string[] {
+  return [...new Set([...BUILTIN.keys()].map((key) => key.slice(key.indexOf('/') + 1)))];
+}

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEMPLATES } from '../../policies';
 import { resolveConfig } from '../../config/resolve';
-import { repositorySources } from '../sources';
+import { repositorySources, repositoryTemplates } from '../sources';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import type { LadderEnvironment } from '../../lib/ladder';
@@ -20,9 +19,9 @@ export const promote: Command = {
     const parsed = parseArgs(args, { values: ['today', 'reports', 'base', 'repo'] }, this.usage);
     const [template, ...extra] = parsed.positional;
     if (!template || extra.length > 0) throw new ConfigError([`promote: name exactly one template\nusage: ${this.usage}`]);
-    if (!TEMPLATES.some((t) => t.name === template)) {
+    if (!repositoryTemplates().some((t) => t.name === template)) {
       throw new ConfigError([
-        `promote: unknown template '${template}'; templates are listed in policies/index.ts (npx krate-policy status shows them all)`,
+        `promote: unknown template '${template}'; templates are the folders policies/<pack>/<template>/ (npx krate-policy status shows them all)`,
       ]);
     }
     const today = parseToday(parsed.flags.get('today'));

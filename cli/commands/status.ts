@@ -4,7 +4,7 @@ import { statusBoard, type StatusRow } from '../../config/rollout';
 import { repoFlag, workingRollout } from '../rollout';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
-import { TEMPLATES } from '../../policies';
+import { repositoryTemplates } from '../sources';
 
 const FORMATS = ['table', 'markdown', 'json'] as const;
 
@@ -49,7 +49,7 @@ export const status: Command = {
     const today = parseToday(parsed.flags.get('today'));
     const format = enumFlag(parsed, 'format', FORMATS, 'table');
     const { rollout } = workingRollout(repoFlag(parsed));
-    console.log(renderStatus(statusBoard(rollout, today, TEMPLATES), today, format));
+    console.log(renderStatus(statusBoard(rollout, today, repositoryTemplates()), today, format));
     return 0;
   },
 };

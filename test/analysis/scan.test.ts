@@ -238,7 +238,7 @@ describe('scan engine', () => {
   it('renders schema-valid wgpolicyk8s.io PolicyReports, one per resource', async () => {
     const policies = allTemplatePolicies();
     const report = new PolicySet(policies).scan(
-      readInputs([join(__dirname, '../policies/pod-security-baseline/disallow-host-path/bad.yaml')]),
+      readInputs([join(REPO_ROOT, 'policies/pod-security-baseline/disallow-host-path/bad.yaml')]),
     );
     const reports = toPolicyReports(report, policies, new Date('2026-12-01T00:00:00Z'));
     expect(reports.length).toBe(new Set(report.results.map((r) => r.resource.name)).size);

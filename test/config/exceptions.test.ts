@@ -160,7 +160,7 @@ describe('exception requests', () => {
 
   it('fails when the template is unknown', () => {
     expect(problemsFor({ template: 'disallow-hostpath' })).toContain(
-      "exceptions.node-exporter.template: 'disallow-hostpath' is not a known template (did you mean 'disallow-host-path'?); templates are listed in policies/index.ts",
+      "exceptions.node-exporter.template: 'disallow-hostpath' is not a known template (did you mean 'disallow-host-path'?); templates are the folders policies/<pack>/<template>/",
     );
   });
 

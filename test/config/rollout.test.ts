@@ -59,7 +59,7 @@ describe('validateRollout', () => {
 
   it('fails when a template is unknown, suggesting the closest name', () => {
     expect(problemsFor({ 'require-label': { stage: 'audit:dev', since: '2026-11-01' } })).toContain(
-      "rollout.require-label: unknown template 'require-label' (did you mean 'require-labels'?); templates are listed in policies/index.ts (edit environments/rollout.ts)",
+      "rollout.require-label: unknown template 'require-label' (did you mean 'require-labels'?); templates are the folders policies/<pack>/<template>/ (edit environments/rollout.ts)",
     );
   });
 

@@ -1,13 +1,12 @@
 // The CEL fast path must agree with cel-js on everything: same values, and where cel-js errors, the
 // fast path hands over so the error (and its message) is cel-js's own.
-import { join } from 'node:path';
 import { allTemplatePolicies } from '../../support/fixtures';
 import { CelEngine, toCelValue, type CelContext } from '../../../analysis/cel';
 import { compileFast } from '../../../analysis/cel/fast';
 import { readManifests, type Manifest } from '../../../lib/manifests';
-import { REPO_ROOT } from '../../../lib/paths';
 import { autogenExpression, PolicySet } from '../../../analysis/scan';
 import { generateCorpus } from '../../bench/scan';
+import { templateCaseFiles } from '../../support/template-suites';
 
 const fast = new CelEngine();
 const reference = new CelEngine({ fastPath: false });
@@ -127,7 +126,7 @@ describe('CEL fast path', () => {
 
   it('agrees with cel-js on every fixture and a generated corpus, result by result', () => {
     const policies = allTemplatePolicies();
-    const items = [...readManifests([join(REPO_ROOT, 'test', 'policies')]), ...generateCorpus(1_200)];
+    const items = [...readManifests(templateCaseFiles()), ...generateCorpus(1_200)];
     const withFast = new PolicySet(policies, { engine: new CelEngine() }).scan(items);
     const withReference = new PolicySet(policies, { engine: new CelEngine({ fastPath: false }) }).scan(items);
     expect(withFast.results.length).toBeGreaterThan(1_000);
