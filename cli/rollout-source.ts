@@ -11,11 +11,11 @@ import type { Rollout } from '../config/rollout';
 import type { Stage } from '../lib/ladder';
 
 export { ROLLOUT_FILE as ROLLOUT_PATH } from '../lib/paths';
-import { ROLLOUT_FILE as ROLLOUT_PATH } from '../lib/paths';
+import { DATA_CACHE_DIR, ROLLOUT_FILE as ROLLOUT_PATH } from '../lib/paths';
 
 /** Evaluates the text of a rollout file and returns its ROLLOUT export as plain data. */
 export function parseRolloutSource(text: string, origin: string): unknown {
-  const exports = evaluateDataSource(text, origin);
+  const exports = evaluateDataSource(text, origin, DATA_CACHE_DIR);
   if (!('ROLLOUT' in exports)) throw new ConfigError([`${origin}: does not export ROLLOUT`]);
   return exports.ROLLOUT ?? null;
 }

@@ -8,7 +8,7 @@ import type { ConfigSources } from '../config/resolve';
 import { loadDataModules, type DataModule } from '../lib/data-module';
 import { ConfigError } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
-import { ENVIRONMENTS_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
+import { DATA_CACHE_DIR, ENVIRONMENTS_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
 import { TEMPLATES } from '../policies';
 import { TEMPLATE_CATALOG, TEMPLATE_FOLDERS } from '../policies/catalog';
 import type { PolicyTemplate } from '../policies/template';
@@ -73,7 +73,7 @@ export function loadEnvironments(root = REPO_ROOT, modules?: ReadonlyMap<string,
 
 /** The repository's configuration sources, from the working tree at `root`. */
 export function repositorySources(root = REPO_ROOT): ConfigSources {
-  const modules = loadDataModules([...environmentFiles(root), ROLLOUT_FILE, EXCEPTIONS_FILE], root);
+  const modules = loadDataModules([...environmentFiles(root), ROLLOUT_FILE, EXCEPTIONS_FILE], root, DATA_CACHE_DIR);
   const { configs, files } = loadEnvironments(root, modules);
   return {
     environments: configs,

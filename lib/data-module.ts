@@ -3,6 +3,8 @@
 // inlined) and the result is evaluated in a fresh V8 context with no require, process or file
 // system and a one-second limit, so a stray loop or import fails clearly instead of hanging.
 import { buildSync, transformSync, type Message } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { ConfigError } from './errors';
@@ -49,27 +51,67 @@ export function evaluateData(code: string, origin: string): Record<string, unkno
   return JSON.parse(JSON.stringify(module.exports ?? {})) as Record<string, unknown>;
 }
 
-/** Evaluates the text of one TypeScript data file (no local imports), e.g. a file read from git history. */
-export function evaluateDataSource(text: string, origin: string): Record<string, unknown> {
-  let code: string;
-  try {
-    code = transformSync(text, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
-  } catch (e) {
-    const errors = (e as { errors?: Message[] }).errors;
-    throw new ConfigError(
-      errors?.length
-        ? errors.map((m) => `${origin}:${m.location?.line ?? 0}:${(m.location?.column ?? 0) + 1}: ${m.text}`)
-        : [`${origin}: not valid TypeScript`],
-    );
+/**
+ * Evaluates the text of one TypeScript data file (no local imports), e.g. a file read from git
+ * history. With `cacheDir` the transpiled code is kept there, keyed by the text.
+ */
+export function evaluateDataSource(text: string, origin: string, cacheDir?: string): Record<string, unknown> {
+  const cacheFile = cacheDir ? join(cacheDir, `src-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.js`) : undefined;
+  let code: string | undefined;
+  if (cacheFile) {
+    try {
+      code = readFileSync(cacheFile, 'utf8');
+    } catch {
+      code = undefined;
+    }
+  }
+  if (code === undefined) {
+    try {
+      code = transformSync(text, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
+    } catch (e) {
+      const errors = (e as { errors?: Message[] }).errors;
+      throw new ConfigError(
+        errors?.length
+          ? errors.map((m) => `${origin}:${m.location?.line ?? 0}:${(m.location?.column ?? 0) + 1}: ${m.text}`)
+          : [`${origin}: not valid TypeScript`],
+      );
+    }
+    if (cacheDir && cacheFile) writeCache(cacheDir, cacheFile, code);
   }
   return evaluateData(code, origin);
 }
 
-/**
- * Bundles and evaluates data files of the working tree (repository-relative paths), in one esbuild
- * run: one process start instead of one per file. Build errors of every file are reported together.
- */
-export function loadDataModules(files: readonly string[], root: string): Map<string, DataModule> {
+/** Writes a cache file atomically; a cache that cannot be written only costs the next run a rebuild. */
+function writeCache(cacheDir: string, cacheFile: string, content: string): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(partial, content);
+    renameSync(partial, cacheFile);
+  } catch {
+    // Nothing to do: the next run rebuilds.
+  }
+}
+
+/** What one esbuild run made of some data files: each file's code and the files bundled into it. */
+interface Bundled {
+  readonly code: Readonly<Record<string, string>>;
+  readonly inputs: Readonly<Record<string, readonly string[]>>;
+  /** sha256 of every input file, so a cached bundle is used only while all of them are unchanged. */
+  readonly digests: Readonly<Record<string, string>>;
+}
+
+const digest = (root: string, file: string): string | undefined => {
+  try {
+    return createHash('sha256')
+      .update(readFileSync(join(root, file)))
+      .digest('hex');
+  } catch {
+    return undefined;
+  }
+};
+
+function bundle(files: readonly string[], root: string): Bundled {
   let result;
   try {
     result = buildSync({
@@ -91,18 +133,48 @@ export function loadDataModules(files: readonly string[], root: string): Map<str
       errors.length > 0 ? formatMessages(errors, root) : [`${files.join(', ')}: could not be built: ${(e as Error).message}`],
     );
   }
-  const outputs = new Map(result.outputFiles.map((o) => [relative(join(root, '.data-modules'), o.path).replace(/\.js$/, '.ts'), o.text]));
-  const inputsOf = new Map(
-    Object.entries(result.metafile.outputs).map(([out, meta]) => [
-      relative('.data-modules', out).replace(/\.js$/, '.ts'),
-      Object.keys(meta.inputs),
-    ]),
+  const asSource = (out: string): string => out.replace(/\.js$/, '.ts');
+  const code = Object.fromEntries(result.outputFiles.map((o) => [asSource(relative(join(root, '.data-modules'), o.path)), o.text]));
+  const inputs = Object.fromEntries(
+    Object.entries(result.metafile.outputs).map(([out, meta]) => [asSource(relative('.data-modules', out)), Object.keys(meta.inputs)]),
   );
+  const all = [...new Set(Object.values(inputs).flat())];
+  return { code, inputs, digests: Object.fromEntries(all.map((f) => [f, digest(root, f) ?? ''])) };
+}
+
+/** The cached bundle of these files, when every file it was built from is unchanged. */
+function cached(cacheFile: string, root: string): Bundled | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(cacheFile, 'utf8')) as Bundled;
+    return Object.entries(entry.digests).every(([f, d]) => digest(root, f) === d) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bundles and evaluates data files of the working tree (repository-relative paths), in one esbuild
+ * run; build errors of every file are reported together. With `cacheDir` the bundle is kept there,
+ * keyed by the files' names and contents and checked against every file it was built from, so an
+ * unchanged tree skips esbuild and a change to any input rebuilds.
+ */
+export function loadDataModules(files: readonly string[], root: string, cacheDir?: string): Map<string, DataModule> {
+  const key = createHash('sha256')
+    .update(JSON.stringify(files.map((f) => [f, digest(root, f) ?? ''])))
+    .digest('hex')
+    .slice(0, 32);
+  const cacheFile = cacheDir ? join(cacheDir, `${key}.json`) : undefined;
+  let bundled = cacheFile ? cached(cacheFile, root) : undefined;
+  if (!bundled) {
+    bundled = bundle(files, root);
+    if (cacheDir && cacheFile) writeCache(cacheDir, cacheFile, JSON.stringify(bundled));
+  }
+  const result = bundled;
   return new Map(
     files.map((file) => {
-      const code = outputs.get(file);
+      const code = result.code[file];
       if (code === undefined) throw new ConfigError([`${file}: esbuild produced no output for it`]);
-      return [file, { exports: evaluateData(code, file), inputs: inputsOf.get(file) ?? [file] }];
+      return [file, { exports: evaluateData(code, file), inputs: result.inputs[file] ?? [file] }];
     }),
   );
 }

@@ -8,6 +8,15 @@ import { ConfigError } from './errors';
  */
 export const REPO_ROOT: string = findRoot(__dirname);
 
+/**
+ * Where the running build caches bundled data files (.build/<hash>/data-cache/), or undefined when
+ * running from the sources (jest), which then bundle every time.
+ */
+export const DATA_CACHE_DIR: string | undefined = (() => {
+  const m = /^(.*[/\\]\.build[/\\][0-9a-f]{16})(?:[/\\]|$)/.exec(__dirname);
+  return m ? join(m[1], 'data-cache') : undefined;
+})();
+
 function findRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
