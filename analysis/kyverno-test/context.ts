@@ -132,3 +132,44 @@ export class GlobalContext {
 export class HttpContext {
   constructor(readonly snapshot: ClusterSnapshot) {}
 }
+
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Loads a parsed Kyverno CLI `Context` document (`spec.resources` served to resource.Get/List,
+ * `spec.images` to image.GetMetadata) into the snapshot, as `kyverno test` reads its `context`
+ * file; `krate-policy test` and `scan --context` both read Context files through this. Every
+ * problem names `where` (the file as shown) and is appended to `problems`.
+ */
+export function loadContext(c: unknown, where: string, snapshot: ClusterSnapshot, problems: string[]): void {
+  if (!isObject(c) || (c.spec !== undefined && !isObject(c.spec))) {
+    problems.push(`${where}: not a Context (apiVersion: cli.kyverno.io/v1alpha1, kind: Context, spec: {resources, images})`);
+    return;
+  }
+  const objs = c.spec?.resources ?? [];
+  if (!Array.isArray(objs)) problems.push(`${where}: spec.resources: not a list of Kubernetes objects`);
+  else
+    objs.forEach((o: unknown, j: number) => {
+      if (isObject(o) && typeof o.apiVersion === 'string' && typeof o.kind === 'string' && isObject(o.metadata))
+        snapshot.addObject(o as Manifest);
+      else problems.push(`${where}: spec.resources[${j}]: not a Kubernetes object (needs apiVersion, kind and metadata)`);
+    });
+  const images = c.spec?.images ?? [];
+  if (!Array.isArray(images)) problems.push(`${where}: spec.images: not a list of image data`);
+  else
+    images.forEach((img: unknown, j: number) => {
+      if (!isObject(img) || typeof img.image !== 'string')
+        problems.push(`${where}: spec.images[${j}]: needs image (the reference policies look up)`);
+      else snapshot.addImage(img.image, imageData(img));
+    });
+}
+
+/** A Context file's image entry as Kyverno serialises it (ImageData JSON). */
+function imageData(img: Data): Data {
+  const out: Data = {};
+  for (const k of ['image', 'resolvedImage', 'registry', 'repository']) out[k] = img[k] ?? '';
+  for (const k of ['tag', 'digest', 'imageIndex', 'manifest', 'config']) if (img[k] !== undefined && img[k] !== '') out[k] = img[k];
+  for (const k of Object.keys(img)) if (!(k in out)) out[k] = img[k];
+  return out;
+}

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { parseAllDocuments } from 'yaml';
 import { ConfigError, show } from '../../lib/errors';
 import type { Manifest } from '../../lib/manifests';
-import { ClusterSnapshot } from './context';
+import { ClusterSnapshot, loadContext } from './context';
 import { KindResolver } from '../../lib/kinds';
 
 export const TEST_FILE = 'kyverno-test.yaml';
@@ -137,7 +137,7 @@ export function findTestFiles(paths: readonly string[]): string[] {
 }
 
 /** Parses YAML documents of one file; a YAML error is a problem naming file and document. */
-function readDocs(file: string, problems: string[], what: string): unknown[] {
+export function readDocs(file: string, problems: string[], what: string): unknown[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -182,7 +182,7 @@ function readObjects(file: string, problems: string[], what: string): SourcedDoc
 }
 
 /** YAML files of a path named in a test: the file itself, or a folder's .yaml/.yml/.json files (hidden ones skipped). */
-function expand(path: string, problems: string[], what: string): string[] {
+export function expand(path: string, problems: string[], what: string): string[] {
   let st;
   try {
     st = statSync(path);
@@ -312,7 +312,7 @@ function normalizeNilMaps(o: Data): void {
   }
 }
 
-function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
+export function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
   const { apiVersion, kind, metadata } = doc.manifest;
   const base = { name: metadata?.name ?? '', kind, apiVersion, file: doc.file };
   if (POLICY_API_VERSIONS.includes(apiVersion) && [...VALIDATING_KINDS, ...IMAGE_KINDS].includes(kind)) {
@@ -339,8 +339,35 @@ function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
   };
 }
 
+/**
+ * How the Kyverno CLI takes one document of an exceptions file: a policies.kyverno.io
+ * PolicyException (any served version) with policyRefs and matchConditions is used; a legacy
+ * kyverno.io one is ignored with a note; anything else is a problem. `scan --exceptions` reads
+ * exceptions through this too.
+ */
+export function checkException(d: SourcedDoc): 'ok' | { readonly note: string } | { readonly problem: string } {
+  const { apiVersion, kind } = d.manifest;
+  const spec = (d.manifest as Data).spec;
+  const refsOk =
+    isObject(spec) && Array.isArray(spec.policyRefs) && spec.policyRefs.every((r: unknown) => isObject(r) && typeof r.name === 'string');
+  const conditionsOk =
+    isObject(spec) && (spec.matchConditions === undefined || (Array.isArray(spec.matchConditions) && spec.matchConditions.every(isObject)));
+  if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion) && !(refsOk && conditionsOk))
+    return {
+      problem: `${d.file}: document ${d.index}: PolicyException ${d.manifest.metadata?.name ?? ''}: spec needs policyRefs (a list of {name, kind}) and matchConditions (a list of {name, expression})`,
+    };
+  if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion)) return 'ok';
+  if (kind === 'PolicyException' && apiVersion.startsWith('kyverno.io/'))
+    return {
+      note: `${d.file}: ${apiVersion} PolicyException ${d.manifest.metadata?.name} applies to legacy ClusterPolicies only and was ignored`,
+    };
+  return {
+    problem: `${d.file}: document ${d.index}: ${apiVersion} ${kind} is not a policy exception (exceptions lists policies.kyverno.io PolicyException files)`,
+  };
+}
+
 /** API groups whose kinds are policies (evaluated or reported unsupported); anything else in a policy file is a mistake. */
-const POLICY_GROUPS = ['kyverno.io/', 'policies.kyverno.io/', 'admissionregistration.k8s.io/'];
+export const POLICY_GROUPS = ['kyverno.io/', 'policies.kyverno.io/', 'admissionregistration.k8s.io/'];
 
 /** Reads one test file (each YAML document is one suite) with everything it names. */
 export function loadSuites(file: string): Suite[] {
@@ -505,28 +532,10 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   for (const p of stringList(doc.exceptions, `${at}: exceptions`, problems)) {
     for (const f of expand(rel(p), problems, 'an exception')) {
       for (const d of readObjects(f, problems, 'exceptions')) {
-        const { apiVersion, kind } = d.manifest;
-        const spec = (d.manifest as Data).spec;
-        const refsOk =
-          isObject(spec) &&
-          Array.isArray(spec.policyRefs) &&
-          spec.policyRefs.every((r: unknown) => isObject(r) && typeof r.name === 'string');
-        const conditionsOk =
-          isObject(spec) &&
-          (spec.matchConditions === undefined || (Array.isArray(spec.matchConditions) && spec.matchConditions.every(isObject)));
-        if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion) && !(refsOk && conditionsOk))
-          problems.push(
-            `${d.file}: document ${d.index}: PolicyException ${d.manifest.metadata?.name ?? ''}: spec needs policyRefs (a list of {name, kind}) and matchConditions (a list of {name, expression})`,
-          );
-        else if (kind === 'PolicyException' && POLICY_API_VERSIONS.includes(apiVersion)) exceptions.push(d);
-        else if (kind === 'PolicyException' && apiVersion.startsWith('kyverno.io/'))
-          notes.push(
-            `${d.file}: ${apiVersion} PolicyException ${d.manifest.metadata?.name} applies to legacy ClusterPolicies only and was ignored`,
-          );
-        else
-          problems.push(
-            `${d.file}: document ${d.index}: ${apiVersion} ${kind} is not a policy exception (exceptions lists policies.kyverno.io PolicyException files)`,
-          );
+        const verdict = checkException(d);
+        if (verdict === 'ok') exceptions.push(d);
+        else if ('note' in verdict) notes.push(verdict.note);
+        else problems.push(verdict.problem);
       }
     }
   }
@@ -599,33 +608,7 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   const contextFile = optionalString(doc.context, `${at}: context`, problems);
   if (contextFile) {
     const c = readDocs(rel(contextFile), problems, 'context')[0];
-    if (c !== undefined) {
-      if (!isObject(c) || (c.spec !== undefined && !isObject(c.spec)))
-        problems.push(
-          `${shown(rel(contextFile))}: not a Context (apiVersion: cli.kyverno.io/v1alpha1, kind: Context, spec: {resources, images})`,
-        );
-      else {
-        const objs = c.spec?.resources ?? [];
-        if (!Array.isArray(objs)) problems.push(`${shown(rel(contextFile))}: spec.resources: not a list of Kubernetes objects`);
-        else
-          objs.forEach((o: unknown, j: number) => {
-            if (isObject(o) && typeof o.apiVersion === 'string' && typeof o.kind === 'string' && isObject(o.metadata))
-              snapshot.addObject(o as Manifest);
-            else
-              problems.push(
-                `${shown(rel(contextFile))}: spec.resources[${j}]: not a Kubernetes object (needs apiVersion, kind and metadata)`,
-              );
-          });
-        const images = c.spec?.images ?? [];
-        if (!Array.isArray(images)) problems.push(`${shown(rel(contextFile))}: spec.images: not a list of image data`);
-        else
-          images.forEach((img: unknown, j: number) => {
-            if (!isObject(img) || typeof img.image !== 'string')
-              problems.push(`${shown(rel(contextFile))}: spec.images[${j}]: needs image (the reference policies look up)`);
-            else snapshot.addImage(img.image, imageData(img));
-          });
-      }
-    }
+    if (c !== undefined) loadContext(c, shown(rel(contextFile)), snapshot, problems);
   }
   // With clusterResources the Kyverno CLI runs against a fake cluster of every object it read.
   if (doc.clusterResources !== undefined) {
@@ -720,13 +703,4 @@ function typedNamespace(n: Data): Manifest {
     spec: isObject(n.spec) ? n.spec : {},
     status: isObject(n.status) ? n.status : {},
   } as unknown as Manifest;
-}
-
-/** A Context file's image entry as Kyverno serialises it (ImageData JSON). */
-function imageData(img: Data): Data {
-  const out: Data = {};
-  for (const k of ['image', 'resolvedImage', 'registry', 'repository']) out[k] = img[k] ?? '';
-  for (const k of ['tag', 'digest', 'imageIndex', 'manifest', 'config']) if (img[k] !== undefined && img[k] !== '') out[k] = img[k];
-  for (const k of Object.keys(img)) if (!(k in out)) out[k] = img[k];
-  return out;
 }
