@@ -86,6 +86,17 @@ function withTemplateMetadata(m: Manifest, family: Family): Manifest {
   return { ...m, spec: { ...spec, jobTemplate: { ...spec!.jobTemplate, spec: { ...holder, template } } } };
 }
 
+/**
+ * An object as the API server serializes it, which is what admission and background scans see:
+ * a pod controller's pod template always has metadata (see withTemplateMetadata).
+ */
+export function asServed(m: Manifest): Manifest {
+  const slash = m.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : m.apiVersion.slice(0, slash);
+  const family = m.apiVersion.slice(slash + 1) === 'v1' ? POD_TEMPLATE_PATHS[`${group}/${resourceName(m.kind)}`] : undefined;
+  return family ? withTemplateMetadata(m, family) : m;
+}
+
 interface Rule {
   readonly apiGroups?: readonly string[];
   readonly apiVersions?: readonly string[];
@@ -191,6 +202,25 @@ interface CompiledException {
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** PolicyExceptions are read in every version policies.kyverno.io serves (the rendered ones are v1). */
+const EXCEPTION_API_VERSIONS = ['policies.kyverno.io/v1alpha1', 'policies.kyverno.io/v1beta1', 'policies.kyverno.io/v1'];
+
+export interface PolicySetOptions {
+  /** Exceptions whose expiresAt is before it are ignored. @default every exception applies */
+  readonly now?: Date;
+  /** The engine expressions compile with (programs are cached by source text). @default a new CelEngine */
+  readonly engine?: CelEngine;
+  /** Names the policies in compile errors. @default 'policies' */
+  readonly source?: string;
+  /**
+   * CEL variables bound in every evaluation besides object, oldObject, request, namespaceObject and
+   * variables: Kyverno's context libraries (`resource`, `image`, `globalContext`, `http`), with an
+   * engine that declares them (createKyvernoCelEngine), so `resource.List` reads a cluster snapshot.
+   * @default none
+   */
+  readonly bindings?: Readonly<Record<string, unknown>>;
+}
+
 /** Compiled policies and exceptions, ready to scan any number of manifests. */
 export class PolicySet {
   private readonly policies: CompiledPolicy[] = [];
@@ -198,15 +228,16 @@ export class PolicySet {
   /** Policies by `group/resource` they may match (directly or through autogen). */
   private readonly byResource = new Map<string, CompiledPolicy[]>();
 
+  /** CEL variables bound in every evaluation besides the admission ones (PolicySetOptions.bindings). */
+  private readonly bindings: Readonly<Record<string, unknown>> | undefined;
+
   /**
    * Compiles every ValidatingPolicy and PolicyException among `manifests` (other kinds are ignored).
    * Exceptions whose expiresAt is before `now` are ignored, as Kyverno does.
    */
-  constructor(
-    manifests: readonly Manifest[],
-    options: { readonly now?: Date; readonly engine?: CelEngine; readonly source?: string } = {},
-  ) {
+  constructor(manifests: readonly Manifest[], options: PolicySetOptions = {}) {
     const engine = options.engine ?? new CelEngine();
+    this.bindings = options.bindings && Object.keys(options.bindings).length > 0 ? options.bindings : undefined;
     const compile = (expr: string, where: string): CelProgram => {
       try {
         return engine.compile(expr);
@@ -217,7 +248,7 @@ export class PolicySet {
     for (const m of manifests) {
       if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy'))
         this.policies.push(this.compilePolicy(m, compile));
-      if (m.apiVersion === 'policies.kyverno.io/v1' && m.kind === 'PolicyException') {
+      if (EXCEPTION_API_VERSIONS.includes(m.apiVersion) && m.kind === 'PolicyException') {
         const spec = (m.spec ?? {}) as Spec;
         if (spec.expiresAt && options.now && Date.parse(spec.expiresAt) < options.now.getTime()) continue;
         const id = `${m.metadata.namespace ?? ''}/${m.metadata.name}`;
@@ -315,9 +346,12 @@ export class PolicySet {
    * Scans manifests: one result per (policy, matching resource). Namespace objects among them
    * supply namespace labels for namespaceSelector (every namespace also carries
    * `kubernetes.io/metadata.name`); a namespaced object without a namespace is in `default`.
+   * `options.namespaces`: Namespace objects known from elsewhere (a cluster snapshot); the
+   * scanned objects' own Namespaces win.
    */
-  scan(items: readonly SourcedManifest[]): ScanReport {
+  scan(items: readonly SourcedManifest[], options: { readonly namespaces?: readonly Manifest[] } = {}): ScanReport {
     const namespaces = new Map<string, Manifest>();
+    for (const manifest of options.namespaces ?? []) namespaces.set(manifest.metadata.name, manifest);
     for (const { manifest } of items)
       if (manifest.kind === 'Namespace' && manifest.apiVersion === 'v1') namespaces.set(manifest.metadata.name, manifest);
     const celNamespaces = new Map<string, unknown>();
@@ -371,6 +405,7 @@ export class PolicySet {
               resource: { group, version, resource },
             },
           };
+          if (this.bindings) Object.assign(context, this.bindings);
         }
         const outcome = this.evaluate(p, programs, context, memo, withVariables);
         if (!outcome) continue;
@@ -469,6 +504,7 @@ export class PolicySet {
             request: base.request,
             variables,
           };
+          if (this.bindings) Object.assign(context, this.bindings);
           try {
             for (const v of programs.variables) {
               step = v.step;
