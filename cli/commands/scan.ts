@@ -3,6 +3,9 @@ import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
 import { honouredExceptionsOnly, PolicySet, scanFails, toPolicyReports, type ScanReport } from '../../analysis/scan';
+import { createKyvernoCelEngine } from '../../analysis/kyverno-test/cel-env';
+import { libraries } from '../../analysis/kyverno-test/engine';
+import { emptyContext, KyvernoPolicySet, readContextFile, readExceptionFiles, readPolicyFiles } from '../../analysis/scan-policies';
 import { planAllTemplates } from '../../config/plan';
 import { resolveConfig } from '../../config/resolve';
 import type { Manifest } from '../../lib/manifests';
@@ -13,7 +16,8 @@ import { EXIT } from '../support';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
 
-const USAGE = 'krate-policy scan [--env <env> | --all-templates] [--output table|json|policyreport] [--today YYYY-MM-DD] <file|dir|->...';
+const USAGE =
+  'krate-policy scan [--env <env> | --all-templates] [--policy <file|dir>]... [--exceptions <file|dir>]... [--context <file>] [--output table|json|policyreport] [--today YYYY-MM-DD] <file|dir|->...';
 const OUTPUTS = ['table', 'json', 'policyreport'] as const;
 
 /**
@@ -66,7 +70,11 @@ export const scan: Command = {
   name: 'scan',
   usage: USAGE,
   async run(args) {
-    const parsed = parseArgs(args, { values: ['env', 'output', 'today'], booleans: ['all-templates'] }, USAGE);
+    const parsed = parseArgs(
+      args,
+      { values: ['env', 'output', 'today', 'context'], booleans: ['all-templates'], repeatable: ['policy', 'exceptions'] },
+      USAGE,
+    );
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
     const env = parsed.flags.get('env');
     if (env !== undefined && parsed.flags.has('all-templates'))
@@ -75,14 +83,56 @@ export const scan: Command = {
     // The CLI layer is the one place that reads the clock (expired exceptions, report timestamps).
     const now = new Date(`${parseToday(parsed.flags.get('today'))}T00:00:00Z`);
     const inputs = readInputs(parsed.positional);
+    const policyPaths = parsed.lists.get('policy') ?? [];
+    const contextFile = parsed.flags.get('context');
+    const context = typeof contextFile === 'string' ? readContextFile(contextFile) : emptyContext();
+    const user = policyPaths.length > 0 ? readPolicyFiles(policyPaths) : [];
+    const { exceptions, notes } = readExceptionFiles(parsed.lists.get('exceptions') ?? [], now);
+    for (const note of notes) console.error(`note: ${note}`);
+    // --policy alone evaluates only the given policies; with --env or --all-templates, the project's too.
+    const withTemplates = typeof env === 'string' || parsed.flags.has('all-templates') || user.length === 0;
+    // One engine with Kyverno's CEL libraries for both paths: the templates keep PolicySet's compiled
+    // path (their results do not change: test/analysis/scan-policies.test.ts), and a template that
+    // reads the cluster (resource.List) sees the same snapshot as the user's policies.
+    const engine = createKyvernoCelEngine();
     const source = typeof env === 'string' ? { env } : ({ allTemplates: true } as const);
-    const policies = loadPolicyManifests(source);
-    const set = new PolicySet(policies, { now });
-    const report = set.scan(inputs);
-    const label = typeof env === 'string' ? `environment ${env}, ${set.size} policies` : `all templates in audit, ${set.size} policies`;
+    const templates = withTemplates ? loadPolicyManifests(source) : [];
+    const set = new PolicySet([...templates, ...exceptions.map((e) => e.manifest)], {
+      now,
+      engine,
+      bindings: { ...libraries(context.snapshot, '') },
+    });
+    const theirs = new KyvernoPolicySet(user, exceptions, { engine, context });
+    const clash = theirs.names.find((n) => templates.some((t) => t.metadata.name === n));
+    if (clash)
+      throw new ConfigError([
+        `--policy: ${clash} has the name of one of the project's policies; rename it (or scan it without --env/--all-templates)`,
+      ]);
+    const ours = withTemplates
+      ? set.scan(inputs, { namespaces: context.namespaces })
+      : { results: [], summary: { pass: 0, fail: 0, skip: 0, error: 0 } };
+    const report = merge(ours, theirs.size > 0 ? theirs.scan(inputs) : undefined);
+    const parts: string[] = [];
+    if (withTemplates)
+      parts.push(typeof env === 'string' ? `environment ${env}, ${set.size} policies` : `all templates in audit, ${set.size} policies`);
+    if (theirs.size > 0) parts.push(`--policy: ${theirs.size} ${theirs.size === 1 ? 'policy' : 'policies'}`);
+    const label = parts.join('; ');
     if (output === 'json') console.log(JSON.stringify({ results: report.results, summary: report.summary }, null, 2));
-    else if (output === 'policyreport') console.log(toPolicyReports(report, policies, now).map(toYaml).join('---\n'));
+    else if (output === 'policyreport')
+      console.log(
+        toPolicyReports(report, [...templates, ...theirs.manifests], now)
+          .map(toYaml)
+          .join('---\n'),
+      );
     else console.log(formatTable(report, label));
     return scanFails(report) ? EXIT.findings : EXIT.ok;
   },
 };
+
+/** The project's results, then the user's policies' results; the summary counts both. */
+function merge(ours: ScanReport, theirs: ScanReport | undefined): ScanReport {
+  if (!theirs) return ours;
+  const summary = { ...ours.summary };
+  for (const k of ['pass', 'fail', 'skip', 'error'] as const) summary[k] += theirs.summary[k];
+  return { results: [...ours.results, ...theirs.results], summary };
+}
