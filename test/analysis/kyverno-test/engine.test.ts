@@ -1,5 +1,17 @@
 // Kyverno's autogen rewrite and matching, piece by piece (pkg/cel/autogen, pkg/cel/matching).
-import { autogenRewrite, autogenSpecs, buildRequest, canAutogen, prepareResource } from '../../../analysis/kyverno-test/engine';
+import {
+  autogenRewrite,
+  autogenSpecs,
+  buildRequest,
+  canAutogen,
+  compilePolicies,
+  evaluate,
+  libraries,
+  prepareResource,
+} from '../../../analysis/kyverno-test/engine';
+import { createKyvernoCelEngine } from '../../../analysis/kyverno-test/cel-env';
+import { ClusterSnapshot } from '../../../analysis/kyverno-test/context';
+import type { Manifest } from '../../../lib/manifests';
 import { KindResolver } from '../../../lib/kinds';
 
 const podRule = { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] };
@@ -88,5 +100,66 @@ describe('requests', () => {
 
   it('carries numbers as doubles, as kyverno test converts them', () => {
     expect((pod.cel as { spec: { replicas: unknown } }).spec.replicas).toBe(2);
+  });
+});
+
+describe('evaluation on one request, policy by policy', () => {
+  const kinds = new KindResolver();
+  const policy = (name: string, variables: Array<{ name: string; expression: string }>, validation: string) => ({
+    manifest: {
+      apiVersion: 'policies.kyverno.io/v1',
+      kind: 'ValidatingPolicy',
+      metadata: { name },
+      spec: {
+        validationActions: ['Audit'],
+        matchConstraints: { resourceRules: [podRule] },
+        variables,
+        validations: [{ expression: validation }],
+      },
+    } as Manifest,
+    file: 'p.yaml',
+    index: 0,
+  });
+  const run = (docs: ReturnType<typeof policy>[]) => {
+    const { policies, errors } = compilePolicies(docs, [], createKyvernoCelEngine());
+    expect(errors).toEqual([]);
+    const pod = prepareResource({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: { containers: [] } });
+    const req = buildRequest(pod, 'CREATE', kinds, new Map(), {});
+    const snapshot = new ClusterSnapshot(kinds);
+    return evaluate(policies, req, (ns) => libraries(snapshot, ns)).flatMap((r) =>
+      r.rules.map((x) => `${r.policy}: ${x.status}: ${x.message}`),
+    );
+  };
+
+  it('keeps each policy’s own variable name in the error of a request-only variable both evaluate', () => {
+    expect(
+      run([
+        policy('a', [{ name: 'first', expression: 'object.spec.missing.x' }], 'variables.first == 1'),
+        policy('b', [{ name: 'second', expression: 'object.spec.missing.x' }], 'variables.second == 1'),
+      ]),
+    ).toEqual(['a: error: error: variables.first: No such key: missing', 'b: error: error: variables.second: No such key: missing']);
+  });
+
+  it('keeps variables that read other variables per policy', () => {
+    expect(
+      run([
+        policy(
+          'a',
+          [
+            { name: 'base', expression: '1' },
+            { name: 'next', expression: 'variables.base + 1' },
+          ],
+          'variables.next == 2',
+        ),
+        policy(
+          'b',
+          [
+            { name: 'base', expression: '2' },
+            { name: 'next', expression: 'variables.base + 1' },
+          ],
+          'variables.next == 3',
+        ),
+      ]),
+    ).toEqual(['a: pass: success', 'b: pass: success']);
   });
 });
