@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 
 import { join, relative } from 'node:path';
 import { isCollection, isPair, isScalar, isSeq, parseAllDocuments, stringify, visit, type Document } from 'yaml';
 import { ConfigError } from './errors';
+import { fastLoadAll } from './yaml-fast';
 
 /** A Kubernetes object as plain data. */
 export interface Manifest {
@@ -183,6 +184,18 @@ function collectObjects(
  * Helm placeholders. A missing name is left to the checks (validate reports it as a finding). All problems of the text are reported together.
  */
 export function parseManifests(text: string, file: string): SourcedManifest[] {
+  // The fast path (lib/yaml-fast.ts) reads what it can exactly as below; anything else, and every
+  // problem, is read again here so values and messages are always `yaml`'s.
+  const fast = fastLoadAll(text);
+  if (fast) {
+    const read: SourcedManifest[] = [];
+    const issues: string[] = [];
+    fast.forEach((value, index) => {
+      if (value !== null && value !== undefined)
+        collectObjects(value, `${file}: document ${index}`, (manifest) => read.push({ manifest, file, index }), issues);
+    });
+    if (issues.length === 0) return read;
+  }
   const out: SourcedManifest[] = [];
   const problems: string[] = [];
   parseAllDocuments(text).forEach((doc, index) => {
