@@ -7,11 +7,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../lib/errors';
-import { KindResolver } from '../lib/kinds';
+import { groupOf, KindResolver, versionOf } from '../lib/kinds';
 import { objectName, parseManifests, type Manifest, type SourcedManifest } from '../lib/manifests';
 import { toCelValue, type CelEngine } from './cel';
 import { ClusterSnapshot, loadContext } from './kyverno-test/context';
-import { buildRequest, compilePolicies, evaluate, libraries, type CompiledPolicy, type Libraries } from './kyverno-test/engine';
+import {
+  buildRequest,
+  compilePolicies,
+  evaluate,
+  libraries,
+  mayMatch,
+  type CompiledPolicy,
+  type Libraries,
+  type RequestKind,
+} from './kyverno-test/engine';
 import { checkException, classifyPolicy, expand, IMAGE_KINDS, POLICY_GROUPS, readDocs, type SourcedDoc } from './kyverno-test/suite';
 import { ADMISSION_ONLY_MESSAGE, asServed, type ScanReport, type ScanResult, type ScanSummary } from './scan';
 import type { PolicyMode } from '../lib/ladder';
@@ -349,6 +358,7 @@ export class KyvernoPolicySet {
     for (const { manifest } of items) if (isNamespace(manifest)) addNamespace(manifest);
     const results: ScanResult[] = [];
     const summary: ScanSummary = { pass: 0, fail: 0, skip: 0, error: 0 };
+    const byKind = new Map<string, typeof this.policies>();
     for (const { manifest: original } of items) {
       const namespaced = this.kinds.namespaced(original.apiVersion, original.kind);
       const manifest =
@@ -357,10 +367,24 @@ export class KyvernoPolicySet {
       // In a cluster an object's namespace exists: one known from neither the inputs nor the
       // context is the namespace the API server creates (only its kubernetes.io/metadata.name label).
       if (namespaced && ns && !namespaces.has(ns)) addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      // The policies whose rules can select this kind of object, worked out once per kind and scope.
+      const kindKey = `${manifest.apiVersion}\0${manifest.kind}\0${namespaced}`;
+      let candidates = byKind.get(kindKey);
+      if (!candidates) {
+        const kind: RequestKind = {
+          group: groupOf(manifest.apiVersion),
+          version: versionOf(manifest.apiVersion),
+          resource: this.kinds.resource(manifest.apiVersion, manifest.kind),
+          namespace: namespaced ? 'namespaced' : '',
+          operation: 'CREATE',
+        };
+        byKind.set(kindKey, (candidates = this.policies.filter((p) => mayMatch(p.one[0], kind))));
+      }
+      if (candidates.length === 0) continue;
       const served = asServed(manifest);
       const req = buildRequest({ manifest, cel: toCelValue(served) }, 'CREATE', this.kinds, namespaces, {});
       let resource: ScanResult['resource'] | undefined;
-      for (const { one, info } of this.policies) {
+      for (const { one, info } of candidates) {
         for (const response of evaluate(one, req, this.lib)) {
           for (const rule of response.rules) {
             resource ??= {

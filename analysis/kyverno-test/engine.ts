@@ -244,7 +244,10 @@ export function autogenSpecs(spec: Data): Array<{ readonly variant: string; read
 
 const any = (items: readonly string[] | undefined, v: string) => (items ?? []).some((x) => x === '*' || x === v);
 
-function ruleMatches(r: Rule, req: Request): boolean {
+/** What a resource rule looks at: the request's kind of object, scope and operation. */
+export type RequestKind = Pick<Request, 'group' | 'version' | 'resource' | 'namespace' | 'operation'>;
+
+function ruleMatches(r: Rule, req: RequestKind): boolean {
   const scope = r.scope ?? '*';
   if (scope === 'Cluster' && req.namespace !== '') return false;
   if (scope === 'Namespaced' && req.namespace === '') return false;
@@ -293,6 +296,18 @@ function matches(mc: MatchResources | undefined, req: Request): boolean {
   if ((mc.resourceRules ?? []).length > 0 && !rulesMatch(mc.resourceRules!, req)) return false;
   if (nsError || objError) throw nsError ?? objError;
   return true;
+}
+
+/**
+ * Whether some variant's resource rules can select requests of this kind, names and selectors
+ * aside: a superset of matching. A policy for which it is false responds to such a request only
+ * with rule-less (excluded) responses, so a caller may skip evaluating it.
+ */
+export function mayMatch(p: CompiledPolicy, req: RequestKind): boolean {
+  return p.variants.some((v) => {
+    const rules = v.match?.resourceRules ?? [];
+    return v.match !== undefined && (rules.length === 0 || rules.some((r) => ruleMatches(r, req)));
+  });
 }
 
 /** processor.hasSelector: one rule, no names, no selectors, no exclusions. */
