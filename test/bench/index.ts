@@ -1,11 +1,12 @@
 // `npm run bench`: the project's own performance figures, printed for the closing notes and PRs.
 import { rolloutBench } from './rollout';
 import { scanBench } from './scan';
+import { scanPolicyBench, testUpstreamBench } from './scan-policy';
 import { synthBench } from './synth';
 import { fleetBench } from './fleet';
 import type { Bench } from './harness';
 
-const BENCHES: readonly Bench[] = [synthBench, scanBench, rolloutBench, fleetBench];
+const BENCHES: readonly Bench[] = [synthBench, scanBench, scanPolicyBench, testUpstreamBench, rolloutBench, fleetBench];
 
 for (const bench of BENCHES) {
   const figures = await bench.run();

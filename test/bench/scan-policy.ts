@@ -1,0 +1,119 @@
+// `scan --policy` end to end as users run it (a fresh process reading and parsing a generated YAML
+// file, the policies through the Kyverno engine), and `krate-policy test` over Kyverno's published
+// suites when ../shared/upstream/kyverno-policies is present.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { planAllTemplates } from '../../config/plan';
+import { toYaml } from '../../lib/manifests';
+import { REPO_ROOT } from '../../lib/paths';
+import { TEMPLATES } from '../../policies';
+import { renderPolicy } from '../../policies/render';
+import { generateCorpus } from './scan';
+import { type Bench, median, ms } from './harness';
+
+const RESOURCES = 20_000;
+const RUNS = 3;
+const CLI = join(REPO_ROOT, '.build', 'cli', 'main.mjs');
+const UPSTREAM = join(REPO_ROOT, '..', 'shared', 'upstream', 'kyverno-policies');
+const TIME = '/usr/bin/time';
+
+interface Run {
+  readonly wallMs: number;
+  /** Peak resident set size of the child, when /usr/bin/time is there to measure it. */
+  readonly maxRssKiB?: number;
+  readonly stdout: string;
+}
+
+/** One fresh CLI process; exit 0 or 1 (findings) is a completed run, anything else fails the bench. */
+function runCli(args: readonly string[], dir: string): Run {
+  const timed = existsSync(TIME);
+  const out = join(dir, 'time.txt');
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync(TIME, ['-f', '%M', '-o', out, process.execPath, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`krate-policy ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  const maxRssKiB = timed ? Number(readFileSync(out, 'utf8').trim().split('\n').at(-1)) : undefined;
+  return { wallMs, maxRssKiB, stdout: r.stdout };
+}
+
+function measure(args: readonly string[], dir: string): { wall: number; rss?: number; last: Run } {
+  const runs = Array.from({ length: RUNS }, () => runCli(args, dir));
+  const rss = runs.every((r) => r.maxRssKiB !== undefined) ? Math.max(...runs.map((r) => r.maxRssKiB!)) : undefined;
+  return { wall: median(runs.map((r) => r.wallMs)), rss, last: runs[RUNS - 1] };
+}
+
+/** Results counted from the summary line (`scan (…): N pass, N fail, N skip, N error`). */
+function results(stdout: string): number {
+  const m = /: (\d+) pass, (\d+) fail, (\d+) skip, (\d+) error$/.exec(stdout.trim().split('\n').at(-1) ?? '');
+  if (!m) throw new Error(`no scan summary in:\n${stdout.slice(-500)}`);
+  return m.slice(1).reduce((n, x) => n + Number(x), 0);
+}
+
+const mib = (kib: number | undefined) => (kib === undefined ? `not measured (${TIME} absent)` : `${(kib / 1024).toFixed(0)} MiB`);
+
+export const scanPolicyBench: Bench = {
+  name: `scan --policy (fresh process, ${RESOURCES.toLocaleString('en')} generated resources in one YAML file)`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'krate-bench-scan-policy-'));
+    try {
+      const input = join(dir, 'resources.yaml');
+      writeFileSync(
+        input,
+        generateCorpus(RESOURCES)
+          .map((i) => toYaml(i.manifest))
+          .join('---\n'),
+      );
+      // A user's policy set of realistic size: the 27 templates, rendered, given as their own policies.
+      const policies = join(dir, 'policies.yaml');
+      const rendered = planAllTemplates(TEMPLATES).map((p) => renderPolicy(p.template, p.options));
+      writeFileSync(policies, rendered.map(toYaml).join('---\n'));
+      const fixtures = join(REPO_ROOT, 'test', 'analysis', 'fixtures', 'scan-policy');
+      const heavy = measure(['scan', '--policy', policies, input], dir);
+      const evaluations = results(heavy.last.stdout);
+      const light = measure(['scan', '--policy', join(fixtures, 'policies'), input], dir);
+      const context = measure(
+        ['scan', '--policy', join(fixtures, 'ingress'), '--context', join(fixtures, 'ingress', 'kubectl-export.yaml'), input],
+        dir,
+      );
+      const start = measure(['--version'], dir);
+      return [
+        { label: 'input file', value: `${(readFileSync(input).length / 1e6).toFixed(1)} MB, ${RESOURCES} resources` },
+        { label: `--policy: ${rendered.length} policies, wall time, median of ${RUNS}`, value: ms(heavy.wall) },
+        { label: `--policy: ${rendered.length} policies, peak memory`, value: mib(heavy.rss) },
+        { label: `--policy: ${rendered.length} policies, policy×resource results`, value: String(evaluations) },
+        { label: `--policy: 2 policies (fixtures), wall time, median of ${RUNS}`, value: ms(light.wall) },
+        { label: '--policy: 2 policies (fixtures), peak memory', value: mib(light.rss) },
+        { label: `--policy + --context (Ingress hosts, kubectl export), wall time, median of ${RUNS}`, value: ms(context.wall) },
+        { label: 'process start and CLI load (for reference)', value: ms(start.wall) },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export const testUpstreamBench: Bench = {
+  name: "krate-policy test over Kyverno's published suites (../shared/upstream/kyverno-policies)",
+  async run() {
+    if (!existsSync(UPSTREAM)) return [{ label: 'skipped', value: `${UPSTREAM} is absent (the suites live outside the repository)` }];
+    const dir = mkdtempSync(join(tmpdir(), 'krate-bench-test-'));
+    try {
+      const { wall, rss, last } = measure(['test', UPSTREAM], dir);
+      const summary = last.stdout.trim().split('\n').at(-1) ?? '';
+      const m = /^(\d+) passed, (\d+) failed$/.exec(summary);
+      const results = m ? Number(m[1]) + Number(m[2]) : NaN;
+      return [
+        { label: 'result', value: summary },
+        { label: `wall time (fresh process), median of ${RUNS}`, value: ms(wall) },
+        { label: 'results per second (wall)', value: (results / (wall / 1000)).toFixed(0) },
+        { label: 'peak memory', value: mib(rss) },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
