@@ -11,6 +11,7 @@ import { runTests } from '../../analysis/kyverno-test/runner';
 import { PolicySet, type ScanReport } from '../../analysis/scan';
 import { KyvernoPolicySet, readContextFile, readExceptionFiles, readPolicyFiles, type ScanContext } from '../../analysis/scan-policies';
 import { readInputs } from '../../cli/commands/scan';
+import { ConfigError } from '../../lib/errors';
 import { parseManifests, readManifests, type Manifest } from '../../lib/manifests';
 import { REPO_ROOT } from '../../lib/paths';
 import { generateCorpus } from '../bench/scan';
@@ -240,6 +241,24 @@ describe('scan --policy, --exceptions, --context: bad input', () => {
     expect(() => inRepo(() => readPolicyFiles([at('bad', 'legacy-clusterpolicy.yaml')]))).toThrow(
       `--policy ${at('bad', 'legacy-clusterpolicy.yaml')}: document 0: legacy kyverno.io/v1 ClusterPolicy require-team-label is not supported: scan evaluates ValidatingPolicy, NamespacedValidatingPolicy and ImageValidatingPolicy of policies.kyverno.io (v1alpha1, v1beta1, v1); convert it to a ValidatingPolicy (validate.cel rules convert directly; patterns, JMESPath and other rule types need rewriting in CEL) or check it with \`kyverno apply\``,
     );
+  });
+
+  it('fails when a --policy holds a policy kind scan does not evaluate, or a policy without a name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'krate-scan-policy-'));
+    try {
+      writeFileSync(
+        join(dir, 'mutating.yaml'),
+        'apiVersion: policies.kyverno.io/v1\nkind: MutatingPolicy\nmetadata: {name: add-labels}\nspec: {}\n---\napiVersion: policies.kyverno.io/v1\nkind: ValidatingPolicy\nmetadata: {}\nspec: {}\n',
+      );
+      expect(() => readPolicyFiles([join(dir, 'mutating.yaml')])).toThrow(
+        new ConfigError([
+          `--policy ${join(dir, 'mutating.yaml')}: document 0: MutatingPolicy add-labels: policies.kyverno.io/v1 MutatingPolicy is not supported: scan evaluates ValidatingPolicy, NamespacedValidatingPolicy and ImageValidatingPolicy of policies.kyverno.io (v1alpha1, v1beta1, v1); remove it from the --policy path`,
+          `--policy ${join(dir, 'mutating.yaml')}: document 1: ValidatingPolicy has no metadata.name (results name the policy by it)`,
+        ]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails when a policy does not compile, naming the file, the policy, the field and the CEL error', () => {
