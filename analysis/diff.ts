@@ -201,12 +201,31 @@ function policyLabel(m: Manifest): string {
 
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
+/** The fields of an Argo CD Application spec (or an ApplicationSet's template spec) chartSources reads. */
+interface ApplicationSpec {
+  readonly source?: ApplicationSource;
+  readonly sources?: readonly ApplicationSource[];
+}
+
+interface ApplicationSource {
+  readonly chart?: string;
+  readonly targetRevision?: string;
+}
+
+/** The fields of a PolicyException spec the diff's callout reads. */
+interface PolicyExceptionSpec {
+  readonly policyRefs?: ReadonlyArray<{ readonly name?: string }>;
+  readonly expiresAt?: string;
+}
+
 /** Helm chart sources of an Application or ApplicationSet template: `chart@version`. */
 function chartSources(m: Manifest | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!m || !m.apiVersion.startsWith('argoproj.io/')) return out;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const spec: any = m.kind === 'ApplicationSet' ? (m.spec as any)?.template?.spec : m.spec;
+  const spec =
+    m.kind === 'ApplicationSet'
+      ? (m.spec as { readonly template?: { readonly spec?: ApplicationSpec } } | undefined)?.template?.spec
+      : (m.spec as ApplicationSpec | undefined);
   for (const s of [spec?.source, ...(spec?.sources ?? [])]) if (s?.chart) out.set(s.chart, String(s.targetRevision));
   return out;
 }
@@ -236,9 +255,8 @@ export function diffTrees(base: ReadonlyMap<string, string>, head: ReadonlyMap<s
     if ((from || to) && from !== to) modeChanges.add(`${at.env}: ${policyLabel(at.manifest)} ${from ?? 'absent'} → ${to ?? 'absent'}`);
     const sign = { added: '+', removed: '-', changed: '~' }[change];
     if (at.manifest.kind === 'PolicyException') {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const spec: any = at.manifest.spec ?? {};
-      const refs = (spec.policyRefs ?? []).map((r: { name?: string }) => r.name).join(', ');
+      const spec = (at.manifest.spec ?? {}) as PolicyExceptionSpec;
+      const refs = (spec.policyRefs ?? []).map((r) => r.name).join(', ');
       exceptions.push(`${at.env}: ${sign} ${id}${refs ? ` (for ${refs}${spec.expiresAt ? `, expires ${spec.expiresAt}` : ''})` : ''}`);
     }
     if (RBAC_KINDS.includes(at.manifest.kind)) {
