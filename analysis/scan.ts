@@ -78,7 +78,7 @@ export function autogenExpression(expression: string, family: Family): string {
  * `spec.template.metadata`; manifests on disk often omit it. Supply it as the server would.
  */
 function withTemplateMetadata(m: Manifest, family: Family): Manifest {
-  const spec = m.spec as Spec | undefined;
+  const spec = m.spec as ControllerSpec | undefined;
   const holder = family === 'cronjob' ? spec?.jobTemplate?.spec : spec;
   if (!holder?.template || holder.template.metadata) return m;
   const template = { ...holder.template, metadata: {} };
@@ -200,7 +200,40 @@ interface CompiledException {
   readonly step: string;
 }
 
-type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A pod controller's spec: the pod template (a CronJob's under jobTemplate.spec) withTemplateMetadata reads. */
+interface ControllerSpec {
+  readonly template?: { readonly metadata?: unknown; readonly [k: string]: unknown };
+  readonly jobTemplate?: { readonly spec?: ControllerSpec; readonly [k: string]: unknown };
+  readonly [k: string]: unknown;
+}
+
+/** A `name` and an `expression`: a matchCondition or a variable. */
+interface NamedExpression {
+  readonly name: string;
+  readonly expression: string;
+}
+
+/** The fields of a ValidatingPolicy's (or ImageValidatingPolicy's) spec compilePolicy reads. */
+interface PolicySpec {
+  readonly matchConstraints?: {
+    readonly resourceRules?: readonly Rule[];
+    readonly excludeResourceRules?: readonly Rule[];
+    readonly namespaceSelector?: LabelSelector;
+    readonly objectSelector?: LabelSelector;
+  };
+  readonly autogen?: { readonly podControllers?: { readonly controllers?: readonly string[] } };
+  readonly matchConditions?: readonly NamedExpression[];
+  readonly variables?: readonly NamedExpression[];
+  readonly validations?: ReadonlyArray<{ readonly expression: string; readonly message?: string; readonly messageExpression?: string }>;
+  readonly validationActions?: readonly string[];
+}
+
+/** The fields of a PolicyException's spec the scan reads. */
+interface PolicyExceptionSpec {
+  readonly expiresAt?: string;
+  readonly policyRefs?: ReadonlyArray<{ readonly kind?: string; readonly name: string }>;
+  readonly matchConditions?: readonly NamedExpression[];
+}
 
 /** PolicyExceptions are read in every version policies.kyverno.io serves (the rendered ones are v1). */
 const EXCEPTION_API_VERSIONS = ['policies.kyverno.io/v1alpha1', 'policies.kyverno.io/v1beta1', 'policies.kyverno.io/v1'];
@@ -249,14 +282,14 @@ export class PolicySet {
       if (m.apiVersion === 'policies.kyverno.io/v1' && (m.kind === 'ValidatingPolicy' || m.kind === 'ImageValidatingPolicy'))
         this.policies.push(this.compilePolicy(m, compile));
       if (EXCEPTION_API_VERSIONS.includes(m.apiVersion) && m.kind === 'PolicyException') {
-        const spec = (m.spec ?? {}) as Spec;
+        const spec = (m.spec ?? {}) as PolicyExceptionSpec;
         if (spec.expiresAt && options.now && Date.parse(spec.expiresAt) < options.now.getTime()) continue;
         const id = `${m.metadata.namespace ?? ''}/${m.metadata.name}`;
         this.exceptions.push({
           id,
           step: `PolicyException ${id}`,
-          policies: new Set(((spec.policyRefs ?? []) as Spec[]).map((r) => `${r.kind ?? 'ValidatingPolicy'}/${r.name}`)),
-          matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((c, i) => ({
+          policies: new Set((spec.policyRefs ?? []).map((r) => `${r.kind ?? 'ValidatingPolicy'}/${r.name}`)),
+          matchConditions: (spec.matchConditions ?? []).map((c, i) => ({
             name: c.name,
             program: compile(c.expression, `PolicyException/${id}: spec.matchConditions[${i}]`),
           })),
@@ -281,13 +314,13 @@ export class PolicySet {
   private readonly variablesKeys = new Map<string, number>();
 
   private compilePolicy(m: Manifest, compile: (expr: string, where: string) => CelProgram): CompiledPolicy {
-    const spec = (m.spec ?? {}) as Spec;
+    const spec = (m.spec ?? {}) as PolicySpec;
     const name = m.metadata.name;
     const labels = (m.metadata.labels ?? {}) as Record<string, string>;
-    const mc = (spec.matchConstraints ?? {}) as Spec;
-    const rules = (mc.resourceRules ?? []) as Rule[];
+    const mc = spec.matchConstraints ?? {};
+    const rules = mc.resourceRules ?? [];
     const podPolicy = rules.some((r) => has(r.apiGroups, '') && has(r.resources, 'pods'));
-    const controllerNames = podPolicy ? ((spec.autogen?.podControllers?.controllers ?? []) as string[]) : [];
+    const controllerNames = podPolicy ? (spec.autogen?.podControllers?.controllers ?? []) : [];
     const controllers = new Set(Object.keys(POD_TEMPLATE_PATHS).filter((k) => controllerNames.includes(k.split('/')[1])));
     const families: Family[] = ['direct'];
     if ([...controllers].some((c) => POD_TEMPLATE_PATHS[c] === 'template')) families.push('template');
@@ -297,23 +330,23 @@ export class PolicySet {
     const admissionOnly = m.kind === 'ImageValidatingPolicy';
     for (const family of families) {
       const c = (expr: string, where: string) => compile(autogenExpression(expr, family), `ValidatingPolicy/${name}: ${where}`);
-      const variables = ((spec.variables ?? []) as Spec[]).map((x) => [x.name as string, autogenExpression(x.expression, family)]);
+      const variables = (spec.variables ?? []).map((x) => [x.name, autogenExpression(x.expression, family)]);
       const signature = JSON.stringify(variables);
       if (!this.variablesKeys.has(signature)) this.variablesKeys.set(signature, this.variablesKeys.size);
       programs[family] = {
-        matchConditions: ((spec.matchConditions ?? []) as Spec[]).map((x, i) => ({
+        matchConditions: (spec.matchConditions ?? []).map((x, i) => ({
           name: x.name,
           step: `matchCondition ${x.name}`,
           program: c(x.expression, `spec.matchConditions[${i}]`),
         })),
-        variables: ((admissionOnly ? [] : (spec.variables ?? [])) as Spec[]).map((x, i) => ({
+        variables: (admissionOnly ? [] : (spec.variables ?? [])).map((x, i) => ({
           name: x.name,
           step: `variable ${x.name}`,
           program: c(x.expression, `spec.variables[${i}]`),
           shared: !/\bvariables\b/.test(x.expression),
         })),
         variablesKey: this.variablesKeys.get(signature)!,
-        validations: ((admissionOnly ? [] : (spec.validations ?? [])) as Spec[]).map((x, i) => ({
+        validations: (admissionOnly ? [] : (spec.validations ?? [])).map((x, i) => ({
           step: `validation ${i}`,
           program: c(x.expression, `spec.validations[${i}].expression`),
           message: x.message ?? `failed expression: ${x.expression}`,
@@ -321,7 +354,7 @@ export class PolicySet {
         })),
       };
     }
-    const actions = (spec.validationActions ?? []) as string[];
+    const actions = spec.validationActions ?? [];
     return {
       name,
       ref: `${m.kind}/${name}`,
@@ -330,7 +363,7 @@ export class PolicySet {
       pack: labels['krate.a5c.ai/policy-pack'] ?? '',
       mode: actions.includes('Deny') ? 'Enforce' : 'Audit',
       rules,
-      excludeRules: (mc.excludeResourceRules ?? []) as Rule[],
+      excludeRules: mc.excludeResourceRules ?? [],
       namespaceSelector: mc.namespaceSelector,
       objectSelector: mc.objectSelector,
       controllers,
@@ -338,7 +371,7 @@ export class PolicySet {
       exceptions: [],
       namespaceCache: new Map(),
       familyCache: new Map(),
-      namesMatter: [...rules, ...((mc.excludeResourceRules ?? []) as Rule[])].some((r) => (r.resourceNames ?? []).length > 0),
+      namesMatter: [...rules, ...(mc.excludeResourceRules ?? [])].some((r) => (r.resourceNames ?? []).length > 0),
     };
   }
 
