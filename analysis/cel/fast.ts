@@ -4,6 +4,7 @@
 // plain data. The caller then evaluates the same expression with cel-js, which stays the reference
 // for every result and every error message. So the fast path can only ever be faster, never
 // different: test/analysis/cel/fast.test.ts checks both agree on every template and fixture.
+import type { ASTNode } from '@marcbachmann/cel-js';
 import { isQuantity, setsContains, setsEquivalent, setsIntersects, type CelContext } from '../../lib/cel';
 
 /** Thrown by compiled closures to hand the whole expression back to cel-js. */
@@ -20,11 +21,8 @@ const NONE = new Opt(undefined);
 
 type Scope = unknown[];
 type Fn = (ctx: CelContext, s: Scope) => unknown;
-// cel-js AST nodes: `op`, `args` (shape depends on op).
-interface Node {
-  readonly op: string;
-  readonly args: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+/** A cel-js AST node: a union discriminated by `op`, whose `args` shape depends on it (`'.'`: [Node, string], ...). */
+type Node = ASTNode;
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const MAX_INT = 9223372036854775807n;
@@ -120,16 +118,16 @@ const unsupported = (what: string): never => {
 /** The value of a list literal whose elements are all scalar literals; undefined otherwise. */
 function constantList(n: Node): readonly unknown[] | undefined {
   if (n.op !== 'list') return undefined;
-  const elements = n.args as Node[];
+  const elements = n.args;
   if (!elements.every((e) => e.op === 'value' && e.args !== undefined && (e.args === null || typeof e.args !== 'object'))) return undefined;
-  return elements.map((e) => e.args as unknown);
+  return elements.map((e) => e.args);
 }
 
 /** Compiles one node; `vars` maps comprehension variables in scope to their slot. */
 function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: number }): Fn {
   const c = (x: Node, v = vars) => compileNode(x, v, slots);
-  const a = n.args;
-  switch (n.op) {
+  const { op, args: a } = n;
+  switch (op) {
     case 'value': {
       const v = a;
       if (v !== null && typeof v === 'object') return unsupported('value');
@@ -137,7 +135,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       return () => v;
     }
     case 'id': {
-      const name = a as string;
+      const name = a;
       const slot = vars.get(name);
       if (slot !== undefined) return (_ctx, s) => s[slot];
       if (!CONTEXT.has(name)) return unsupported(`id ${name}`);
@@ -148,7 +146,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case '.': {
       const left = c(a[0]);
-      const get = ownGetter(a[1] as string);
+      const get = ownGetter(a[1]);
       return (ctx, s) => {
         const o = left(ctx, s);
         if (!isMap(o)) return bail();
@@ -158,7 +156,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case '.?': {
       const left = c(a[0]);
-      const get = ownGetter(a[1] as string);
+      const get = ownGetter(a[1]);
       return (ctx, s) => {
         let o = left(ctx, s);
         if (o instanceof Opt) {
@@ -249,7 +247,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case 'in': {
       const left = c(a[0]);
-      const constant = constantList(a[1] as Node);
+      const constant = constantList(a[1]);
       if (constant && constant.length > 0 && constant.every((e) => typeof e === 'string')) {
         // `x in ['a', 'b']`: a set lookup; a non-string x meets a string first and bails, as below.
         const set = new Set(constant);
@@ -285,11 +283,11 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       // A literal list of literals is built once: CEL values are immutable and nothing here mutates one.
       const constant = constantList(n);
       if (constant) return () => constant;
-      const elements = (a as Node[]).map((x) => c(x));
+      const elements = a.map((x) => c(x));
       return (ctx, s) => elements.map((e) => e(ctx, s));
     }
     case 'map': {
-      const entries = (a as Node[][]).map(([k, v]) => [c(k), c(v)] as const);
+      const entries = a.map(([k, v]) => [c(k), c(v)] as const);
       return (ctx, s) => {
         const out: Record<string, unknown> = {};
         for (const [k, v] of entries) {
@@ -303,9 +301,9 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       };
     }
     case 'call':
-      return compileCall(a[0] as string, a[1] as Node[], c);
+      return compileCall(a[0], a[1], c);
     case 'rcall':
-      return compileReceiverCall(a[0] as string, a[1] as Node, a[2] as Node[], vars, slots, c);
+      return compileReceiverCall(a[0], a[1], a[2], vars, slots, c);
     default:
       return unsupported(n.op);
   }
@@ -316,7 +314,7 @@ function compileCall(name: string, args: readonly Node[], c: (x: Node) => Fn): F
     const field = args[0];
     if (args.length !== 1 || field.op !== '.') return unsupported('has');
     const left = c(field.args[0]);
-    const key = field.args[1] as string;
+    const key = field.args[1];
     return (ctx, s) => {
       const o = left(ctx, s);
       return isMap(o) ? hasOwn(o, key) && o[key] !== undefined : bail();
@@ -363,7 +361,7 @@ function compileReceiverCall(
   if (MACROS.has(name)) {
     if (args.length !== 2 || args[0].op !== 'id') return unsupported(name);
     const slot = slots.n++;
-    const inner = new Map(vars).set(args[0].args as string, slot);
+    const inner = new Map(vars).set(args[0].args, slot);
     const range = c(receiver);
     const body = c(args[1], inner);
     switch (name) {
@@ -411,10 +409,10 @@ function compileReceiverCall(
   if (name === 'orValue' && receiver.op === '.?' && args.length === 1) {
     // `a.?b.?c.orValue(d)`: walk the chain without building optionals (same semantics as below).
     const keys: string[] = [];
-    let node = receiver;
+    let node: Node = receiver;
     while (node.op === '.?') {
-      keys.unshift(node.args[1] as string);
-      node = node.args[0] as Node;
+      keys.unshift(node.args[1]);
+      node = node.args[0];
     }
     const base = c(node);
     const otherwise = c(args[0]);
@@ -494,11 +492,11 @@ function compileReceiverCall(
  * whenever it cannot be sure to agree with cel-js. Returns undefined when the expression uses
  * anything the fast path does not implement (then cel-js evaluates it every time).
  */
-export function compileFast(ast: unknown, fallback: (ctx: CelContext) => unknown): ((ctx: CelContext) => unknown) | undefined {
+export function compileFast(ast: Node, fallback: (ctx: CelContext) => unknown): ((ctx: CelContext) => unknown) | undefined {
   const slots = { n: 0 };
   let fn: Fn;
   try {
-    fn = compileNode(ast as Node, new Map(), slots);
+    fn = compileNode(ast, new Map(), slots);
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;

@@ -35,7 +35,7 @@ describe('CEL fast path', () => {
   it('compiles every expression the templates render (so scans never fall back wholesale)', () => {
     const env = new CelEngine({ fastPath: false });
     const missing = templateExpressions().filter((e) => {
-      const parsed = env.compile(e) as unknown as { ast: unknown };
+      const parsed = env.compile(e) as unknown as { ast: Parameters<typeof compileFast>[0] };
       return compileFast(parsed.ast, () => undefined) === undefined;
     });
     expect(missing).toEqual([]);
