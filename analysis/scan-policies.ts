@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../lib/errors';
+import { isObject, obj } from '../lib/json';
 import { groupOf, KindResolver, versionOf } from '../lib/kinds';
 import { objectName, parseManifests, type Manifest, type SourcedManifest } from '../lib/manifests';
 import { toCelValue, type CelEngine } from './cel';
@@ -24,10 +25,6 @@ import {
 import { checkException, classifyPolicy, expand, IMAGE_KINDS, POLICY_GROUPS, readDocs, type SourcedDoc } from './kyverno-test/suite';
 import { ADMISSION_ONLY_MESSAGE, asServed, type ScanReport, type ScanResult, type ScanSummary } from './scan';
 import type { PolicyMode } from '../lib/ladder';
-
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A file as messages show it: relative to the working directory when below it. */
 const shown = (p: string) => {
@@ -158,7 +155,7 @@ export function readExceptionFiles(paths: readonly string[], now: Date): Excepti
             else problems.push(`--exceptions ${verdict.problem}`);
             continue;
           }
-          const expiresAt = (manifest.spec as Data).expiresAt;
+          const expiresAt = obj(manifest.spec)?.expiresAt;
           if (typeof expiresAt === 'string' && Date.parse(expiresAt) < now.getTime()) {
             notes.push(
               `${doc.file}: PolicyException ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name} expired at ${expiresAt} and is ignored, as Kyverno ignores it`,
@@ -223,7 +220,7 @@ export function readContextFile(file: string): ScanContext {
   const problems: string[] = [];
   const cli = items.filter((i) => i.manifest.apiVersion.startsWith('cli.kyverno.io/'));
   if (cli.length === 1 && cli[0].manifest.kind === 'Context' && items.length === 1) {
-    const resources = (cli[0].manifest as Data).spec?.resources;
+    const resources = obj(cli[0].manifest.spec)?.resources;
     for (const o of Array.isArray(resources) ? resources : []) if (isCrd(o)) context.kinds.addCRD(o as never);
     loadContext(cli[0].manifest, at, context.snapshot, problems);
     if (problems.length > 0) throw new ConfigError(problems);
@@ -254,7 +251,7 @@ const isCrd = (o: unknown): o is Manifest =>
   typeof o.apiVersion === 'string' &&
   o.apiVersion.startsWith('apiextensions.k8s.io/');
 const isNamespace = (m: unknown): m is Manifest =>
-  isObject(m) && m.apiVersion === 'v1' && m.kind === 'Namespace' && typeof m.metadata?.name === 'string';
+  isObject(m) && m.apiVersion === 'v1' && m.kind === 'Namespace' && typeof obj(m.metadata)?.name === 'string';
 
 /** An export of zero objects (`kubectl get … -o yaml` when nothing matches: a List with no items) is a valid, empty snapshot. */
 function isEmptyList(text: string): boolean {
@@ -309,7 +306,7 @@ export class KyvernoPolicySet {
       const ns = namespaceOf(m);
       const key = ns ? `${ns}/${m.metadata.name}` : m.metadata.name;
       const labels = (m.metadata.labels ?? {}) as Record<string, string>;
-      const actions = ((m.spec as Data | undefined)?.validationActions ?? []) as unknown[];
+      const actions = obj(m.spec)?.validationActions ?? [];
       manifests.push({ ...m, metadata: { ...m.metadata, name: key } });
       return {
         one: [policies[i]],
