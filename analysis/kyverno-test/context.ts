@@ -3,6 +3,7 @@
 // the test's own resources when the test names clusterResources, as the Kyverno CLI then uses a
 // fake cluster of all of them), image metadata for `image.GetMetadata` (spec.images),
 // globalContextEntries for `globalContext.Get` and apiCallResponses for `http.Get` / `http.Post`.
+import { isObject, obj, type JsonObject } from '../../lib/json';
 import type { Manifest } from '../../lib/manifests';
 import { toCelValue } from './cel';
 import { fail } from './cel-types';
@@ -133,9 +134,6 @@ export class HttpContext {
   constructor(readonly snapshot: ClusterSnapshot) {}
 }
 
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Loads a parsed Kyverno CLI `Context` document (`spec.resources` served to resource.Get/List,
  * `spec.images` to image.GetMetadata) into the snapshot, as `kyverno test` reads its `context`
@@ -147,7 +145,7 @@ export function loadContext(c: unknown, where: string, snapshot: ClusterSnapshot
     problems.push(`${where}: not a Context (apiVersion: cli.kyverno.io/v1alpha1, kind: Context, spec: {resources, images})`);
     return;
   }
-  const objs = c.spec?.resources ?? [];
+  const objs = obj(c.spec)?.resources ?? [];
   if (!Array.isArray(objs)) problems.push(`${where}: spec.resources: not a list of Kubernetes objects`);
   else
     objs.forEach((o: unknown, j: number) => {
@@ -155,7 +153,7 @@ export function loadContext(c: unknown, where: string, snapshot: ClusterSnapshot
         snapshot.addObject(o as Manifest);
       else problems.push(`${where}: spec.resources[${j}]: not a Kubernetes object (needs apiVersion, kind and metadata)`);
     });
-  const images = c.spec?.images ?? [];
+  const images = obj(c.spec)?.images ?? [];
   if (!Array.isArray(images)) problems.push(`${where}: spec.images: not a list of image data`);
   else
     images.forEach((img: unknown, j: number) => {
@@ -166,8 +164,8 @@ export function loadContext(c: unknown, where: string, snapshot: ClusterSnapshot
 }
 
 /** A Context file's image entry as Kyverno serialises it (ImageData JSON). */
-function imageData(img: Data): Data {
-  const out: Data = {};
+function imageData(img: JsonObject): JsonObject {
+  const out: JsonObject = {};
   for (const k of ['image', 'resolvedImage', 'registry', 'repository']) out[k] = img[k] ?? '';
   for (const k of ['tag', 'digest', 'imageIndex', 'manifest', 'config']) if (img[k] !== undefined && img[k] !== '') out[k] = img[k];
   for (const k of Object.keys(img)) if (!(k in out)) out[k] = img[k];

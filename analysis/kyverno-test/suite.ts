@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError, show } from '../../lib/errors';
+import { isObject, obj, str, type JsonObject } from '../../lib/json';
 import type { Manifest } from '../../lib/manifests';
 import { ClusterSnapshot, loadContext } from './context';
 import { KindResolver } from '../../lib/kinds';
@@ -21,8 +22,6 @@ export type Operation = (typeof OPERATIONS)[number];
 export const POLICY_API_VERSIONS = ['policies.kyverno.io/v1alpha1', 'policies.kyverno.io/v1beta1', 'policies.kyverno.io/v1'];
 export const VALIDATING_KINDS = ['ValidatingPolicy', 'NamespacedValidatingPolicy'];
 export const IMAGE_KINDS = ['ImageValidatingPolicy', 'NamespacedImageValidatingPolicy'];
-
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** One expected result: a `results[]` entry of the Test. */
 export interface ExpectedResult {
@@ -162,8 +161,6 @@ export function readDocs(file: string, problems: string[], what: string): unknow
   return out;
 }
 
-const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Kubernetes objects of a file (a `List`'s items are its objects); anything else is a problem. */
 function readObjects(file: string, problems: string[], what: string): SourcedDoc[] {
   const out: SourcedDoc[] = [];
@@ -173,7 +170,9 @@ function readObjects(file: string, problems: string[], what: string): SourcedDoc
       return;
     }
     if (v.kind === 'List' || (v.kind.endsWith('List') && Array.isArray(v.items))) {
-      for (const item of v.items ?? []) if (isObject(item)) out.push({ manifest: item as Manifest, file: shown(file), index });
+      // A List whose items is not a list throws here, and loadSuites reports it as unreadable.
+      for (const item of (v.items ?? []) as Iterable<unknown>)
+        if (isObject(item)) out.push({ manifest: item as Manifest, file: shown(file), index });
       return;
     }
     out.push({ manifest: v as Manifest, file: shown(file), index });
@@ -280,9 +279,9 @@ function optionalString(v: unknown, at: string, problems: string[]): string | un
 
 /** Normalises a resource as the Kyverno CLI loads it (resource.YamlToUnstructured). */
 function normalizeResource(m: Manifest, kinds: KindResolver): Manifest {
-  const copy = clone(m) as Data;
+  const copy = clone(m) as JsonObject;
   copy.metadata = isObject(copy.metadata) ? copy.metadata : {};
-  if (!copy.metadata.namespace && kinds.namespaced(copy.apiVersion, copy.kind)) copy.metadata.namespace = 'default';
+  if (!copy.metadata.namespace && kinds.namespaced(m.apiVersion, m.kind)) copy.metadata.namespace = 'default';
   normalizeNilMaps(copy);
   return copy as Manifest;
 }
@@ -295,7 +294,7 @@ function clone(v: unknown): unknown {
     return out;
   }
   if (isObject(v)) {
-    const out: Data = {};
+    const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) out[k] = clone(v[k]);
     return out;
   }
@@ -303,7 +302,7 @@ function clone(v: unknown): unknown {
 }
 
 const NIL_MAP_FIELDS = new Set(['annotations', 'labels', 'matchLabels', 'nodeSelector', 'data', 'stringData']);
-function normalizeNilMaps(o: Data): void {
+function normalizeNilMaps(o: JsonObject): void {
   for (const k of Object.keys(o)) {
     const v = o[k];
     if (v === null && NIL_MAP_FIELDS.has(k)) o[k] = {};
@@ -316,7 +315,7 @@ export function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
   const { apiVersion, kind, metadata } = doc.manifest;
   const base = { name: metadata?.name ?? '', kind, apiVersion, file: doc.file };
   if (POLICY_API_VERSIONS.includes(apiVersion) && [...VALIDATING_KINDS, ...IMAGE_KINDS].includes(kind)) {
-    const mode = ((doc.manifest.spec as Data | undefined)?.evaluation as Data | undefined)?.mode;
+    const mode = obj(obj(doc.manifest.spec)?.evaluation)?.mode;
     if (mode && mode !== 'Kubernetes')
       return {
         ...base,
@@ -347,7 +346,7 @@ export function classifyPolicy(doc: SourcedDoc): UnsupportedPolicy | undefined {
  */
 export function checkException(d: SourcedDoc): 'ok' | { readonly note: string } | { readonly problem: string } {
   const { apiVersion, kind } = d.manifest;
-  const spec = (d.manifest as Data).spec;
+  const spec = d.manifest.spec;
   const refsOk =
     isObject(spec) && Array.isArray(spec.policyRefs) && spec.policyRefs.every((r: unknown) => isObject(r) && typeof r.name === 'string');
   const conditionsOk =
@@ -394,9 +393,9 @@ export function loadSuites(file: string): Suite[] {
  * Field names as Go's encoding/json matches them (case-insensitively, as the Kyverno CLI decodes
  * tests): known fields under their canonical spelling, the rest reported as notes and ignored.
  */
-function canonicalKeys(o: Data, known: ReadonlySet<string>, at: string, notes: string[]): Data {
+function canonicalKeys(o: JsonObject, known: ReadonlySet<string>, at: string, notes: string[]): JsonObject {
   const byLower = new Map([...known].map((k) => [k.toLowerCase(), k]));
-  const out: Data = {};
+  const out: JsonObject = {};
   for (const [k, v] of Object.entries(o)) {
     const canonical = known.has(k) ? k : byLower.get(k.toLowerCase());
     if (canonical) out[canonical] = v;
@@ -433,7 +432,7 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   for (const k of UNSUPPORTED_FIELDS) if (doc[k] !== undefined) notes.push(`${k} is not supported by krate-policy test and was ignored`);
   const dir = dirname(file);
   const rel = (p: string) => (isAbsolute(p) ? p : join(dir, p));
-  const name = typeof doc.metadata?.name === 'string' ? doc.metadata.name : basename(dirname(file));
+  const name = str(obj(doc.metadata)?.name) ?? basename(dirname(file));
   const kinds = new KindResolver();
 
   // clusterResources first: their CRDs teach the kind resolver before resources are normalised.
@@ -447,7 +446,7 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
           );
           return;
         }
-        for (const crd of stringList(cr.spec?.crds, `${shown(f)}: spec.crds`, problems)) {
+        for (const crd of stringList(obj(cr.spec)?.crds, `${shown(f)}: spec.crds`, problems)) {
           for (const cf of expand(isAbsolute(crd) ? crd : join(dir, crd), problems, 'a ClusterResource CRD')) {
             for (const d of readObjects(cf, problems, 'CRDs')) {
               if (d.manifest.kind === 'CustomResourceDefinition') {
@@ -460,7 +459,7 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
             }
           }
         }
-        const objs = cr.spec?.resources ?? [];
+        const objs = obj(cr.spec)?.resources ?? [];
         if (!Array.isArray(objs)) problems.push(`${shown(f)}: spec.resources: not a list of Kubernetes objects`);
         else
           objs.forEach((o: unknown, j: number) => {
@@ -541,7 +540,7 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
   }
 
   // values / variables: namespaces for namespaceSelector and namespaceObject, global values.
-  let values: Data | undefined;
+  let values: JsonObject | undefined;
   const variablesFile = optionalString(doc.variables, `${at}: variables`, problems);
   if (doc.values !== undefined) {
     if (isObject(doc.values)) values = doc.values;
@@ -595,12 +594,12 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
         );
       else if (u.userInfo !== undefined && !isObject(u.userInfo))
         problems.push(`${shown(rel(userFile))}: userInfo: not a mapping (username, uid, groups, extra)`);
-      else
+      else {
+        const info = obj(u.userInfo) ?? {};
         userInfo = Object.fromEntries(
-          ['username', 'uid', 'groups', 'extra']
-            .filter((k) => u.userInfo?.[k] !== undefined && u.userInfo[k] !== '')
-            .map((k) => [k, u.userInfo[k]]),
+          ['username', 'uid', 'groups', 'extra'].filter((k) => info[k] !== undefined && info[k] !== '').map((k) => [k, info[k]]),
         );
+      }
     }
   }
 
@@ -622,11 +621,13 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
     else notes.push(`globalContextEntries ${g.name}: only data and resources are supported; ignored`);
   }
   for (const [j, a] of (Array.isArray(doc.apiCallResponses) ? doc.apiCallResponses : []).entries()) {
-    const url = isObject(a) ? (a.url ?? a.urlPath) : undefined;
+    const call = obj(a) ?? {};
+    const url = call.url ?? call.urlPath;
     if (typeof url !== 'string') problems.push(`${at}: apiCallResponses[${j}]: needs url or urlPath`);
     else {
-      const method = typeof a.method === 'string' && a.method ? `${a.method.toUpperCase()}:` : '';
-      snapshot.addHttp(`${method}${url}`, { body: a.response?.body ?? null, statusCode: a.response?.statusCode ?? 200 });
+      const method = typeof call.method === 'string' && call.method ? `${call.method.toUpperCase()}:` : '';
+      const response = obj(call.response);
+      snapshot.addHttp(`${method}${url}`, { body: response?.body ?? null, statusCode: response?.statusCode ?? 200 });
     }
   }
 
@@ -691,8 +692,8 @@ function loadSuite(file: string, at: string, raw: unknown, problems: string[]): 
  * A values namespace as Kyverno hands it to policies: a typed corev1.Namespace converted to
  * unstructured: spec and status present (empty), creationTimestamp null, no empty label map.
  */
-function typedNamespace(n: Data): Manifest {
-  const { labels, ...rest } = (n.metadata ?? {}) as Data;
+function typedNamespace(n: JsonObject): Manifest {
+  const { labels, ...rest } = obj(n.metadata) ?? {};
   // Empty maps are omitted (omitempty), as the typed object serialises.
   const metadata = { creationTimestamp: null, ...rest, ...(isObject(labels) && Object.keys(labels).length > 0 ? { labels } : {}) };
   return {
