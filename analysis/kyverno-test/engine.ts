@@ -5,6 +5,7 @@
 // variables, the first failing validation, messageExpression, auditAnnotations, failurePolicy.
 // CEL is compiled by the project's CelEngine (lib/cel, fast path included) extended with Kyverno's
 // libraries (cel-env.ts).
+import { isObject as isMap, obj, type JsonObject } from '../../lib/json';
 import type { Manifest } from '../../lib/manifests';
 import { toCelValue, type CelEngine, type CelProgram } from './cel';
 import { rewriteHas, withImages } from './cel-env';
@@ -33,7 +34,11 @@ export interface PolicyResponse {
   readonly rules: readonly RuleResponse[];
 }
 
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A CEL activation: variable name → CEL value (ints are BigInt, the context libraries class instances). */
+type Activation = Record<string, unknown>;
+
+/** The entries of a spec list, each a mapping (checkShape refuses any other); none when it is not a list. */
+const mappings = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : []);
 
 interface Rule {
   readonly apiGroups?: readonly string[];
@@ -71,7 +76,7 @@ const IMPURE =
 type Memo = Map<CelProgram, { readonly value: unknown } | { readonly error: unknown }>;
 
 /** Evaluates a condition or variable, once per request when it is pure. */
-function run(c: Condition, ctx: Data, memo: Memo | undefined): unknown {
+function run(c: Condition, ctx: Activation, memo: Memo | undefined): unknown {
   if (!c.pure || !memo) return c.program(ctx);
   let hit = memo.get(c.program);
   if (!hit) {
@@ -202,17 +207,18 @@ export function autogenRewrite(text: string, config: 'defaults' | 'cronjobs'): s
 }
 
 /** The autogen variants of a pod policy spec: `autogen-cronjob` (cronjobs) and `autogen` (the others), as Kyverno orders them. */
-export function autogenSpecs(spec: Data): Array<{ readonly variant: string; readonly spec: Data }> {
+export function autogenSpecs(spec: JsonObject): Array<{ readonly variant: string; readonly spec: JsonObject }> {
   const mc = spec.matchConstraints as MatchResources | undefined;
   if (!canAutogen(mc)) return [];
-  const listed = spec.autogen?.podControllers?.controllers;
-  const controllers: string[] = Array.isArray(listed) ? listed : Object.keys(CONTROLLERS);
+  const listed = obj(obj(spec.autogen)?.podControllers)?.controllers;
+  // Looked up by String(name): the key indexing uses for a value of any type.
+  const controllers = Array.isArray(listed) ? listed.map(String) : Object.keys(CONTROLLERS);
   const byConfig = new Map<'defaults' | 'cronjobs', Array<{ group: string; resource: string }>>();
   for (const c of controllers) {
     const t = CONTROLLERS[c];
     if (t) byConfig.set(t.config, [...(byConfig.get(t.config) ?? []), t]);
   }
-  const out: Array<{ variant: string; spec: Data }> = [];
+  const out: Array<{ variant: string; spec: JsonObject }> = [];
   for (const config of [...byConfig.keys()].sort()) {
     const targets = byConfig.get(config)!;
     const operations = mc!.resourceRules![0].operations ?? [];
@@ -232,7 +238,7 @@ export function autogenSpecs(spec: Data): Array<{ readonly variant: string; read
             })),
             ...(mc!.namespaceSelector ? { namespaceSelector: mc!.namespaceSelector } : {}),
           };
-    const rewritten = JSON.parse(autogenRewrite(JSON.stringify({ ...spec, matchConstraints: match ?? null }), config)) as Data;
+    const rewritten = JSON.parse(autogenRewrite(JSON.stringify({ ...spec, matchConstraints: match ?? null }), config)) as JsonObject;
     if (!match) delete rewritten.matchConstraints;
     out.push({ variant: config === 'cronjobs' ? 'autogen-cronjob' : 'autogen', spec: rewritten });
   }
@@ -335,7 +341,7 @@ export interface Request {
   readonly objectLabels?: Readonly<Record<string, string>>;
   readonly oldObjectLabels?: Readonly<Record<string, string>>;
   /** The CEL activation shared by every policy (object, oldObject, request, namespaceObject). */
-  readonly base: Readonly<Data>;
+  readonly base: Readonly<Activation>;
   /** Values of the request-only expressions evaluated so far (shared by every policy). */
   readonly memo?: Memo;
 }
@@ -363,7 +369,7 @@ function asDoubles(v: unknown): unknown {
     return out;
   }
   if (typeof v === 'object' && v !== null) {
-    const out: Data = {};
+    const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = asDoubles(x);
     return out;
   }
@@ -414,7 +420,7 @@ export function buildRequest(
     userInfo,
     dryRun: false,
     options: null,
-  }) as Data;
+  }) as Record<string, unknown>;
   request.object = object;
   request.oldObject = oldObject;
   return {
@@ -459,11 +465,10 @@ export function compilePolicies(
   return { policies, errors };
 }
 
-const isMap = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
 const shown = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
 /** The spec fields the engine reads, checked for shape so a malformed policy says what is wrong. */
-function checkShape(spec: unknown): void {
+function checkShape(spec: unknown): asserts spec is JsonObject {
   if (!isMap(spec)) throw new Error(`spec: ${shown(spec)} is not a mapping`);
   const list = (v: unknown, at: string) => {
     if (v === undefined || v === null) return;
@@ -478,7 +483,7 @@ function checkShape(spec: unknown): void {
     if (!isMap(v)) throw new Error(`${at}: not a label selector`);
     if (v.matchLabels !== undefined && !isMap(v.matchLabels)) throw new Error(`${at}.matchLabels: not a mapping of label to value`);
     list(v.matchExpressions, `${at}.matchExpressions`);
-    for (const [i, e] of ((v.matchExpressions ?? []) as Data[]).entries()) {
+    for (const [i, e] of mappings(v.matchExpressions).entries()) {
       if (typeof e.key !== 'string') throw new Error(`${at}.matchExpressions[${i}].key: missing`);
       strings(e.values, `${at}.matchExpressions[${i}].values`);
     }
@@ -488,7 +493,7 @@ function checkShape(spec: unknown): void {
     if (!isMap(mc)) throw new Error('spec.matchConstraints: not a mapping');
     for (const k of ['resourceRules', 'excludeResourceRules']) {
       list(mc[k], `spec.matchConstraints.${k}`);
-      for (const [i, r] of ((mc[k] ?? []) as Data[]).entries())
+      for (const [i, r] of mappings(mc[k]).entries())
         for (const f of ['apiGroups', 'apiVersions', 'resources', 'operations', 'resourceNames'])
           strings(r[f], `spec.matchConstraints.${k}[${i}].${f}`);
     }
@@ -510,8 +515,8 @@ function checkShape(spec: unknown): void {
 
 function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], engine: CelEngine): CompiledPolicy {
   const m = doc.manifest;
-  checkShape(m.spec ?? {});
-  const spec = (m.spec ?? {}) as Data;
+  const spec = m.spec ?? {};
+  checkShape(spec);
   const name = m.metadata.name;
   const image = IMAGE_KINDS.includes(m.kind);
   const compile = (expr: unknown, where: string): CelProgram => {
@@ -525,16 +530,16 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
     }
   };
   const conditions = (list: unknown, where: string): Condition[] =>
-    (Array.isArray(list) ? list : []).map((c: Data, i: number) => ({
+    mappings(list).map((c, i) => ({
       name: String(c?.name ?? ''),
       program: compile(c?.expression, `${where}[${i}] (${c?.name ?? ''})`),
-      pure: !IMPURE.test(c?.expression),
+      pure: !IMPURE.test(String(c?.expression)),
     }));
   const exceptions = exceptionDocs.filter((ex) =>
-    ((ex.manifest.spec as Data | undefined)?.policyRefs ?? []).some((r: Data) => r?.name === name && r?.kind === m.kind),
+    mappings(obj(ex.manifest.spec)?.policyRefs).some((r) => r?.name === name && r?.kind === m.kind),
   );
   const compiledExceptions = exceptions.map((ex): CompiledException => {
-    const es = (ex.manifest.spec ?? {}) as Data;
+    const es = obj(ex.manifest.spec) ?? {};
     const ns = ex.manifest.metadata.namespace;
     const images = Array.isArray(es.images) ? es.images.map(String) : [];
     const allowedValues = Array.isArray(es.allowedValues) ? es.allowedValues.map(String) : [];
@@ -552,7 +557,7 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
       conditions: conditions(es.matchConditions, `PolicyException ${ex.manifest.metadata.name}: spec.matchConditions`),
     };
   });
-  const variant = (vname: string, s: Data, withExceptions: boolean): Variant => {
+  const variant = (vname: string, s: JsonObject, withExceptions: boolean): Variant => {
     const match = (s.matchConstraints ?? undefined) as MatchResources | undefined;
     return {
       name: vname,
@@ -560,23 +565,23 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
       dropWhenUnmatched: simpleConstraints(match),
       matchConditions: conditions(s.matchConditions, 'spec.matchConditions'),
       variables: conditions(s.variables, 'spec.variables'),
-      validations: (Array.isArray(s.validations) ? s.validations : []).map((v: Data, i: number) => ({
+      validations: mappings(s.validations).map((v, i) => ({
         program: compile(v?.expression, `spec.validations[${i}].expression`),
         message: typeof v?.message === 'string' ? v.message : '',
         ...(v?.messageExpression ? { messageProgram: compile(v.messageExpression, `spec.validations[${i}].messageExpression`) } : {}),
       })),
-      auditAnnotations: (Array.isArray(s.auditAnnotations) ? s.auditAnnotations : []).map((a: Data, i: number) => ({
+      auditAnnotations: mappings(s.auditAnnotations).map((a, i) => ({
         key: String(a?.key ?? ''),
         program: compile(a?.valueExpression, `spec.auditAnnotations[${i}].valueExpression`),
       })),
       exceptions: withExceptions ? compiledExceptions : [],
       ...(image
         ? {
-            imageExtractors: (Array.isArray(s.images) ? s.images : []).map((x: Data, i: number) => ({
+            imageExtractors: mappings(s.images).map((x, i) => ({
               name: String(x?.name ?? ''),
               program: compile(x?.expression, `spec.images[${i}].expression`),
             })),
-            imageReferences: (Array.isArray(s.matchImageReferences) ? s.matchImageReferences : []).map((r: Data, i: number) => {
+            imageReferences: mappings(s.matchImageReferences).map((r, i) => {
               if (typeof r?.glob === 'string') {
                 const re = globToRegExp(r.glob);
                 return (ref: string) => re.test(ref);
@@ -594,7 +599,7 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
   };
   // Kyverno applies exceptions to a ValidatingPolicy's autogen variants, not to an ImageValidatingPolicy's.
   const variants = [variant('', spec, true), ...autogenSpecs(spec).map((a) => variant(a.variant, a.spec, !image))];
-  const vc = (spec.validationConfigurations ?? {}) as Data;
+  const vc = obj(spec.validationConfigurations) ?? {};
   return {
     name,
     kind: m.kind,
@@ -603,14 +608,8 @@ function compilePolicy(doc: SourcedDoc, exceptionDocs: readonly SourcedDoc[], en
     failurePolicyIgnore: spec.failurePolicy === 'Ignore',
     verifyDigest: vc.verifyDigest !== false,
     required: vc.required !== false,
-    attestors: toCelValue(
-      Object.fromEntries((Array.isArray(spec.attestors) ? spec.attestors : []).map((a: Data) => [String(a?.name ?? ''), a])),
-    ),
-    attestations: toCelValue(
-      Object.fromEntries(
-        (Array.isArray(spec.attestations) ? spec.attestations : []).map((a: Data) => [String(a?.name ?? ''), String(a?.name ?? '')]),
-      ),
-    ),
+    attestors: toCelValue(Object.fromEntries(mappings(spec.attestors).map((a) => [String(a?.name ?? ''), a]))),
+    attestations: toCelValue(Object.fromEntries(mappings(spec.attestations).map((a) => [String(a?.name ?? ''), String(a?.name ?? '')]))),
     variants,
   };
 }
@@ -636,7 +635,7 @@ export function libraries(snapshot: ClusterSnapshot, namespace: string): Librari
 }
 
 /** compiler.match: false as soon as one condition is false; errors count only when none is false (then failurePolicy decides). */
-function matchAll(conditions: readonly Condition[], ctx: Data, ignore: boolean, memo: Memo | undefined): boolean {
+function matchAll(conditions: readonly Condition[], ctx: Activation, ignore: boolean, memo: Memo | undefined): boolean {
   const errors: string[] = [];
   for (const c of conditions) {
     let out: unknown;
@@ -666,8 +665,8 @@ function describe(v: unknown): string {
 }
 
 /** Kyverno's lazy `variables`: each evaluated on first use, once per request. */
-function lazyVariables(defs: readonly Condition[], ctx: Data, memo: Memo | undefined): Data {
-  const vars: Data = {};
+function lazyVariables(defs: readonly Condition[], ctx: Activation, memo: Memo | undefined): Activation {
+  const vars: Activation = {};
   for (const d of defs) {
     let state = 0;
     let value: unknown;
@@ -727,7 +726,7 @@ export function evaluate(policies: readonly CompiledPolicy[], req: Request, libs
  * variables or exceptions yet. Spelled out rather than spread: two object spreads per evaluation
  * cost more than the CEL they feed when a scan evaluates hundreds of thousands.
  */
-function activation(req: Request, lib: Libraries): Data {
+function activation(req: Request, lib: Libraries): Activation {
   const b = req.base;
   return {
     object: b.object,
@@ -814,7 +813,7 @@ function evaluateValidating(p: CompiledPolicy, v: Variant, req: Request, lib: Li
   return [rule('', 'pass', 'success')];
 }
 
-function auditAnnotationsError(v: Variant, ctx: Data): string | undefined {
+function auditAnnotationsError(v: Variant, ctx: Activation): string | undefined {
   for (const a of v.auditAnnotations) {
     try {
       const out = a.program(ctx);
@@ -918,7 +917,7 @@ function evaluateImageVariant(p: CompiledPolicy, v: Variant, req: Request, lib: 
 }
 
 /** Kyverno's built-in image extractors for pods and pod controllers (pkg/cel/compiler/images.go). */
-function defaultExtractors(req: Request, ctx: Data): Array<{ readonly name: string; images(): unknown }> {
+function defaultExtractors(req: Request, ctx: Activation): Array<{ readonly name: string; images(): unknown }> {
   const path =
     req.group === '' && req.resource === 'pods'
       ? ['spec']
@@ -929,17 +928,21 @@ function defaultExtractors(req: Request, ctx: Data): Array<{ readonly name: stri
           ? ['spec', 'template', 'spec']
           : undefined;
   if (!path || req.version !== 'v1') return [];
-  const obj = (ctx.object ?? ctx.oldObject) as Data;
+  const root = ctx.object ?? ctx.oldObject;
+  // What the path ends at is read as a mapping: a field of another value is undefined, of null an error.
   const holder = () => {
-    let o: unknown = obj;
+    let o: unknown = root;
     for (const k of path) {
       if (typeof o !== 'object' || o === null || !(k in o)) throw new Error(`no such key: ${k}`);
-      o = (o as Data)[k];
+      o = (o as Record<string, unknown>)[k];
     }
-    return o as Data;
+    return o as Record<string, unknown>;
   };
   return ['containers', 'initContainers', 'ephemeralContainers'].map((name) => ({
     name,
-    images: () => (Array.isArray(holder()[name]) ? (holder()[name] as Data[]).map((c) => c?.image) : []),
+    images: () => {
+      const list = holder()[name];
+      return Array.isArray(list) ? list.map((c: unknown) => obj(c)?.image) : [];
+    },
   }));
 }

@@ -57,10 +57,10 @@ describe('autogen', () => {
       ],
       namespaceSelector: { matchLabels: { env: 'prod' } },
     });
-    expect(all[0].spec.validations[0].expression).toBe('object.spec.jobTemplate.spec.template.spec.hostPID != true');
+    expect(all[0].spec.validations).toEqual([{ expression: 'object.spec.jobTemplate.spec.template.spec.hostPID != true' }]);
     expect(
       autogenSpecs({ ...spec, autogen: { podControllers: { controllers: ['statefulsets'] } } }).map(
-        (a) => a.spec.matchConstraints.resourceRules[0].resources,
+        (a) => (a.spec.matchConstraints as { resourceRules: Array<{ resources: string[] }> }).resourceRules[0].resources,
       ),
     ).toEqual([['statefulsets']]);
     expect(autogenSpecs({ ...spec, autogen: { podControllers: { controllers: [] } } })).toEqual([]);
