@@ -36,7 +36,14 @@ export function toNative(v: unknown): unknown {
 const str = (v: unknown, what: string): string => (typeof v === 'string' ? v : fail(`${what}: expected string, got ${typeName(v)}`));
 
 /** Registers `name` and, since Kyverno 1.18, its camelCase twin. */
-function both(env: Environment, receiver: string, name: string, params: readonly string[], returns: string, handler: Handler): void {
+function both<A extends unknown[]>(
+  env: Environment,
+  receiver: string,
+  name: string,
+  params: readonly string[],
+  returns: string,
+  handler: Handler<A>,
+): void {
   fn(env, receiver, name, params, returns, handler);
   fn(env, receiver, name[0].toLowerCase() + name.slice(1), params, returns, handler);
 }

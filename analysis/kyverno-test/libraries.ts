@@ -7,16 +7,22 @@
 import { Optional, type Environment } from '@marcbachmann/cel-js';
 import { CelURL, CIDR, IPAddr, Quantity, Semver, checkInt, fail, re2, re2Replacement } from './cel-types';
 
-export type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * A CEL function's implementation. Its parameters (the receiver first) are typed as the values
+ * cel-js passes for the declared CEL types (string → string, int → bigint, double → number,
+ * list → unknown[], a registered type → its class): cel-js calls it only with arguments of the
+ * types `params` declares.
+ */
+export type Handler<A extends unknown[]> = (...args: A) => unknown;
 
 /** Registers `[receiver.]name(params): returns`. */
-export function fn(
+export function fn<A extends unknown[]>(
   env: Environment,
   receiver: string | null,
   name: string,
   params: readonly string[],
   returns: string,
-  handler: Handler,
+  handler: Handler<A>,
 ): void {
   env.registerFunction({
     name,
