@@ -5,7 +5,7 @@
 // variables, the first failing validation, messageExpression, auditAnnotations, failurePolicy.
 // CEL is compiled by the project's CelEngine (lib/cel, fast path included) extended with Kyverno's
 // libraries (cel-env.ts).
-import { isObject as isMap, obj, type JsonObject } from '../../lib/json';
+import { arr, isObject as isMap, obj, type JsonObject } from '../../lib/json';
 import type { Manifest } from '../../lib/manifests';
 import { toCelValue, type CelEngine, type CelProgram } from './cel';
 import { rewriteHas, withImages } from './cel-env';
@@ -38,7 +38,7 @@ export interface PolicyResponse {
 type Activation = Record<string, unknown>;
 
 /** The entries of a spec list, each a mapping (checkShape refuses any other); none when it is not a list. */
-const mappings = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : []);
+const mappings = (v: unknown): JsonObject[] => (arr(v) ?? []).map((x) => obj(x) ?? {});
 
 interface Rule {
   readonly apiGroups?: readonly string[];
