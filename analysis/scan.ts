@@ -228,7 +228,7 @@ interface PolicySpec {
   readonly validationActions?: readonly string[];
 }
 
-/** The fields of a PolicyException's spec the scan reads. */
+/** The fields of a PolicyException's spec the scan reads (rendered, or from --exceptions, which checkException has read). */
 interface PolicyExceptionSpec {
   readonly expiresAt?: string;
   readonly policyRefs?: ReadonlyArray<{ readonly kind?: string; readonly name: string }>;
