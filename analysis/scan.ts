@@ -2,6 +2,7 @@
 // CEL Kyverno receives) against manifests, honouring matchConstraints, matchConditions, variables,
 // pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
 import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
+import { ClusterReadError, registerResourceLibrary } from '../lib/cel';
 import { ConfigError } from '../lib/errors';
 import type { PolicyMode } from '../lib/ladder';
 import { groupOf, isBuiltInClusterScoped } from '../lib/kinds';
@@ -206,7 +207,9 @@ export class PolicySet {
     manifests: readonly Manifest[],
     options: { readonly now?: Date; readonly engine?: CelEngine; readonly source?: string } = {},
   ) {
-    const engine = options.engine ?? new CelEngine();
+    // Kyverno's resource library is declared (context-aware policies compile) and throws
+    // ClusterReadError when called: such a result is `skip`, decided by Kyverno in the cluster.
+    const engine = options.engine ?? new CelEngine({ extend: (env) => registerResourceLibrary(env) });
     const compile = (expr: string, where: string): CelProgram => {
       try {
         return engine.compile(expr);
@@ -443,6 +446,7 @@ export class PolicySet {
     withVariables: Map<number, CelContext | Outcome>,
   ): Outcome | undefined {
     let step = 'matchConditions';
+    let failed: string | undefined; // the messages of failed validations, joined by spaces
     try {
       for (const c of programs.matchConditions) {
         step = c.step;
@@ -481,7 +485,10 @@ export class PolicySet {
               variables[v.name] = value;
             }
           } catch (e) {
-            const failed: Outcome = { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
+            const failed: Outcome =
+              e instanceof ClusterReadError
+                ? { result: 'skip', message: `${step}: ${e.message}` }
+                : { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
             withVariables.set(programs.variablesKey, failed);
             return failed;
           }
@@ -492,7 +499,6 @@ export class PolicySet {
           context = shared;
         }
       }
-      let failed: string | undefined; // the messages of failed validations, joined by spaces
       for (const v of programs.validations) {
         step = v.step;
         const ok = v.program(context);
@@ -511,6 +517,9 @@ export class PolicySet {
       }
       return failed === undefined ? PASS : { result: 'fail', message: failed };
     } catch (e) {
+      // A validation that reads the cluster: a failure already found stands, otherwise Kyverno decides.
+      if (e instanceof ClusterReadError)
+        return failed !== undefined ? { result: 'fail', message: failed } : { result: 'skip', message: `${step}: ${e.message}` };
       return { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
     }
   }

@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../../lib/paths';
 import { readManifests } from '../../lib/manifests';
 import { findTemplate, TEMPLATES } from '../../policies';
 import { TEMPLATE_CATALOG, TEMPLATE_FOLDERS } from '../../policies/catalog';
-import { policyKindOf } from '../../policies/render';
+import { podControllersOf, policyKindOf } from '../../policies/render';
 import { TEMPLATE_FOLDER_FILES } from '../../policies/suite';
 import { allTemplatePolicies } from '../support/fixtures';
 import { templateCaseFiles } from '../support/template-suites';
@@ -55,7 +55,7 @@ describe('template folders (meta)', () => {
 
   it('exercises every pod controller kind across the Pod templates’ fail cases', () => {
     const kinds = new Set(
-      TEMPLATES.filter((t) => t.podControllers).flatMap((t) => {
+      TEMPLATES.filter((t) => podControllersOf(t).length > 0).flatMap((t) => {
         const [suite] = loadSuites(suiteFile(`${t.pack}/${t.name}`));
         const failing = suite.results.filter((r) => r.result === 'fail');
         return suite.resources.filter((d) => failing.some((r) => r.kind === d.manifest.kind)).map((d) => d.manifest.kind);
