@@ -2,7 +2,7 @@
 // CEL Kyverno receives) against manifests, honouring matchConstraints, matchConditions, variables,
 // pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
 import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
-import { ClusterReadError, registerResourceLibrary } from '../lib/cel';
+import { ClusterReadError } from '../lib/cel';
 import { ConfigError } from '../lib/errors';
 import type { PolicyMode } from '../lib/ladder';
 import { groupOf, isBuiltInClusterScoped } from '../lib/kinds';
@@ -207,9 +207,9 @@ export class PolicySet {
     manifests: readonly Manifest[],
     options: { readonly now?: Date; readonly engine?: CelEngine; readonly source?: string } = {},
   ) {
-    // Kyverno's resource library is declared (context-aware policies compile) and throws
-    // ClusterReadError when called: such a result is `skip`, decided by Kyverno in the cluster.
-    const engine = options.engine ?? new CelEngine({ extend: (env) => registerResourceLibrary(env) });
+    // The engine declares Kyverno's resource library (context-aware policies compile); a call throws
+    // ClusterReadError, and such a result is `skip`: Kyverno decides it in the cluster.
+    const engine = options.engine ?? new CelEngine();
     const compile = (expr: string, where: string): CelProgram => {
       try {
         return engine.compile(expr);

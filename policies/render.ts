@@ -189,6 +189,25 @@ function checkEnforceable(template: PolicyTemplate, opts: RenderPolicyOptions): 
   );
 }
 
+/** A call into Kyverno's resource library (`resource.Get(…)`, `resource.list(…)`), not a field named resource. */
+const RESOURCE_CALL = /(?<![\w.])resource\s*\.\s*(?:Get|get|List|list)\s*\(/;
+
+/**
+ * Whether a template decides from other objects in the cluster (Kyverno's resource.Get /
+ * resource.List) with its default parameters: a context-aware template, whose suite supplies those
+ * objects in a Context file and which `scan` leaves to Kyverno.
+ */
+export function readsCluster(template: PolicyTemplate): boolean {
+  const body = template.body(resolveParameters(template));
+  const expressions = [
+    ...(body.matchConditions ?? []).map((c) => c.expression),
+    ...(body.variables ?? []).map((v) => v.expression),
+    ...body.validations.flatMap((v) => [v.expression, v.messageExpression ?? '']),
+    ...(body.auditAnnotations ?? []).map((a) => a.valueExpression),
+  ];
+  return expressions.some((e) => RESOURCE_CALL.test(e));
+}
+
 /** A deep copy of plain data (rules and selectors), so a rendered policy shares nothing with its template. */
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

@@ -21,6 +21,7 @@ import { allTemplatePolicies } from '../support/fixtures';
 import { templateCaseFiles } from '../support/template-suites';
 
 const POLICIES = join(REPO_ROOT, 'policies');
+const CLUSTER_READ = 'reads other objects in the cluster';
 const folders = listTemplateFolders(REPO_ROOT);
 const suiteFile = (key: string) => join(POLICIES, key, TEMPLATE_FOLDER_FILES.test);
 
@@ -66,7 +67,7 @@ describe('template folders (meta)', () => {
 });
 
 describe('template suites and scan', () => {
-  it('scan gives every suite resource the result its suite expects (image templates: skip, left to admission)', () => {
+  it('scan gives every suite resource the result its suite expects (image templates: skip; context-aware ones: that or skip, never the opposite)', () => {
     const set = new PolicySet(allTemplatePolicies());
     const disagreements: string[] = [];
     for (const f of folders) {
@@ -80,7 +81,9 @@ describe('template suites and scan', () => {
             (x) => x.template === f.name && x.resource.kind === d.manifest.kind && x.resource.name === d.manifest.metadata.name,
           );
           const outcome = got.map((x) => x.result).join(',') || 'no result';
-          if (outcome !== expected)
+          // A template that reads the cluster (resource.Get/List) is decided by Kyverno there: scan skips it, saying so.
+          const readsCluster = got.length > 0 && got.every((x) => x.result === 'skip' && x.message.includes(CLUSTER_READ));
+          if (outcome !== expected && !readsCluster)
             disagreements.push(`${f.key}: ${d.manifest.kind}/${d.manifest.metadata.name}: suite ${r.result}, scan ${outcome}`);
         }
       }
