@@ -63,7 +63,16 @@ function expand(path: string): string[] {
   return readdirSync(path)
     .sort()
     .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => (statSync(join(path, n)).isDirectory() ? expand(join(path, n)) : /\.(ya?ml|json)$/.test(n) ? [join(path, n)] : []));
+    .flatMap((n) => {
+      const child = join(path, n);
+      let dir = false;
+      try {
+        dir = statSync(child).isDirectory();
+      } catch {
+        return []; // a dangling link: the suite's own loader reported it already
+      }
+      return dir ? expand(child) : /\.(ya?ml|json)$/.test(n) ? [child] : [];
+    });
 }
 
 interface Found {

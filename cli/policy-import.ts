@@ -207,6 +207,8 @@ function validationList(c: Collector, v: unknown, where: string, fallbackMessage
       c.refuse(at, 'needs a CEL expression');
       return [];
     }
+    for (const k of ['message', 'messageExpression', 'reason'])
+      if (x[k] !== undefined && x[k] !== null && typeof x[k] !== 'string') c.refuse(`${at}.${k}`, `${show(x[k])} is not a string`);
     const unknown = Object.keys(x).filter((k) => !['expression', 'message', 'messageExpression', 'reason'].includes(k));
     if (unknown.length > 0)
       c.refuse(at, `${unknown.join(', ')}: not a field of a CEL validation (expression, message, messageExpression, reason)`);
@@ -387,8 +389,17 @@ function defaultPodControllers(
   return canGenerate ? true : undefined;
 }
 
+/** A field that must be a mapping when present; refused otherwise (the CRD would refuse it too). */
+function mapping(c: Collector, v: unknown, where: string): Data {
+  if (v === undefined || v === null) return {};
+  if (isObject(v)) return v;
+  c.refuse(where, `${show(v)} is not a mapping`);
+  return {};
+}
+
 function convertValidatingPolicy(c: Collector, doc: Data): Converted {
-  const spec = isObject(doc.spec) ? doc.spec : {};
+  const spec = mapping(c, doc.spec, 'spec');
+  for (const k of ['evaluation', 'autogen', 'matchConstraints', 'webhookConfiguration']) mapping(c, spec[k], `spec.${k}`);
   for (const k of Object.keys(spec))
     if (!VPOL_SPEC.includes(k)) c.refuse(`spec.${k}`, `not a ValidatingPolicy field (${VPOL_SPEC.join(', ')})`);
   const evaluation = isObject(spec.evaluation) ? spec.evaluation : {};
@@ -581,7 +592,10 @@ function plainNames(c: Collector, v: unknown, where: string): string[] | undefin
 /** A legacy `match` block as admission rules plus the namespaces and selectors every filter shares. */
 function legacyMatch(c: Collector, block: unknown, where: string, defaultOperations: string[] = ['CREATE', 'UPDATE']): LegacyMatch {
   if (!isObject(block)) {
-    c.refuse(where, 'missing: the rule matches nothing');
+    c.refuse(
+      where,
+      block === undefined || block === null ? 'missing: the rule matches nothing' : `${show(block)} is not a match block (any, all)`,
+    );
     return { rules: [] };
   }
   const filters = filtersOf(c, block, where);
@@ -697,7 +711,7 @@ const LEGACY_SPEC_IGNORED = [
 ];
 
 function convertClusterPolicy(c: Collector, doc: Data): Converted {
-  const spec = isObject(doc.spec) ? doc.spec : {};
+  const spec = mapping(c, doc.spec, 'spec');
   for (const k of Object.keys(spec))
     if (!LEGACY_SPEC_IGNORED.includes(k)) c.refuse(`spec.${k}`, 'not a ClusterPolicy field this import knows');
   const rules = Array.isArray(spec.rules) ? spec.rules : [];

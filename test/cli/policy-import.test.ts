@@ -444,3 +444,22 @@ describe('importPolicy bad input (exit 2)', () => {
     });
   },
 );
+
+describe('importPolicy on malformed policies', () => {
+  it('fails when a field the CRD types is of another type, naming it', () => {
+    expect(
+      refusal(
+        vpol(`${CONFIGMAPS}  evaluation: on\n  autogen: [x]\n  validations: [{expression: 'true', message: 5, reason: [Invalid]}]\n`),
+      ),
+    ).toEqual([
+      expect.stringContaining("spec.evaluation: 'on' is not a mapping"),
+      expect.stringContaining('spec.autogen: ["x"] is not a mapping'),
+      expect.stringContaining('spec.validations[0].message: 5 is not a string'),
+      expect.stringContaining('spec.validations[0].reason: ["Invalid"] is not a string'),
+    ]);
+    expect(refusal(legacy(`    - name: r\n      match: []\n      validate: {cel: {expressions: x}}\n`))).toEqual([
+      expect.stringContaining('spec.rules[0] (r).match: [] is not a match block (any, all)'),
+      expect.stringContaining('spec.rules[0] (r).validate.cel.expressions: not a list of {expression, message}'),
+    ]);
+  });
+});
