@@ -12,11 +12,12 @@ import { ConfigError } from '../lib/errors';
 import { KindResolver } from '../lib/kinds';
 import { suitePolicyName, TEMPLATE_FOLDER_FILES } from '../policies/suite';
 import type { ImportOrigin, ImportedTemplate } from './policy-import';
-import { ruleKinds } from './policy-import';
+import { dig, isObject, ruleKinds } from './policy-import';
 import { resolveKind, scaffoldSuite, type ScaffoldKind } from './scaffold';
 
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Data = { readonly [key: string]: unknown };
+/** What is built here (the suite and its documents): mutable. */
+type Mutable = Record<string, unknown>;
 
 /** The suite files of the new template folder. */
 export interface ImportedSuite {
@@ -123,14 +124,15 @@ const RESULT_ORDER = ['fail', 'error', 'warn', 'pass', 'skip'];
 /** Whether an expected result names this object (as the runner looks resources up: kind, then name or namespace/name). */
 function named(result: Data, m: Data, kinds: KindResolver): boolean {
   if (typeof result.kind === 'string' && result.kind !== '' && result.kind !== m.kind) return false;
-  const resources: string[] = Array.isArray(result.resources) ? result.resources : [];
+  const resources = Array.isArray(result.resources) ? result.resources.filter((r): r is string => typeof r === 'string') : [];
   const specs: Data[] = Array.isArray(result.resourceSpecs) ? result.resourceSpecs.filter(isObject) : [];
   if (resources.length === 0 && specs.length === 0) return true;
-  const name = m.metadata?.name;
-  const ns = m.metadata?.namespace ?? (kinds.namespaced(m.apiVersion, m.kind) ? 'default' : '');
+  const name = dig(m, 'metadata', 'name');
+  const own = dig(m, 'metadata', 'namespace');
+  const ns = own ?? (kinds.namespaced(String(m.apiVersion), String(m.kind)) ? 'default' : '');
   return (
-    resources.some((r) => (r.includes('/') ? r === `${ns}/${name}` : r === name)) ||
-    specs.some((s) => s.name === name && (s.namespace ?? '') === (m.metadata?.namespace ?? ''))
+    resources.some((r) => (r.includes('/') ? r === `${String(ns)}/${String(name)}` : r === name)) ||
+    specs.some((s) => s.name === name && (s.namespace ?? '') === (own ?? ''))
   );
 }
 
@@ -139,14 +141,14 @@ function named(result: Data, m: Data, kinds: KindResolver): boolean {
  * results name rules; the template is one policy, so a resource's results merge into one (fail
  * wins, then error, warn, pass, skip).
  */
-function convertResults(raw: Data, origin: ImportOrigin, policyName: string, notes: string[]): Data[] {
+function convertResults(raw: Data, origin: ImportOrigin, policyName: string, notes: string[]): Mutable[] {
   const ours = (Array.isArray(raw.results) ? raw.results : []).filter(
     (r: unknown) => isObject(r) && typeof r.policy === 'string' && r.policy.slice(r.policy.lastIndexOf('/') + 1) === origin.name,
   ) as Data[];
-  const out: Data[] = [];
-  const byResource = new Map<string, Data>();
+  const out: Mutable[] = [];
+  const byResource = new Map<string, Mutable>();
   for (const r of ours) {
-    const { rule, policy: _policy, ...rest } = r;
+    const { rule, policy: _policy, ...rest }: Mutable = r;
     const flags = Object.keys(rest).filter((k) => k.startsWith('is'));
     for (const f of flags) delete rest[f];
     const converted = { policy: policyName, isValidatingPolicy: true, ...rest };
@@ -158,11 +160,11 @@ function convertResults(raw: Data, origin: ImportOrigin, policyName: string, not
     for (const resource of Array.isArray(r.resources) && r.resources.length > 0 ? r.resources : ['']) {
       const key = `${r.kind ?? ''}\0${resource}`;
       const seen = byResource.get(key);
-      const entry: Data = { ...converted, ...(resource ? { resources: [resource] } : {}) };
+      const entry: Mutable = { ...converted, ...(resource ? { resources: [resource] } : {}) };
       if (!seen) {
         byResource.set(key, entry);
         out.push(entry);
-      } else if (RESULT_ORDER.indexOf(entry.result) < RESULT_ORDER.indexOf(seen.result)) seen.result = entry.result;
+      } else if (RESULT_ORDER.indexOf(String(entry.result)) < RESULT_ORDER.indexOf(String(seen.result))) seen.result = entry.result;
     }
   }
   if (byResource.size > 0)
@@ -192,7 +194,7 @@ function convert(found: Found, policyFile: string, origin: ImportOrigin, templat
   const files = new Map<string, string>();
   const header = (what: string, from: string) => `# ${what} ${shown(from)}, converted by \`krate-policy import\`.\n`;
   const results = convertResults(raw, origin, policyName, notes);
-  const test: Data = {
+  const test: Mutable = {
     apiVersion: 'cli.kyverno.io/v1alpha1',
     kind: 'Test',
     metadata: { name: template.name },
@@ -204,8 +206,7 @@ function convert(found: Found, policyFile: string, origin: ImportOrigin, templat
   for (const p of Array.isArray(raw.resources) ? raw.resources : [])
     for (const f of expand(rel(String(p)))) {
       const text = copyDocs(f, (v) => {
-        const objects =
-          v.kind === 'List' || (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) ? v.items : [v];
+        const objects: unknown[] = typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items) ? v.items : [v];
         return objects.some((o: unknown) => isObject(o) && results.some((r) => named(r, o, suite.kinds))) ? v : undefined;
       });
       if (text === undefined) continue;
@@ -220,12 +221,13 @@ function convert(found: Found, policyFile: string, origin: ImportOrigin, templat
   for (const p of Array.isArray(raw.exceptions) ? raw.exceptions : [])
     for (const f of expand(rel(String(p)))) {
       const text = copyDocs(f, (v) => {
-        const refs = Array.isArray(v.spec?.policyRefs) ? v.spec.policyRefs : [];
+        const given = dig(v, 'spec', 'policyRefs');
+        const refs: Data[] = Array.isArray(given) ? given.filter(isObject) : [];
         if (!refs.some((r: Data) => r?.name === origin.name)) return undefined;
         return {
           ...v,
           spec: {
-            ...v.spec,
+            ...(dig(v, 'spec') as Data),
             policyRefs: refs
               .filter((r: Data) => r?.name === origin.name)
               .map((r: Data) => ({ ...r, name: policyName, kind: 'ValidatingPolicy' })),
@@ -264,7 +266,8 @@ function convert(found: Found, policyFile: string, origin: ImportOrigin, templat
   for (const p of Array.isArray(raw.clusterResources) ? raw.clusterResources : [])
     for (const f of expand(rel(String(p)))) {
       const text = copyDocs(f, (v) => {
-        const crds = Array.isArray(v.spec?.crds) ? (v.spec.crds as unknown[]) : [];
+        const listed = dig(v, 'spec', 'crds');
+        const crds: unknown[] = Array.isArray(listed) ? listed : [];
         const copied = crds.flatMap((crd) =>
           expand(rel(String(crd))).map((cf) => {
             const n = names.name(basename(cf), 'crds.yaml');
@@ -272,7 +275,7 @@ function convert(found: Found, policyFile: string, origin: ImportOrigin, templat
             return n;
           }),
         );
-        return crds.length > 0 ? { ...v, spec: { ...v.spec, crds: copied } } : v;
+        return crds.length > 0 ? { ...v, spec: { ...(dig(v, 'spec') as Data), crds: copied } } : v;
       });
       if (text === undefined) continue;
       const name = names.name(basename(f), 'cluster-resources.yaml');

@@ -37,8 +37,11 @@ export class ImportRefusal extends Error {
   }
 }
 
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Data = { readonly [key: string]: unknown };
+export const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The value at a path of nested mappings (undefined when a step is missing or not a mapping). */
+export const dig = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), v);
+const nameOf = (d: Data): unknown => dig(d, 'metadata', 'name');
 
 /** The CEL a template renders, as data (an imported template has no parameters). */
 export interface ImportedBody {
@@ -126,7 +129,7 @@ const isKyvernoPolicy = (d: Data): boolean =>
   (d.apiVersion.startsWith('policies.kyverno.io/') || d.apiVersion.startsWith('kyverno.io/')) &&
   d.kind !== 'PolicyException';
 
-const describe = (d: Data): string => `${d.apiVersion} ${d.kind} ${d.metadata?.name ?? '(no name)'}`;
+const describe = (d: Data): string => `${String(d.apiVersion)} ${String(d.kind)} ${String(nameOf(d) ?? '(no name)')}`;
 
 /** The policy document to import, and the template name it gets. */
 function selectPolicy(file: string, docs: readonly Data[], name: string | undefined): { doc: Data; name: string } {
@@ -137,9 +140,9 @@ function selectPolicy(file: string, docs: readonly Data[], name: string | undefi
       `${file}: not a policy (found ${found}); import takes a policies.kyverno.io ValidatingPolicy, or a kyverno.io ClusterPolicy whose rules are validate.cel`,
     ]);
   }
-  const names = policies.map((d) => String(d.metadata?.name ?? ''));
+  const names = policies.map((d) => String(nameOf(d) ?? ''));
   if (name !== undefined) {
-    const byName = policies.find((d) => d.metadata?.name === name);
+    const byName = policies.find((d) => nameOf(d) === name);
     if (byName) return { doc: byName, name };
     if (policies.length === 1) return { doc: policies[0], name };
     throw new ConfigError([
@@ -150,7 +153,7 @@ function selectPolicy(file: string, docs: readonly Data[], name: string | undefi
     throw new ConfigError([
       `${file}: holds ${policies.length} policies (${names.join(', ')}); a template is one policy: import them one at a time with --name <policy> (each becomes its own template, ladder entry and suite)`,
     ]);
-  const own = policies[0].metadata?.name;
+  const own = nameOf(policies[0]);
   if (typeof own !== 'string' || own === '')
     throw new ConfigError([`${file}: ${describe(policies[0])} has no metadata.name; name the template with --name`]);
   return { doc: policies[0], name: own };
@@ -264,6 +267,7 @@ function selector(c: Collector, v: unknown, where: string): LabelSelector | unde
       (e) =>
         isObject(e) &&
         typeof e.key === 'string' &&
+        typeof e.operator === 'string' &&
         SELECTOR_OPERATORS.includes(e.operator) &&
         (e.values === undefined || (Array.isArray(e.values) && e.values.every((x: unknown) => typeof x === 'string'))),
     );
@@ -276,10 +280,10 @@ function selector(c: Collector, v: unknown, where: string): LabelSelector | unde
     ...(Object.keys(labels).length > 0 ? { matchLabels: labels as Record<string, string> } : {}),
     ...(expressions.length > 0
       ? {
-          matchExpressions: expressions.map((e: Data) => ({
-            key: e.key,
-            operator: e.operator,
-            ...(e.values !== undefined ? { values: e.values } : {}),
+          matchExpressions: (expressions as Data[]).map((e) => ({
+            key: e.key as string,
+            operator: e.operator as 'In' | 'NotIn' | 'Exists' | 'DoesNotExist',
+            ...(e.values !== undefined ? { values: e.values as string[] } : {}),
           })),
         }
       : {}),
@@ -324,7 +328,8 @@ function resourceRules(c: Collector, v: unknown, where: string): ResourceRule[] 
     const bad = (operations ?? []).filter((o) => !OPERATIONS.includes(o));
     if (bad.length > 0) c.refuse(`${at}.operations`, `${bad.join(', ')}: not an admission operation (${OPERATIONS.join('|')})`);
     const resourceNames = strings(c, r.resourceNames, `${at}.resourceNames`, false);
-    if (r.scope !== undefined && !['Cluster', 'Namespaced', '*'].includes(r.scope))
+    const scope = r.scope as ResourceRule['scope'] | undefined;
+    if (scope !== undefined && !['Cluster', 'Namespaced', '*'].includes(scope))
       c.refuse(`${at}.scope`, `${show(r.scope)} is not Cluster, Namespaced or *`);
     if (!apiGroups || !apiVersions || !resources || !operations) return [];
     return [
@@ -334,7 +339,7 @@ function resourceRules(c: Collector, v: unknown, where: string): ResourceRule[] 
         resources,
         operations: operations as ResourceRule['operations'],
         ...(resourceNames?.length ? { resourceNames } : {}),
-        ...(r.scope !== undefined ? { scope: r.scope } : {}),
+        ...(scope !== undefined ? { scope } : {}),
       },
     ];
   });
@@ -415,26 +420,30 @@ function convertValidatingPolicy(c: Collector, doc: Data): Converted {
   const rules = resourceRules(c, mc.resourceRules, 'spec.matchConstraints.resourceRules');
   if (rules.length === 0 && c.refusals.length === 0)
     c.refuse('spec.matchConstraints.resourceRules', 'missing: the policy matches nothing (add the resources it checks)');
-  if (mc.matchPolicy !== undefined && !['Exact', 'Equivalent'].includes(mc.matchPolicy))
+  const matchPolicy = mc.matchPolicy as ImportedTemplate['matchPolicy'];
+  if (matchPolicy !== undefined && !['Exact', 'Equivalent'].includes(matchPolicy))
     c.refuse('spec.matchConstraints.matchPolicy', `${show(mc.matchPolicy)} is not Exact or Equivalent`);
   const autogen = isObject(spec.autogen) ? spec.autogen : {};
-  if (autogen.validatingAdmissionPolicy?.enabled === true)
+  if (dig(autogen, 'validatingAdmissionPolicy', 'enabled') === true)
     c.refuse(
       'spec.autogen.validatingAdmissionPolicy.enabled',
       "true: a generated ValidatingAdmissionPolicy runs in the API server, outside Kyverno, where this repository's PolicyExceptions and Audit reports do not reach it; remove it (Kyverno evaluates the policy itself)",
     );
-  const listed = podControllerList(c, autogen.podControllers?.controllers, 'spec.autogen.podControllers.controllers');
-  const timeout = spec.webhookConfiguration?.timeoutSeconds;
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 30))
-    c.refuse('spec.webhookConfiguration.timeoutSeconds', `${show(timeout)} is not a whole number 1-30`);
+  const listed = podControllerList(c, dig(autogen, 'podControllers', 'controllers'), 'spec.autogen.podControllers.controllers');
+  const timeout = timeoutOf(dig(spec, 'webhookConfiguration', 'timeoutSeconds'));
+  if (timeout === null)
+    c.refuse(
+      'spec.webhookConfiguration.timeoutSeconds',
+      `${show(dig(spec, 'webhookConfiguration', 'timeoutSeconds'))} is not a whole number 1-30`,
+    );
   const constraints: Converted['constraints'] = {
     resourceRules: rules,
     excludeResourceRules: resourceRules(c, mc.excludeResourceRules, 'spec.matchConstraints.excludeResourceRules'),
     namespaceSelector: selector(c, mc.namespaceSelector, 'spec.matchConstraints.namespaceSelector'),
     objectSelector: selector(c, mc.objectSelector, 'spec.matchConstraints.objectSelector'),
-    matchPolicy: mc.matchPolicy,
-    evaluation: evaluationOf(evaluation.admission?.enabled, evaluation.background?.enabled),
-    timeoutSeconds: timeout,
+    matchPolicy,
+    evaluation: evaluationOf(dig(evaluation, 'admission', 'enabled'), dig(evaluation, 'background', 'enabled')),
+    timeoutSeconds: timeout ?? undefined,
   };
   dropped(c, spec.validationActions, spec.failurePolicy);
   const validations = validationList(c, spec.validations, 'spec.validations');
@@ -449,6 +458,12 @@ function convertValidatingPolicy(c: Collector, doc: Data): Converted {
       auditAnnotations: auditAnnotationList(c, spec.auditAnnotations, 'spec.auditAnnotations'),
     },
   };
+}
+
+/** A webhook timeout: undefined when not given, null when it is not a whole number of seconds 1-30. */
+function timeoutOf(v: unknown): number | undefined | null {
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 30 ? v : null;
 }
 
 function evaluationOf(admission: unknown, background: unknown): Evaluation | undefined {
@@ -792,9 +807,9 @@ function convertClusterPolicy(c: Collector, doc: Data): Converted {
           matchExpressions: [...(m.namespaceSelector?.matchExpressions ?? []), ...byName],
         }
       : undefined;
-  const timeout = spec.webhookConfiguration?.timeoutSeconds ?? spec.webhookTimeoutSeconds;
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 30))
-    c.refuse('spec.webhookTimeoutSeconds', `${show(timeout)} is not a whole number 1-30`);
+  const given = dig(spec, 'webhookConfiguration', 'timeoutSeconds') ?? spec.webhookTimeoutSeconds;
+  const timeout = timeoutOf(given);
+  if (timeout === null) c.refuse('spec.webhookTimeoutSeconds', `${show(given)} is not a whole number 1-30`);
   const constraints: Converted['constraints'] = {
     resourceRules: m.rules,
     excludeResourceRules: first?.exclude.rules ?? [],
@@ -802,9 +817,9 @@ function convertClusterPolicy(c: Collector, doc: Data): Converted {
       namespaceSelector && (namespaceSelector.matchExpressions?.length || namespaceSelector.matchLabels) ? namespaceSelector : undefined,
     objectSelector: m.selector,
     evaluation: evaluationOf(spec.admission, spec.background),
-    timeoutSeconds: timeout,
+    timeoutSeconds: timeout ?? undefined,
   };
-  const annotation = doc.metadata?.annotations?.[ANNOTATIONS.autogen];
+  const annotation = dig(doc, 'metadata', 'annotations', ANNOTATIONS.autogen);
   let listed: PodController[] | undefined;
   if (typeof annotation === 'string') {
     listed =
@@ -912,19 +927,24 @@ function choosePack(
 export function importPolicy(req: ImportRequest): ImportResult {
   const docs = readDocuments(req.file);
   const { doc, name } = selectPolicy(req.file, docs, req.name);
-  const origin: ImportOrigin = { file: req.file, apiVersion: doc.apiVersion, kind: doc.kind, name: String(doc.metadata?.name ?? name) };
+  const origin: ImportOrigin = {
+    file: req.file,
+    apiVersion: String(doc.apiVersion),
+    kind: String(doc.kind),
+    name: String(nameOf(doc) ?? name),
+  };
   if (!isDnsLabel(name))
     throw new ConfigError([
       `${req.name !== undefined ? '--name' : `${req.file}: metadata.name`}: '${name}' is not a template name: a DNS label (lowercase letters, digits and '-', at most 63 characters); choose one with --name`,
     ]);
   const c = new Collector(`${req.file}: ${doc.kind} ${origin.name}`);
   let converted: Converted;
-  if (VALIDATING_POLICY_VERSIONS.includes(doc.apiVersion) && doc.kind === 'ValidatingPolicy') converted = convertValidatingPolicy(c, doc);
-  else if (LEGACY_VERSIONS.includes(doc.apiVersion) && doc.kind === 'ClusterPolicy') converted = convertClusterPolicy(c, doc);
+  if (VALIDATING_POLICY_VERSIONS.includes(origin.apiVersion) && doc.kind === 'ValidatingPolicy')
+    converted = convertValidatingPolicy(c, doc);
+  else if (LEGACY_VERSIONS.includes(origin.apiVersion) && doc.kind === 'ClusterPolicy') converted = convertClusterPolicy(c, doc);
   else throw new ImportRefusal([`${req.file}: ${describe(doc)}: ${unsupportedKind(doc)}`]);
-  const annotations = isObject(doc.metadata?.annotations) ? (doc.metadata.annotations as Record<string, unknown>) : {};
   const text = (k: string): string | undefined => {
-    const v = annotations[k];
+    const v = dig(doc, 'metadata', 'annotations', k);
     return typeof v === 'string' && v.trim() !== '' ? v.trim().replace(/\s+/g, ' ') : undefined;
   };
   const severity = (text(ANNOTATIONS.severity) ?? 'medium').toLowerCase();
@@ -970,9 +990,10 @@ function unsupportedKind(doc: Data): string {
     return `a namespaced policy applies in its own namespace only, which a cluster-wide template would widen; make it a ${kind === 'Policy' ? 'ClusterPolicy' : 'ValidatingPolicy'} that matches that namespace (matchConstraints.namespaceSelector), then import it, ${KEEP_AS_IS}`;
   if (kind === 'ImageValidatingPolicy')
     return `image verification needs attestors this repository types as template parameters; write it as a template (see production-deployment-image-verified), ${KEEP_AS_IS}`;
-  if (doc.apiVersion.startsWith('policies.kyverno.io/') && !VALIDATING_POLICY_VERSIONS.includes(doc.apiVersion))
+  const apiVersion = String(doc.apiVersion);
+  if (apiVersion.startsWith('policies.kyverno.io/') && !VALIDATING_POLICY_VERSIONS.includes(apiVersion))
     return `${doc.apiVersion} is not a version of ValidatingPolicy (${VALIDATING_POLICY_VERSIONS.join(', ')})`;
-  if (doc.apiVersion.startsWith('kyverno.io/') && kind === 'ClusterPolicy')
+  if (apiVersion.startsWith('kyverno.io/') && kind === 'ClusterPolicy')
     return `${doc.apiVersion} is not a served ClusterPolicy version (${LEGACY_VERSIONS.join(', ')})`;
   return `templates validate: a ${kind} is not imported (import takes a ValidatingPolicy, or a ClusterPolicy whose rules are validate.cel); ${KEEP_AS_IS}`;
 }
