@@ -2,6 +2,7 @@
 // CEL Kyverno receives) against manifests, honouring matchConstraints, matchConditions, variables,
 // pod-controller autogen and PolicyExceptions. `krate-policy scan` and the fixture tests use it.
 import { CelEngine, toCelValue, type CelContext, type CelProgram } from './cel';
+import { ClusterReadError } from '../lib/cel';
 import { ConfigError } from '../lib/errors';
 import type { PolicyMode } from '../lib/ladder';
 import { groupOf, isBuiltInClusterScoped } from '../lib/kinds';
@@ -269,6 +270,9 @@ export class PolicySet {
    * Exceptions whose expiresAt is before `now` are ignored, as Kyverno does.
    */
   constructor(manifests: readonly Manifest[], options: PolicySetOptions = {}) {
+    // The default engine declares Kyverno's resource library (context-aware policies compile); a call
+    // throws ClusterReadError, and such a result is `skip`: Kyverno decides it in the cluster. With
+    // a snapshot (scan --context) the caller passes an engine and bindings that answer from it.
     const engine = options.engine ?? new CelEngine();
     this.bindings = options.bindings && Object.keys(options.bindings).length > 0 ? options.bindings : undefined;
     const compile = (expr: string, where: string): CelProgram => {
@@ -511,6 +515,7 @@ export class PolicySet {
     withVariables: Map<number, CelContext | Outcome>,
   ): Outcome | undefined {
     let step = 'matchConditions';
+    let failed: string | undefined; // the messages of failed validations, joined by spaces
     try {
       for (const c of programs.matchConditions) {
         step = c.step;
@@ -550,7 +555,10 @@ export class PolicySet {
               variables[v.name] = value;
             }
           } catch (e) {
-            const failed: Outcome = { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
+            const failed: Outcome =
+              e instanceof ClusterReadError
+                ? { result: 'skip', message: `${step}: ${e.message}` }
+                : { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
             withVariables.set(programs.variablesKey, failed);
             return failed;
           }
@@ -561,7 +569,6 @@ export class PolicySet {
           context = shared;
         }
       }
-      let failed: string | undefined; // the messages of failed validations, joined by spaces
       for (const v of programs.validations) {
         step = v.step;
         const ok = v.program(context);
@@ -580,6 +587,9 @@ export class PolicySet {
       }
       return failed === undefined ? PASS : { result: 'fail', message: failed };
     } catch (e) {
+      // A validation that reads the cluster: a failure already found stands, otherwise Kyverno decides.
+      if (e instanceof ClusterReadError)
+        return failed !== undefined ? { result: 'fail', message: failed } : { result: 'skip', message: `${step}: ${e.message}` };
       return { result: 'error', message: `${step}: ${(e as Error).message.split('\n')[0]}` };
     }
   }

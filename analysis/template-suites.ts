@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors';
-import { policyKindOf } from '../policies/render';
+import { podControllersOf, policyKindOf } from '../policies/render';
 import { suitePolicyName, TEMPLATE_FOLDER_FILES } from '../policies/suite';
 import type { PolicyTemplate } from '../policies/template';
 import { runSuites } from './kyverno-test/runner';
@@ -76,7 +76,7 @@ export function templateSuiteProblems(folder: string, template: PolicyTemplate, 
       problems.push(
         `${shown}/${relative(folder, resolve(d.file))}: ${id(d)} has no expected result in ${TEMPLATE_FOLDER_FILES.test}; add it to results, or remove it`,
       );
-  if (template.podControllers) {
+  if (podControllersOf(template).length > 0) {
     for (const result of image ? ['fail'] : ['pass', 'fail']) {
       const kinds = suite.resources.filter((d) => of(result).some((r) => names(r, d))).map((d) => d.manifest.kind);
       if (!kinds.includes('Pod') || !kinds.some((k) => POD_CONTROLLER_KINDS.includes(k)))

@@ -33,6 +33,11 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
     load: async () => (await import('./commands/new')).newTemplate,
   },
   {
+    name: 'import',
+    summary: 'turn an existing ValidatingPolicy (or a validate.cel ClusterPolicy) into a template folder with its suite, at audit:dev',
+    load: async () => (await import('./commands/import')).importPolicyCommand,
+  },
+  {
     name: 'generate',
     summary: 'rewrite what is generated from the template folders: policies/catalog.ts, each policy.yaml, the README template tables',
     load: async () => (await import('./commands/generate')).generate,

@@ -29,7 +29,7 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const API_VERSION = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+((alpha|beta)[0-9]+)?$/;
 
 /** Krate's surface for each of its kinds (the `krate.a5c.ai/surface` vocabulary). */
-const KRATE_SURFACES: Readonly<Record<KrateKind, KrateSurface>> = {
+export const KRATE_SURFACES: Readonly<Record<KrateKind, KrateSurface>> = {
   PullRequest: 'pr',
   Repository: 'repo',
   BranchProtection: 'repo',
@@ -234,8 +234,20 @@ function cases(req: ScaffoldRequest, which: 'good' | 'bad') {
   return { file, results: docs.map((d) => ({ kind: d.kind, name: d.name, result: verb })) };
 }
 
+/** Why the scaffolded suite fails, as its last header line says. */
+const NEW_SUITE_NOTE = 'Scaffolded by `krate-policy new`: its fail case fails until template.ts has a rule (on purpose).';
+
 /** Every file of the new folder except policy.yaml (generated from template.ts): name → text. */
 export function scaffoldFiles(req: ScaffoldRequest): Map<string, string> {
+  return new Map([[TEMPLATE_FOLDER_FILES.template, templateSource(req)], ...scaffoldSuite(req, NEW_SUITE_NOTE)]);
+}
+
+/**
+ * A placeholder suite: kyverno-test.yaml expecting good.yaml's resources to pass and bad.yaml's to
+ * fail. The two hold the same placeholder object, so at least one expectation fails until real
+ * cases are written. `note` is the header's last line (why it fails).
+ */
+export function scaffoldSuite(req: ScaffoldRequest, note: string): Map<string, string> {
   const good = cases(req, 'good');
   const bad = cases(req, 'bad');
   const results = [...good.results, ...bad.results].flatMap((r) => [
@@ -251,7 +263,7 @@ export function scaffoldFiles(req: ScaffoldRequest): Map<string, string> {
     '# template rendered with its default parameters in Audit (`npx krate-policy generate` writes it);',
     '# every resource in good.yaml must pass, every one in bad.yaml must fail.',
     '# Run: npx krate-policy test <this folder> (offline), or kyverno test <this folder>.',
-    '# Scaffolded by `krate-policy new`: its fail case fails until template.ts has a rule (on purpose).',
+    `# ${note}`,
     'apiVersion: cli.kyverno.io/v1alpha1',
     'kind: Test',
     'metadata:',
@@ -266,7 +278,6 @@ export function scaffoldFiles(req: ScaffoldRequest): Map<string, string> {
     '',
   ].join('\n');
   return new Map([
-    [TEMPLATE_FOLDER_FILES.template, templateSource(req)],
     [TEMPLATE_FOLDER_FILES.test, suite],
     ['good.yaml', good.file],
     ['bad.yaml', bad.file],

@@ -10,6 +10,7 @@ import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { didYouMean } from '../lib/suggest';
 import type { PolicyTemplate } from '../policies/template';
+import { podControllersOf } from '../policies/render';
 import type { EnvironmentSettings } from './environment';
 import { PROTECTED_NAMESPACES } from './exclusions';
 import { templateMode } from './plan';
@@ -167,7 +168,8 @@ export function validateExceptions(
         return;
       }
       const kind = controllerOnlyKind(expression);
-      if (kind && options.templates.find((t) => t.name === e.template)?.podControllers) {
+      const template = options.templates.find((t) => t.name === e.template);
+      if (kind && template && podControllersOf(template).length > 0) {
         fail(
           `${cpath}.expression`,
           `${show(expression)} matches only the ${kind}, never the Pods (or ReplicaSets/Jobs) it creates, which '${e.template}' checks too, so they would still fail (and be denied once it enforces); drop the condition (the names condition already covers what the named workload owns) or also match its Pods, e.g. "object.kind == '${kind}' || object.metadata.?ownerReferences.orValue([]).exists(r, r.?kind.orValue('') == '${kind}')"`,

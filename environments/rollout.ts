@@ -36,4 +36,7 @@ export const ROLLOUT: Readonly<Record<string, RolloutEntry>> = {
   'require-labels': { stage: 'enforce:staging', since: '2026-11-19', auditNamespaces: ['job-runner'] },
   'require-resource-limits': { stage: 'audit:prod', since: '2026-11-05' },
   'disallow-latest-tag': { stage: 'enforce:dev', since: '2026-11-17' },
+  'pr-references-org-repository': { stage: 'audit:dev', since: '2026-12-01' },
+  'fork-jobs-untrusted-runner-pool': { stage: 'audit:dev', since: '2026-12-01' },
+  'unique-ingress-host': { stage: 'audit:dev', since: '2026-12-01' },
 };

@@ -89,6 +89,64 @@ function registerImageVerification(env: Environment): void {
   env.registerFunction('extractPayload(string, string): dyn', admissionOnly('extractPayload'));
 }
 
+/**
+ * Thrown when an expression reads the cluster (Kyverno's resource library) where there is no
+ * cluster to read: `scan` reports such a policy as skipped (decided at admission and in Kyverno's
+ * background scans), never as a pass or a fail it cannot know.
+ */
+export class ClusterReadError extends Error {
+  constructor(call: string) {
+    super(`${call} reads other objects in the cluster: evaluated by Kyverno at admission and in its background scans, not offline`);
+    this.name = 'ClusterReadError';
+  }
+}
+
+/** Receiver types of Kyverno's resource library (`resource.Get(...)`, `resource.ToGVR(...)`). */
+class ResourceLibrary {}
+class GroupVersionResource {}
+
+/**
+ * Kyverno's resource library for cluster-wide policies, as v1.19 declares it (kyverno/kyverno
+ * pkg/cel/libs/resource, kyverno/sdk extensions/cel/libs/resource): `Get(apiVersion, resource,
+ * namespace, name)` and `List(apiVersion, resource, namespace[, labels])`, also by
+ * GroupVersionResource (`ToGVR(apiVersion, kind)`), `Post`, each under its camelCase name too
+ * (v1.18+). Results are `map(string, any)`: Get returns null for a missing object, so compare it as
+ * `dyn(resource.Get(...)) != null` (a map does not compare with null). Every call runs `read`,
+ * which by default throws ClusterReadError: nothing offline can answer it.
+ */
+export function registerResourceLibrary(
+  env: Environment,
+  read: (call: string) => unknown = (call) => {
+    throw new ClusterReadError(call);
+  },
+): void {
+  const R = 'kyverno.ResourceContext';
+  const G = 'kyverno.GroupVersionResource';
+  env.registerType(R, ResourceLibrary);
+  env.registerType(G, GroupVersionResource);
+  env.registerConstant('resource', R, new ResourceLibrary());
+  const MAP = 'map<string, dyn>';
+  const method = (name: string, params: readonly string[], returnType: string) => {
+    for (const spelled of [name, name[0].toLowerCase() + name.slice(1)])
+      env.registerFunction({
+        name: spelled,
+        receiverType: R,
+        returnType,
+        params: params.map((type, i) => ({ name: `p${i}`, type })),
+        handler: () => read(`resource.${spelled}`),
+      });
+  };
+  method('Get', ['string', 'string', 'string', 'string'], MAP);
+  method('Get', [G, 'string', 'string'], MAP);
+  method('List', ['string', 'string', 'string'], MAP);
+  method('List', ['string', 'string', 'string', 'map<string, string>'], MAP);
+  method('List', [G, 'string'], MAP);
+  method('List', [G, 'string', 'map<string, string>'], MAP);
+  method('Post', ['string', 'string', 'string', 'map<string, dyn>'], MAP);
+  method('Post', ['string', 'string', 'map<string, dyn>'], MAP);
+  method('ToGVR', ['string', 'string'], G);
+}
+
 /** Kubernetes' admission types (apiserver BuildRequestType and BuildNamespaceType; Kyverno uses the same). */
 function registerAdmissionTypes(env: Environment): void {
   env.registerType('kubernetes.GroupVersionKind', { fields: { group: 'string', version: 'string', kind: 'string' } });
@@ -241,6 +299,7 @@ function baseEnvironment(scope: CelScope, params: boolean): Environment {
   const env = newEnvironment();
   if (scope !== 'MatchImageReference') registerAdmissionTypes(env);
   if (scope === 'ImageValidatingPolicy') registerImageVerification(env);
+  if (scope === 'ValidatingPolicy') registerResourceLibrary(env);
   if (scope === 'ValidatingAdmissionPolicy') registerAuthorizer(env);
   for (const [name, type] of Object.entries(CEL_DECLARATIONS[scope])) env.registerVariable(name, type);
   if (params) env.registerVariable('params', 'dyn');

@@ -6,8 +6,11 @@ import type { PolicyTemplate } from './template';
 import disallowLatestTagTemplate from './best-practices/disallow-latest-tag/template';
 import requireLabelsTemplate from './best-practices/require-labels/template';
 import requireResourceLimitsTemplate from './best-practices/require-resource-limits/template';
+import uniqueIngressHostTemplate from './best-practices/unique-ingress-host/template';
 import blockWipPrMergeTemplate from './krate/block-wip-pr-merge/template';
+import forkJobsUntrustedRunnerPoolTemplate from './krate/fork-jobs-untrusted-runner-pool/template';
 import forkRunsUntrustedTemplate from './krate/fork-runs-untrusted/template';
+import prReferencesOrgRepositoryTemplate from './krate/pr-references-org-repository/template';
 import productionDeploymentImageVerifiedTemplate from './krate/production-deployment-image-verified/template';
 import requireMainBranchProtectionTemplate from './krate/require-main-branch-protection/template';
 import requirePrDescriptionTemplate from './krate/require-pr-description/template';
@@ -36,8 +39,11 @@ export const TEMPLATE_FOLDERS: readonly string[] = [
   'best-practices/disallow-latest-tag',
   'best-practices/require-labels',
   'best-practices/require-resource-limits',
+  'best-practices/unique-ingress-host',
   'krate/block-wip-pr-merge',
+  'krate/fork-jobs-untrusted-runner-pool',
   'krate/fork-runs-untrusted',
+  'krate/pr-references-org-repository',
   'krate/production-deployment-image-verified',
   'krate/require-main-branch-protection',
   'krate/require-pr-description',
@@ -67,8 +73,11 @@ export const TEMPLATE_CATALOG: readonly PolicyTemplate[] = [
   disallowLatestTagTemplate,
   requireLabelsTemplate,
   requireResourceLimitsTemplate,
+  uniqueIngressHostTemplate,
   blockWipPrMergeTemplate,
+  forkJobsUntrustedRunnerPoolTemplate,
   forkRunsUntrustedTemplate,
+  prReferencesOrgRepositoryTemplate,
   productionDeploymentImageVerifiedTemplate,
   requireMainBranchProtectionTemplate,
   requirePrDescriptionTemplate,

@@ -2,7 +2,7 @@
 // (`npx krate-policy generate` writes them between the README's templates markers and
 // test/repo/template-folders.test.ts checks them), so adding a template never means editing a table.
 import { POLICY_PACKS } from './packs';
-import { policyKindOf } from './render';
+import { policyKindOf, readsCluster } from './render';
 import type { ParameterSpec, PolicyTemplate } from './template';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
@@ -14,7 +14,8 @@ function parameterCell(name: string, spec: ParameterSpec): string {
 
 function row(t: PolicyTemplate): string {
   const kind = policyKindOf(t);
-  const title = kind === 'ValidatingPolicy' ? t.title : `${t.title} (${kind})`;
+  const notes = [...(kind === 'ValidatingPolicy' ? [] : [kind]), ...(readsCluster(t) ? ['context-aware: reads the cluster'] : [])];
+  const title = notes.length === 0 ? t.title : `${t.title} (${notes.join('; ')})`;
   const params = Object.entries(t.parameters ?? {}).map(([name, spec]) => parameterCell(name, spec));
   return `| \`${t.name}\` | ${t.severity} | ${cell(title)} | ${params.length ? cell(params.join(', ')) : '—'} |`;
 }

@@ -2,7 +2,7 @@ import { ConfigError, Problems, show } from '../lib/errors';
 import type { PolicyMode } from '../lib/ladder';
 import type { LabelSelector, Manifest } from '../lib/manifests';
 import { POLICY_SCOPES, policyName } from './naming';
-import type { Attestor, ParameterValues, PolicyKind, PolicyTemplate } from './template';
+import type { Attestor, ParameterValues, PodController, PolicyKind, PolicyTemplate } from './template';
 
 /** The API version and kind every rendered template becomes (image-verification templates: ImageValidatingPolicy). */
 export const VALIDATING_POLICY = { apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy' } as const;
@@ -13,7 +13,34 @@ export function policyKindOf(template: Pick<PolicyTemplate, 'kind'>): PolicyKind
 }
 
 /** Pod controllers Kyverno auto-generates pod templates for (resource names, as autogen takes them). */
-export const POD_CONTROLLERS = ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs'] as const;
+export const POD_CONTROLLERS: readonly PodController[] = ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs'];
+
+/** The pod controllers a template is auto-generated for: every one (`podControllers: true`), those listed, or none. */
+export function podControllersOf(template: Pick<PolicyTemplate, 'podControllers'>): readonly PodController[] {
+  const p = template.podControllers;
+  return p === true ? POD_CONTROLLERS : Array.isArray(p) ? p : [];
+}
+
+/**
+ * Both selectors at once: a label selector is a conjunction of its matchLabels and
+ * matchExpressions, so joining their entries selects exactly what both select. A key both
+ * matchLabels set becomes an `In` expression for the second one (an object key holds one value).
+ */
+export function joinSelectors(a: LabelSelector | undefined, b: LabelSelector | undefined): LabelSelector | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const labels: Record<string, string> = { ...a.matchLabels };
+  const expressions = [...(a.matchExpressions ?? [])];
+  for (const [key, value] of Object.entries(b.matchLabels ?? {})) {
+    if (key in labels && labels[key] !== value) expressions.push({ key, operator: 'In', values: [value] });
+    else labels[key] = value;
+  }
+  expressions.push(...(b.matchExpressions ?? []));
+  return {
+    ...(Object.keys(labels).length > 0 ? { matchLabels: labels } : {}),
+    ...(expressions.length > 0 ? { matchExpressions: expressions } : {}),
+  };
+}
 
 /** Label/annotation keys on rendered policies (DESIGN.md). */
 export const POLICY_KEYS = {
@@ -162,6 +189,28 @@ function checkEnforceable(template: PolicyTemplate, opts: RenderPolicyOptions): 
   );
 }
 
+/** A call into Kyverno's resource library (`resource.Get(…)`, `resource.list(…)`), not a field named resource. */
+const RESOURCE_CALL = /(?<![\w.])resource\s*\.\s*(?:Get|get|List|list)\s*\(/;
+
+/**
+ * Whether a template decides from other objects in the cluster (Kyverno's resource.Get /
+ * resource.List) with its default parameters: a context-aware template, whose suite supplies those
+ * objects in a Context file and which `scan` leaves to Kyverno.
+ */
+export function readsCluster(template: PolicyTemplate): boolean {
+  const body = template.body(resolveParameters(template));
+  const expressions = [
+    ...(body.matchConditions ?? []).map((c) => c.expression),
+    ...(body.variables ?? []).map((v) => v.expression),
+    ...body.validations.flatMap((v) => [v.expression, v.messageExpression ?? '']),
+    ...(body.auditAnnotations ?? []).map((a) => a.valueExpression),
+  ];
+  return expressions.some((e) => RESOURCE_CALL.test(e));
+}
+
+/** A deep copy of plain data (rules and selectors), so a rendered policy shares nothing with its template. */
+const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
 /**
  * Renders one template as a `policies.kyverno.io/v1` ValidatingPolicy, or ImageValidatingPolicy
  * when it verifies image signatures (plain data, no defaults left implicit).
@@ -176,6 +225,9 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
   }
   const name = policyName(opts.org, opts.scope ?? POLICY_SCOPES.cluster, template.name);
   const image = body.imageVerification;
+  const namespaceSelector = joinSelectors(opts.namespaceSelector, template.namespaceSelector);
+  const controllers = podControllersOf(template);
+  const timeoutSeconds = image ? 30 : template.timeoutSeconds;
   return {
     apiVersion: VALIDATING_POLICY.apiVersion,
     kind,
@@ -205,10 +257,16 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
       validationActions: [opts.mode === 'Enforce' ? 'Deny' : 'Audit'],
       // An expression that cannot be evaluated blocks in enforce mode and only reports in audit.
       failurePolicy: opts.mode === 'Enforce' ? 'Fail' : 'Ignore',
-      evaluation: { admission: { enabled: true }, background: { enabled: true } },
+      evaluation: {
+        admission: { enabled: template.evaluation?.admission ?? true },
+        background: { enabled: template.evaluation?.background ?? true },
+      },
       matchConstraints: {
-        resourceRules: template.resourceRules.map((r) => ({ ...r })),
-        ...(opts.namespaceSelector ? { namespaceSelector: opts.namespaceSelector } : {}),
+        resourceRules: template.resourceRules.map((r) => copy(r)),
+        ...(template.excludeResourceRules?.length ? { excludeResourceRules: template.excludeResourceRules.map((r) => copy(r)) } : {}),
+        ...(namespaceSelector ? { namespaceSelector: copy(namespaceSelector) } : {}),
+        ...(template.objectSelector ? { objectSelector: copy(template.objectSelector) } : {}),
+        ...(template.matchPolicy ? { matchPolicy: template.matchPolicy } : {}),
       },
       ...(body.matchConditions?.length ? { matchConditions: body.matchConditions.map((c) => ({ ...c })) } : {}),
       ...(body.variables?.length ? { variables: body.variables.map((v) => ({ ...v })) } : {}),
@@ -219,12 +277,15 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
             attestors: JSON.parse(JSON.stringify(image.attestors)),
             // Require a verified, digest-pinned reference; never rewrite the object (Argo CD would see drift).
             validationConfigurations: { mutateDigest: false, verifyDigest: true, required: true },
-            // Verification fetches signatures from the registry and the transparency log.
-            webhookConfiguration: { timeoutSeconds: 30 },
           }
         : {}),
+      // Image verification fetches signatures from the registry and the transparency log.
+      ...(timeoutSeconds !== undefined ? { webhookConfiguration: { timeoutSeconds } } : {}),
       validations: body.validations.map((v) => ({ ...v })),
-      ...(template.podControllers ? { autogen: { podControllers: { controllers: [...POD_CONTROLLERS] } } } : {}),
+      ...(body.auditAnnotations?.length ? { auditAnnotations: body.auditAnnotations.map((a) => ({ ...a })) } : {}),
+      ...(template.podControllers !== undefined && template.podControllers !== false
+        ? { autogen: { podControllers: { controllers: [...controllers] } } }
+        : {}),
     },
   };
 }

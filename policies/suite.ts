@@ -15,6 +15,11 @@ export const TEMPLATE_FOLDER_FILES = {
   test: 'kyverno-test.yaml',
   /** GENERATED: the template rendered for the suite. */
   policy: 'policy.yaml',
+  /**
+   * A context-aware template's cluster: a Kyverno CLI `Context` (objects served to resource.Get /
+   * resource.List), named by the suite's `context` field. Not a case: it holds no resource under test.
+   */
+  context: 'context.yaml',
 } as const;
 
 /** The organisation a suite's policy is rendered for: its name is `krate-example-cluster-<template>`. */

@@ -1,3 +1,4 @@
+import type { LabelSelector } from '../lib/manifests';
 import type { PolicyPackName } from './packs';
 
 /** One admission rule a policy matches (Kubernetes `NamedRuleWithOperations`). */
@@ -6,6 +7,10 @@ export interface ResourceRule {
   readonly apiVersions: readonly string[];
   readonly resources: readonly string[];
   readonly operations: ReadonlyArray<'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | '*'>;
+  /** Only objects with these names. @default every name */
+  readonly resourceNames?: readonly string[];
+  /** `Cluster`, `Namespaced` or `*`. @default '*' */
+  readonly scope?: 'Cluster' | 'Namespaced' | '*';
 }
 
 /** A named CEL expression (variables and matchConditions share this shape upstream). */
@@ -23,6 +28,18 @@ export interface Validation {
    * @default none (the static message is used)
    */
   readonly messageExpression?: string;
+  /**
+   * The machine-readable reason returned with a denial (`Unauthorized`, `Forbidden`, `Invalid`, `RequestEntityTooLarge`).
+   * @default none (Kubernetes reports Invalid)
+   */
+  readonly reason?: string;
+}
+
+/** An audit annotation Kyverno records on the admission request (upstream `auditAnnotations[]`). */
+export interface AuditAnnotation {
+  readonly key: string;
+  /** CEL returning a string (the annotation's value) or null (no annotation). */
+  readonly valueExpression: string;
 }
 
 /** A cosign keyless signer identity (upstream `Identity`): exact values or regular expressions. */
@@ -77,6 +94,8 @@ export interface PolicyBody {
   /** All must be true for the policy to apply to a resource. @default [] */
   readonly matchConditions?: readonly NamedExpression[];
   readonly validations: readonly Validation[];
+  /** Audit annotations recorded with each evaluated request. @default [] */
+  readonly auditAnnotations?: readonly AuditAnnotation[];
   /**
    * Signature verification: when set, the template renders as an `ImageValidatingPolicy` and its
    * validations may call Kyverno's image functions (`verifyImageSignatures`), which need the
@@ -91,6 +110,17 @@ export type ParameterValues = Readonly<Record<string, string[] | number[] | numb
 
 /** Krate's vocabulary for the kind of resource a policy governs (the `krate.a5c.ai/surface` label). */
 export type KrateSurface = 'repo' | 'pr' | 'run' | 'runner' | 'deployment' | 'hook' | 'identity' | 'workload';
+
+/** The pod controllers Kyverno auto-generates a Pod policy for (resource names, as `autogen.podControllers.controllers` lists them). */
+export type PodController = 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets' | 'jobs' | 'cronjobs';
+
+/** When Kyverno evaluates a policy (upstream `evaluation`). */
+export interface Evaluation {
+  /** Evaluate at admission. @default true */
+  readonly admission?: boolean;
+  /** Evaluate existing objects in Kyverno's background scans (policy reports). @default true */
+  readonly background?: boolean;
+}
 
 /** The Kyverno policy kinds templates render to (`policies.kyverno.io/v1`). */
 export type PolicyKind = 'ValidatingPolicy' | 'ImageValidatingPolicy';
@@ -129,12 +159,30 @@ export interface PolicyTemplate {
   readonly fields?: readonly string[];
   /** Resources matched at admission and in background scans. */
   readonly resourceRules: readonly ResourceRule[];
+  /** Resources left out although resourceRules match them (`matchConstraints.excludeResourceRules`). @default [] */
+  readonly excludeResourceRules?: readonly ResourceRule[];
+  /**
+   * The template's own namespace selector. It never replaces the repository's exclusions: the
+   * rendered `matchConstraints.namespaceSelector` requires both (a label selector is a conjunction,
+   * so the two are joined: every matchLabels entry and every matchExpressions entry of each).
+   * @default none (the exclusions alone)
+   */
+  readonly namespaceSelector?: LabelSelector;
+  /** `matchConstraints.objectSelector`: only objects whose labels match. @default every object */
+  readonly objectSelector?: LabelSelector;
+  /** `matchConstraints.matchPolicy`: whether a rule also matches the same resource served at another version. @default Kyverno's (Equivalent) */
+  readonly matchPolicy?: 'Exact' | 'Equivalent';
   /**
    * Whether the template is written for Pods and Kyverno auto-generates it for pod controllers
-   * (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job → spec.template; CronJob → spec.jobTemplate.spec.template).
+   * (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job → spec.template; CronJob → spec.jobTemplate.spec.template):
+   * `true` for all of them, or the list of controllers (an empty list turns autogen off).
    * @default false
    */
-  readonly podControllers?: boolean;
+  readonly podControllers?: boolean | readonly PodController[];
+  /** When Kyverno evaluates it. @default admission and background scans */
+  readonly evaluation?: Evaluation;
+  /** `webhookConfiguration.timeoutSeconds` (1–30). @default Kyverno's (10) */
+  readonly timeoutSeconds?: number;
   /** Parameters with their defaults. @default {} */
   readonly parameters?: Readonly<Record<string, ParameterSpec>>;
   /** The CEL, given the resolved parameter values. */

@@ -1,5 +1,5 @@
 import type { Environment } from '@marcbachmann/cel-js';
-import { celEvaluationEnvironment, type CelContext } from '../../lib/cel';
+import { celEvaluationEnvironment, registerResourceLibrary, type CelContext } from '../../lib/cel';
 import { compileFast } from './fast';
 
 export type { CelContext } from '../../lib/cel';
@@ -31,6 +31,13 @@ export interface CelEngineOptions {
    * fast path does not know send an expression to cel-js, so extensions never change its results.
    */
   readonly extend?: (env: Environment) => void;
+  /**
+   * Declare Kyverno's resource library (`resource.Get` / `resource.List`), every call throwing
+   * ClusterReadError (lib/cel.ts): context-aware policies compile, and `scan` reports them as
+   * skipped. Off for an `extend` that registers its own (`krate-policy test` answers from a Context file).
+   * @default true
+   */
+  readonly resourceLibrary?: boolean;
 }
 
 /**
@@ -45,6 +52,7 @@ export class CelEngine {
   constructor(options: CelEngineOptions = {}) {
     this.fastPath = options.fastPath ?? true;
     this.env = celEvaluationEnvironment();
+    if (options.resourceLibrary ?? true) registerResourceLibrary(this.env);
     options.extend?.(this.env);
   }
 

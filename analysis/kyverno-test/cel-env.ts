@@ -26,6 +26,8 @@ const OFFLINE = 'verifies signatures against the image registry and transparency
 export function createKyvernoCelEngine(options: { readonly fastPath?: boolean } = {}): CelEngine {
   return new CelEngine({
     ...options,
+    // Its own resource library (kyverno-libs.ts) answers from the suite's Context file.
+    resourceLibrary: false,
     extend(env) {
       for (const name of KYVERNO_VARIABLES) env.registerVariable(name, 'dyn');
       registerKubernetesLibraries(env);

@@ -97,11 +97,12 @@ export const scan: Command = {
     const engine = createKyvernoCelEngine();
     const source = typeof env === 'string' ? { env } : ({ allTemplates: true } as const);
     const templates = withTemplates ? loadPolicyManifests(source) : [];
-    const set = new PolicySet([...templates, ...exceptions.map((e) => e.manifest)], {
-      now,
-      engine,
-      bindings: { ...libraries(context.snapshot, '') },
-    });
+    // Without a snapshot a template's cluster read cannot be answered: PolicySet's own engine reports
+    // it as skip (Kyverno decides it in the cluster) instead of reading an empty cluster.
+    const set = new PolicySet(
+      [...templates, ...exceptions.map((e) => e.manifest)],
+      typeof contextFile === 'string' ? { now, engine, bindings: { ...libraries(context.snapshot, '') } } : { now },
+    );
     const theirs = new KyvernoPolicySet(user, exceptions, { engine, context });
     const clash = theirs.names.find((n) => templates.some((t) => t.metadata.name === n));
     if (clash)

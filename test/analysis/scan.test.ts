@@ -25,6 +25,55 @@ const policy = (template: string, opts: Partial<Parameters<typeof renderPolicy>[
   renderPolicy(findTemplate(template)!, { org: 't', mode: 'Audit', ...opts });
 const scanWith = (policies: Manifest[], yaml: string, now?: Date) => new PolicySet(policies, { now }).scan(docs(yaml));
 
+describe('scan engine: policies that read the cluster', () => {
+  const contextPolicy = (validations: object[], variables: object[] = []): Manifest => ({
+    apiVersion: 'policies.kyverno.io/v1',
+    kind: 'ValidatingPolicy',
+    metadata: { name: 'ctx', labels: { 'krate.a5c.ai/policy-template': 'ctx' } },
+    spec: {
+      validationActions: ['Audit'],
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], operations: ['CREATE'] }] },
+      variables,
+      validations,
+    },
+  });
+  const cm = (name: string, data = '{}') => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: a}\ndata: ${data}\n`;
+  const get = "dyn(resource.Get('v1', 'configmaps', 'a', 'other')) != null";
+
+  it('reports skip (decided by Kyverno in the cluster) when a validation calls resource.Get, never pass', () => {
+    const r = scanWith([contextPolicy([{ expression: get, message: 'needs other' }])], cm('x'));
+    expect(r.results.map((x) => [x.result, x.message])).toEqual([
+      [
+        'skip',
+        'validation 0: resource.Get reads other objects in the cluster: evaluated by Kyverno at admission and in its background scans, not offline',
+      ],
+    ]);
+    expect(scanFails(r)).toBe(false);
+  });
+
+  it('keeps a failure found before the validation that reads the cluster', () => {
+    const policy = contextPolicy([
+      { expression: 'has(object.data.team)', message: 'data.team is required' },
+      { expression: get, message: 'needs other' },
+    ]);
+    expect(scanWith([policy], cm('x')).results.map((x) => x.result)).toEqual(['fail']);
+    expect(scanWith([policy], cm('y', '{team: a}')).results.map((x) => x.result)).toEqual(['skip']);
+  });
+
+  it('reports skip when a variable reads the cluster (resource.List)', () => {
+    const policy = contextPolicy(
+      [{ expression: 'size(variables.others) == 0' }],
+      [{ name: 'others', expression: "resource.List('v1', 'configmaps', 'a').items" }],
+    );
+    expect(scanWith([policy], cm('x')).results.map((x) => [x.result, x.message])).toEqual([
+      [
+        'skip',
+        'variable others: resource.List reads other objects in the cluster: evaluated by Kyverno at admission and in its background scans, not offline',
+      ],
+    ]);
+  });
+});
+
 describe('scan engine', () => {
   it('matches resourceRules by group, resource and operation', () => {
     const p = policy('disallow-host-namespaces');

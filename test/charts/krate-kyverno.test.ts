@@ -5,6 +5,8 @@ import { helm } from '../../lib/helm';
 import { parseManifests, type Manifest, type SourcedManifest } from '../../lib/manifests';
 import { CHARTS_DIR, REPO_ROOT } from '../../lib/paths';
 import { auditRbac, formatRbacFinding } from '../../analysis/rbac-audit';
+import { TEMPLATES } from '../../policies';
+import { readsCluster, renderPolicy } from '../../policies/render';
 
 const CHART = join(CHARTS_DIR, 'krate-kyverno');
 const MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
@@ -33,6 +35,15 @@ const rulesOf = (ms: Manifest[]): Rule[] => ms.filter((m) => m.kind === 'Role' |
 const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 const kyvernoWrites = (ms: Manifest[]) =>
   rulesOf(ms).filter((r) => r.apiGroups?.some((g) => g.endsWith('kyverno.io')) && r.verbs?.some((v) => WRITE.includes(v)));
+
+/** The Krate resources (plural) the template library's expressions pass to resource.Get / resource.List, sorted. */
+function krateKindsReadByTemplates(): string[] {
+  const call = /(?<![\w.])resource\s*\.\s*(?:Get|get|List|list)\s*\(\s*'krate\.a5c\.ai\/[^']+'\s*,\s*'([a-z]+)'/g;
+  const read = new Set<string>();
+  for (const t of TEMPLATES.filter(readsCluster))
+    for (const m of JSON.stringify(renderPolicy(t, { org: 'x', mode: 'Audit' }).spec).matchAll(call)) read.add(m[1]);
+  return [...read].sort();
+}
 
 describe('krate-kyverno chart in each mode', () => {
   const byMode = Object.fromEntries(MODES.map((m) => [m, render(kyverno({ mode: m }))])) as Record<(typeof MODES)[number], Manifest[]>;
@@ -125,6 +136,15 @@ describe('krate-kyverno chart in each mode', () => {
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' },
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-b' },
     ]);
+  });
+
+  it('lets a managed Kyverno read exactly the Krate kinds the context-aware templates read, aggregated into its admission and reports controllers', () => {
+    const role = find(byMode.managed, 'ClusterRole', 'krate-kyverno-context-reader') as unknown as { metadata: { labels: Record<string, string> }; rules: Rule[] };
+    expect(role.metadata.labels).toMatchObject({ 'rbac.kyverno.io/aggregate-to-admission-controller': 'true', 'rbac.kyverno.io/aggregate-to-reports-controller': 'true' });
+    expect(role.rules.map((r) => ({ ...r, resources: [...(r.resources ?? [])].sort() }))).toEqual([
+      { apiGroups: ['krate.a5c.ai'], resources: krateKindsReadByTemplates(), verbs: ['get', 'list', 'watch'] },
+    ]);
+    for (const mode of ['disabled', 'byo', 'auto'] as const) expect([mode, find(byMode[mode], 'ClusterRole', 'krate-kyverno-context-reader')]).toEqual([mode, undefined]);
   });
 
   it('installs the four Krate CRDs with spec and status schemas, a status subresource and mode/phase/age columns', () => {

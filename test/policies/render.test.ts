@@ -5,7 +5,8 @@ import { ENVIRONMENTS } from '../support/fixtures';
 import { ROLLOUT } from '../support/fixtures';
 import { findTemplate, TEMPLATES } from '../../policies';
 import { POLICY_PACKS } from '../../policies/packs';
-import { renderPolicy, resolveParameters } from '../../policies/render';
+import { joinSelectors, podControllersOf, renderPolicy, resolveParameters } from '../../policies/render';
+import type { PolicyTemplate } from '../../policies/template';
 import { SchemaValidator, formatFinding } from '../../analysis/schema';
 import { resolveEnvironments } from '../support/fixtures';
 import { excludedNamespaces } from '../../config/exclusions';
@@ -97,7 +98,7 @@ describe('policy templates', () => {
   it('renders pod templates with the one resource rule Kyverno v1.19.0 can auto-generate for pod controllers', () => {
     // Autogen needs exactly one rule: apiGroups [''], apiVersions ['v1'], resources ['pods'] (a
     // namespaceSelector is allowed since kyverno/kyverno#16476); anything else silently drops it.
-    for (const t of TEMPLATES.filter((x) => x.podControllers)) {
+    for (const t of TEMPLATES.filter((x) => podControllersOf(x).length > 0)) {
       const p = renderPolicy(t, { org: 'a5c', mode: 'Audit' });
       expect([t.name, spec(p).matchConstraints.resourceRules]).toEqual([
         t.name,
@@ -236,5 +237,100 @@ describe('README', () => {
       expect([t.name, readme.includes(`\`${t.name}\``)]).toEqual([t.name, true]);
       for (const f of t.fields ?? []) expect([f, readme.includes(f)]).toEqual([f, true]);
     }
+  });
+});
+
+describe('template fields an imported policy keeps', () => {
+  const base: PolicyTemplate = {
+    name: 'fixture-import',
+    version: '1.0.0',
+    pack: 'best-practices',
+    title: 'Fixture',
+    description: 'A fixture template with every matchConstraints field.',
+    category: 'Best Practices',
+    severity: 'low',
+    subject: 'Service',
+    surface: 'workload',
+    remediation: 'Fix it.',
+    resourceRules: [
+      {
+        apiGroups: [''],
+        apiVersions: ['v1'],
+        resources: ['services'],
+        operations: ['CREATE', 'UPDATE'],
+        resourceNames: ['a'],
+        scope: 'Namespaced',
+      },
+    ],
+    body: () => ({
+      validations: [{ expression: 'true', message: 'm', reason: 'Forbidden' }],
+      auditAnnotations: [{ key: 'seen', valueExpression: "'yes'" }],
+    }),
+  };
+  const exclusions = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn' as const, values: ['kube-system'] }] };
+
+  it('renders excludeResourceRules, objectSelector, matchPolicy, evaluation, timeout, reasons and audit annotations as given', () => {
+    const p = renderPolicy(
+      {
+        ...base,
+        excludeResourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['UPDATE'] }],
+        objectSelector: { matchLabels: { app: 'web' } },
+        matchPolicy: 'Exact',
+        evaluation: { background: false },
+        timeoutSeconds: 5,
+      },
+      { org: 'a5c', mode: 'Audit', namespaceSelector: exclusions },
+    );
+    expect(spec(p)).toMatchObject({
+      evaluation: { admission: { enabled: true }, background: { enabled: false } },
+      matchConstraints: {
+        resourceRules: [expect.objectContaining({ resourceNames: ['a'], scope: 'Namespaced' })],
+        excludeResourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['UPDATE'] }],
+        namespaceSelector: exclusions,
+        objectSelector: { matchLabels: { app: 'web' } },
+        matchPolicy: 'Exact',
+      },
+      webhookConfiguration: { timeoutSeconds: 5 },
+      validations: [{ expression: 'true', message: 'm', reason: 'Forbidden' }],
+      auditAnnotations: [{ key: 'seen', valueExpression: "'yes'" }],
+    });
+    expect(spec(p).autogen).toBeUndefined();
+  });
+
+  it("keeps the repository's exclusions when the template has its own namespaceSelector: both must hold", () => {
+    const own = {
+      matchLabels: { tier: 'web', 'kubernetes.io/metadata.name': 'shop' },
+      matchExpressions: [{ key: 'env', operator: 'Exists' as const }],
+    };
+    const p = renderPolicy({ ...base, namespaceSelector: own }, { org: 'a5c', mode: 'Audit', namespaceSelector: exclusions });
+    expect(spec(p).matchConstraints.namespaceSelector).toEqual({
+      matchLabels: { tier: 'web', 'kubernetes.io/metadata.name': 'shop' },
+      matchExpressions: [...exclusions.matchExpressions, { key: 'env', operator: 'Exists' }],
+    });
+    expect(
+      spec(renderPolicy({ ...base, namespaceSelector: own }, { org: 'a5c', mode: 'Audit' })).matchConstraints.namespaceSelector,
+    ).toEqual(own);
+  });
+
+  it('keeps both values when the two selectors set the same label key differently (an In expression for the second)', () => {
+    expect(joinSelectors({ matchLabels: { tier: 'a' } }, { matchLabels: { tier: 'b', x: 'y' } })).toEqual({
+      matchLabels: { tier: 'a', x: 'y' },
+      matchExpressions: [{ key: 'tier', operator: 'In', values: ['b'] }],
+    });
+    expect(joinSelectors(undefined, exclusions)).toBe(exclusions);
+  });
+
+  it('renders the pod controllers a template lists, none for an empty list, every one for true', () => {
+    const pods = {
+      ...base,
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE' as const] }],
+    };
+    const controllers = (podControllers: PolicyTemplate['podControllers']) =>
+      spec(renderPolicy({ ...pods, podControllers }, { org: 'a5c', mode: 'Audit' })).autogen?.podControllers.controllers;
+    expect(controllers(['deployments', 'jobs'])).toEqual(['deployments', 'jobs']);
+    expect(controllers([])).toEqual([]);
+    expect(controllers(true)).toEqual(['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs']);
+    expect(controllers(false)).toBeUndefined();
+    expect(podControllersOf({ podControllers: [] })).toEqual([]);
   });
 });

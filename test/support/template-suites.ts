@@ -8,14 +8,18 @@ import { TEMPLATE_FOLDER_FILES } from '../../policies/suite';
 const POLICIES = join(REPO_ROOT, 'policies');
 const entries = (p: string) => readdirSync(p, { withFileTypes: true });
 
-/** Every case file (good.yaml, bad.yaml, …) of every template folder, sorted. */
+/** Every case file (good.yaml, bad.yaml, …) of every template folder, sorted (not the suite, its policy or its context). */
 export function templateCaseFiles(): string[] {
   const files: string[] = [];
   for (const pack of entries(POLICIES).filter((d) => d.isDirectory())) {
     for (const folder of entries(join(POLICIES, pack.name)).filter((d) => d.isDirectory())) {
       const dir = join(POLICIES, pack.name, folder.name);
       for (const f of readdirSync(dir).sort())
-        if (f.endsWith('.yaml') && f !== TEMPLATE_FOLDER_FILES.test && f !== TEMPLATE_FOLDER_FILES.policy) files.push(join(dir, f));
+        if (
+          f.endsWith('.yaml') &&
+          ![TEMPLATE_FOLDER_FILES.test, TEMPLATE_FOLDER_FILES.policy, TEMPLATE_FOLDER_FILES.context].includes(f as never)
+        )
+          files.push(join(dir, f));
     }
   }
   return files.sort();

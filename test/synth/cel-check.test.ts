@@ -57,6 +57,31 @@ describe('checkRenderedCel: ValidatingPolicy', () => {
     ).toEqual([]);
   });
 
+  it("accepts Kyverno's resource library (resource.Get / resource.List, PascalCase and camelCase) in a ValidatingPolicy", () => {
+    expect(
+      problems(
+        policy({
+          variables: [
+            { name: 'repo', expression: "dyn(resource.Get('krate.a5c.ai/v1alpha1', 'repositories', object.metadata.namespace, 'r'))" },
+            { name: 'ingresses', expression: "resource.list('networking.k8s.io/v1', 'ingresses', '').items" },
+          ],
+          validations: [
+            { expression: "variables.repo != null && variables.repo.metadata.name == 'r'" },
+            { expression: 'variables.ingresses.all(i, i.metadata.namespace == object.metadata.namespace)' },
+            { expression: "size(resource.List('v1', 'configmaps', 'x', {'app': 'a'}).items) > 0" },
+            { expression: "resource.Get(resource.ToGVR('v1', 'ConfigMap'), 'x', 'y').metadata.name == 'y'" },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('fails when a resource.Get result is compared with null without dyn(): Get returns map(string, any), which does not compare with null', () => {
+    expect(problems(policy({ validations: [{ expression: "resource.Get('v1', 'configmaps', 'x', 'y') != null" }] }))).toEqual([
+      `${P}: spec.validations[0].expression: does not compile in the CEL environment of Kyverno's ValidatingPolicy: no such overload: map<string, dyn> != null (template fixture@1.0.0)`,
+    ]);
+  });
+
   it('fails when a validation does not return a bool, naming the object, field, type and template', () => {
     expect(problems(policy({ validations: [{ expression: 'object.spec.replicas + 1' }] }))).toEqual([
       `${P}: spec.validations[0].expression: returns int, must return bool (template fixture@1.0.0)`,

@@ -32,9 +32,12 @@ function templateExpressions(): string[] {
 }
 
 describe('CEL fast path', () => {
-  it('compiles every expression the templates render (so scans never fall back wholesale)', () => {
+  it('compiles every expression the templates render (so scans never fall back wholesale), but the cluster reads', () => {
     const env = new CelEngine({ fastPath: false });
-    const missing = templateExpressions().filter((e) => {
+    // resource.Get / resource.List never evaluate offline (scan skips them), so cel-js keeps those.
+    const offline = templateExpressions().filter((e) => !/(?<![\w.])resource\.(Get|List)\(/.test(e));
+    expect(offline.length).toBeLessThan(templateExpressions().length);
+    const missing = offline.filter((e) => {
       const parsed = env.compile(e) as unknown as { ast: Parameters<typeof compileFast>[0] };
       return compileFast(parsed.ast, () => undefined) === undefined;
     });
