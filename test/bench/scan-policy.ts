@@ -67,7 +67,7 @@ export const scanPolicyBench: Bench = {
           .map((i) => toYaml(i.manifest))
           .join('---\n'),
       );
-      // A user's policy set of realistic size: the 27 templates, rendered, given as their own policies.
+      // A user's policy set of realistic size: every template, rendered, given as their own policies.
       const policies = join(dir, 'policies.yaml');
       const rendered = planAllTemplates(TEMPLATES).map((p) => renderPolicy(p.template, p.options));
       writeFileSync(policies, rendered.map(toYaml).join('---\n'));
