@@ -6,6 +6,9 @@ import { ClusterReadError } from '../lib/cel';
 import { ConfigError } from '../lib/errors';
 import type { PolicyMode } from '../lib/ladder';
 import { groupOf, isBuiltInClusterScoped } from '../lib/kinds';
+import { selectorMatches } from '../lib/label-selector';
+// Re-exported: scan's callers and tests have always taken it from here.
+export { selectorMatches } from '../lib/label-selector';
 import { objectName, type LabelSelector, type Manifest, type SourcedManifest } from '../lib/manifests';
 
 export type ScanResultKind = 'pass' | 'fail' | 'skip' | 'error';
@@ -118,21 +121,6 @@ function ruleMatches(rule: Rule, group: string, version: string, resource: strin
     (has(rule.operations, 'CREATE') || has(rule.operations, 'UPDATE')) &&
     (!rule.resourceNames?.length || rule.resourceNames.includes(name))
   );
-}
-
-/** Kubernetes label-selector semantics (NotIn and DoesNotExist match when the label is absent). */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const present = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const inValues = present && (e.values ?? []).includes(labels[e.key]);
-    if (e.operator === 'In' && !inValues) return false;
-    if (e.operator === 'NotIn' && inValues) return false;
-    if (e.operator === 'Exists' && !present) return false;
-    if (e.operator === 'DoesNotExist' && present) return false;
-  }
-  return true;
 }
 
 interface Programs {

@@ -8,7 +8,7 @@ import type { Manifest } from '../../lib/manifests';
 import { toCelValue } from './cel';
 import { fail } from './cel-types';
 import { groupOf, KindResolver, versionOf } from '../../lib/kinds';
-import { selectorMatches } from './labels';
+import { selectorMatches } from '../../lib/label-selector';
 
 /** A group/version/resource, as `resource.ToGVR` returns and the gvr overloads take. */
 export class GVR {

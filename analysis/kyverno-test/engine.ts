@@ -12,7 +12,7 @@ import { rewriteHas, withImages } from './cel-env';
 import { globToRegExp } from './cel-types';
 import { GlobalContext, HttpContext, ImageDataContext, ResourceContext, type ClusterSnapshot } from './context';
 import { groupOf, versionOf, type KindResolver } from '../../lib/kinds';
-import { checkSelector, selectorMatches, type LabelSelector } from './labels';
+import { checkSelector, selectorMatches, type LabelSelector } from '../../lib/label-selector';
 import { IMAGE_KINDS, type Operation, type SourcedDoc } from './suite';
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';

@@ -1,16 +1,6 @@
-import { ConfigError } from '../../lib/errors';
 import { parseManifests } from '../../lib/manifests';
 import { countSkips, formatFinding, kubeconformArgs, parseKindSkips, SchemaValidator } from '../../analysis/schema';
-
-const problems = (fn: () => unknown): readonly string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-};
+import { problemsOf as problems } from '../support/problems';
 
 /** A user's own CRD: example.com Widget, v1 served with a schema, v1beta1 not served. */
 const WIDGET_CRD = `apiVersion: apiextensions.k8s.io/v1

@@ -2,18 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { resolveKind, scaffoldFiles, templateSource, type ScaffoldRequest } from '../../cli/scaffold';
-import { ConfigError } from '../../lib/errors';
 import { REPO_ROOT } from '../../lib/paths';
-
-const problemsOf = (fn: () => unknown): readonly string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-};
+import { problemsOf } from '../support/problems';
 
 describe('resolveKind', () => {
   it('resolves built-in, Krate and custom kinds to their resource and scope', () => {

@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogProblems, catalogSource, listTemplateFolders, readmeWithTemplates, type TemplateFolder } from '../../cli/template-folders';
-import { ConfigError } from '../../lib/errors';
 import { REPO_ROOT } from '../../lib/paths';
 import { podTemplate } from '../../policies/pod';
 import type { PolicyTemplate } from '../../policies/template';
+import { problemsOf } from '../support/problems';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -26,16 +26,6 @@ function tree(paths: readonly string[]): string {
   }
   return root;
 }
-
-const problemsOf = (fn: () => unknown): readonly string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 const folder = (pack: string, name: string): TemplateFolder => ({ pack, name, key: `${pack}/${name}` });
 

@@ -1,18 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../lib/errors';
 import { parseManifests, readInputManifests, readManifests, resourceId } from '../../lib/manifests';
+import { problemsOf as problems } from '../support/problems';
 
-const problems = (fn: () => unknown): readonly string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-};
 const ids = (text: string) => parseManifests(text, 'in.yaml').map((i) => `${i.manifest.apiVersion} ${resourceId(i.manifest)} @${i.index}`);
 const HINT = '(an unrendered Helm template? render it with helm template first)';
 

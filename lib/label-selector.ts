@@ -1,5 +1,5 @@
 // Kubernetes label selectors (metav1.LabelSelector) as policies' namespaceSelector and
-// objectSelector and resource.List's label filter use them.
+// objectSelector and resource.List's label filter use them: one implementation for scan and test.
 
 export interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;
