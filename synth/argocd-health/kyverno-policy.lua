@@ -1,7 +1,7 @@
 -- Argo CD health of a Kyverno policies.kyverno.io policy (ValidatingPolicy, ImageValidatingPolicy),
 -- read from what Kyverno v1.19's policy status controller writes: status.conditionStatus.ready is
--- true when every condition (WebhookConfigured, RBACPermissionsGranted) is True. Lua 5.1 (gopher-lua), base and table
--- libraries only (Argo CD opens no string library).
+-- true when every condition (WebhookConfigured, RBACPermissionsGranted) is True. Lua 5.1
+-- (gopher-lua) with only Argo CD's base and table libraries: no string library.
 local hs = {}
 local cs = nil
 if obj.status ~= nil then
@@ -17,8 +17,13 @@ local generation = nil
 if obj.metadata ~= nil then
   generation = obj.metadata.generation
 end
+-- Admission is on unless spec.evaluation.admission.enabled is false; only then is no webhook needed.
 local admission = true
-if obj.spec ~= nil and obj.spec.evaluation ~= nil and obj.spec.evaluation.admission ~= nil and obj.spec.evaluation.admission.enabled == false then
+local evaluation = nil
+if obj.spec ~= nil then
+  evaluation = obj.spec.evaluation
+end
+if evaluation ~= nil and evaluation.admission ~= nil and evaluation.admission.enabled == false then
   admission = false
 end
 

@@ -1,7 +1,7 @@
 -- Argo CD health of a Kyverno policies.kyverno.io PolicyException. Kyverno v1.19 writes no status
 -- for exceptions (the CRD has no status subresource): one applies as soon as it exists, so it is
--- Healthy when it names the policies it exempts from, Degraded when it names none. Lua 5.1 (gopher-lua), base and table
--- libraries only (Argo CD opens no string library).
+-- Healthy when it names the policies it exempts from, Degraded when it names none. Lua 5.1
+-- (gopher-lua) with only Argo CD's base and table libraries: no string library.
 local hs = {}
 local refs = nil
 if obj.spec ~= nil then
