@@ -38,13 +38,14 @@ function isKyvernoGroup(group: string): boolean {
 
 /**
  * Where each API group's compiled validators live (maintained packages; they run offline).
- * Core kinds come from kubernetes-models, Argo CD kinds from its third-party models; Kyverno kinds
+ * Core kinds come from kubernetes-models, Argo CD and Prometheus Operator kinds from their third-party models; Kyverno kinds
  * are not here (`kyvernoImport`).
  */
 function modelModule(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (!/^[A-Za-z0-9]+$/.test(kind) || !/^v\d+((alpha|beta)\d+)?$/.test(version ?? '')) return undefined;
   if (group === 'argoproj.io') return `@kubernetes-models/argo-cd/${group}/${version}/${kind}`;
+  if (group === 'monitoring.coreos.com') return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
   if (isKyvernoGroup(group)) return undefined;
   if (group === '') return `kubernetes-models/${version}/${kind}`;
   if (!group.includes('.') || group.endsWith('.k8s.io')) return `kubernetes-models/${group}/${version}/${kind}`;
@@ -469,7 +470,7 @@ export class SchemaValidator {
     const kyverno = kyvernoVersions(group, m.kind);
     if (kyverno.length > 0)
       return `no schema for ${m.apiVersion} ${m.kind}: Kyverno ${kyvernoImports().kyverno} serves version(s) ${kyverno.join(', ')}, not ${m.apiVersion.split('/').pop()}`;
-    return `no schema known for ${m.apiVersion} ${m.kind} (built in: Kubernetes core, Argo CD, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind ${group ? `${group}/` : ''}${m.kind}`;
+    return `no schema known for ${m.apiVersion} ${m.kind} (built in: Kubernetes core, Argo CD, Prometheus Operator, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind ${group ? `${group}/` : ''}${m.kind}`;
   }
 }
 

@@ -1,6 +1,13 @@
 // One environment's settings: the spec in environments/types.ts checks fields, types and ranges
 // and applies static defaults; the rules here are the ones that relate fields to each other.
-import { ENVIRONMENT, FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL, SYNC_POLICY } from '../environments/types';
+import {
+  ENVIRONMENT,
+  FLEET_CLUSTER_LABEL,
+  FLEET_ENVIRONMENT_LABEL,
+  hasKyverno,
+  KYVERNO_PRESENT_MODES,
+  SYNC_POLICY,
+} from '../environments/types';
 import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { INVALID, type OutputOf } from '../lib/spec';
@@ -102,6 +109,13 @@ export function resolveEnvironmentSettings(
       `must not be set: it renders private keys into dist/ (remove it; Kyverno issues its own certificates)`,
     );
   checkKrateOwnedKyvernoValues(values, vpath, add);
+  if (parsed.monitoring.prometheusOperator && !hasKyverno(parsed)) {
+    // The alerts watch Kyverno: without it by configuration the monitoring app is not rendered.
+    add(
+      `${path}.monitoring.prometheusOperator`,
+      `is true but kyverno.mode '${kyverno.mode}' renders no Kyverno objects, so no alerts or dashboard would be rendered; set kyverno.mode to ${KYVERNO_PRESENT_MODES.join(' or ')}, or monitoring.prometheusOperator: false`,
+    );
+  }
 
   const builtIn = [parsed.argocd.namespace, kyverno.namespace, parsed.krate.namespace];
   checkExclusions(parsed.exclusions, `${path}.exclusions`, parsed.name, builtIn, add);

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { ResolvedCluster } from '../config/environment';
 import { FLEET_CLUSTER_LABEL, FLEET_ENVIRONMENT_LABEL } from '../environments/types';
 import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argoproj.io';
-import { childMetadata, ignoreDifferenceSpec, syncPolicySpec, type ChildAppSettings } from './argo-application';
+import { applicationName, childMetadata, ignoreDifferenceSpec, syncPolicySpec, type ChildAppSettings } from './argo-application';
 
 export interface FleetApplicationSetProps {
   /** Environment name (ApplicationSet name prefix, dist/ folder, fleet label value). */
@@ -27,7 +27,7 @@ export class FleetApplicationSet extends ApplicationSet {
     const meta = childMetadata(settings);
     super(scope, id, {
       metadata: {
-        name: `${props.envName}-${settings.app}`,
+        name: applicationName(props.envName, settings.app),
         namespace: props.argocdNamespace,
         annotations: { 'argocd.argoproj.io/sync-wave': String(settings.syncWave) },
       },
@@ -36,7 +36,7 @@ export class FleetApplicationSet extends ApplicationSet {
         goTemplateOptions: ['missingkey=error'],
         generators: fleetGenerators(props.envName, props.clusters, settings.syncOptions),
         template: {
-          metadata: { name: `{{ .name }}-${settings.app}`, namespace: props.argocdNamespace, ...meta },
+          metadata: { name: applicationName('{{ .name }}', settings.app), namespace: props.argocdNamespace, ...meta },
           spec: {
             project: props.project,
             source: {

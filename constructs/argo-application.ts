@@ -104,6 +104,23 @@ export function childMetadata(settings: ChildAppSettings): { annotations: Record
   return { annotations, ...(finalizers.length > 0 ? { finalizers } : {}) };
 }
 
+/**
+ * The names of the Applications Argo CD runs for one app of an environment: `<env>-<app>` for a
+ * single cluster (ChildApplication), `<cluster>-<app>` per cluster in a fleet (the ApplicationSet's
+ * template, `{{ .name }}` being the cluster's name). Alerts on Argo CD's metrics select them by these.
+ */
+export function childApplicationNames(
+  env: { readonly name: string; readonly clusters: readonly { readonly name: string }[] },
+  app: string,
+): string[] {
+  return env.clusters.length > 1 ? env.clusters.map((c) => applicationName(c.name, app)) : [applicationName(env.name, app)];
+}
+
+/** `<prefix>-<app>`: an environment's (or, in a fleet, a cluster's) Application for an app. */
+export function applicationName(prefix: string, app: string): string {
+  return `${prefix}-${app}`;
+}
+
 export interface ArgoApplicationProps {
   /** Application name (unique in Argo CD's namespace: prefix it with the environment). */
   readonly name: string;
@@ -175,7 +192,7 @@ export class ChildApplication extends ArgoApplication {
     const { settings, cluster } = props;
     const meta = childMetadata(settings);
     super(scope, id, {
-      name: `${props.envName}-${settings.app}`,
+      name: applicationName(props.envName, settings.app),
       namespace: props.argocdNamespace,
       project: props.project,
       source: { repoURL: props.repoURL, targetRevision: cluster.targetRevision, path: `dist/${props.envName}/${settings.app}` },

@@ -64,6 +64,10 @@ export function krateKyvernoValues(env: ResolvedEnvironment): KrateKyvernoValues
           namespace: k.policyReporter.namespace,
           chartRepoURL: POLICY_REPORTER_CHART_REPO,
           targetRevision: k.policyReporter.chartVersion,
+          // Where Prometheus Operator runs, a ServiceMonitor so the failing-results alert and dashboard get data.
+          ...(env.monitoring.prometheusOperator
+            ? { values: { monitoring: { enabled: true, serviceMonitor: { labels: { ...env.monitoring.selectorLabels } } } } }
+            : {}),
         },
         defaultPolicyPack: { ...k.defaultPolicyPack },
       },

@@ -1,6 +1,17 @@
 import { PERSONA_GROUPS } from './people';
 import type { EnvironmentConfig } from './types';
 
+/** Labels kube-prometheus-stack's Prometheus selects rules and ServiceMonitors by (its release name). */
+const PROMETHEUS_SELECTOR = { release: 'kube-prometheus-stack' };
+/** The upstream Kyverno chart's ServiceMonitors, one per controller, so KyvernoControllerDown and the admission alerts see metrics. */
+const serviceMonitor = { enabled: true, additionalLabels: PROMETHEUS_SELECTOR };
+const KYVERNO_SERVICE_MONITORS = {
+  admissionController: { serviceMonitor },
+  backgroundController: { serviceMonitor },
+  cleanupController: { serviceMonitor },
+  reportsController: { serviceMonitor },
+};
+
 const dev: EnvironmentConfig = {
   name: 'dev',
   org: 'a5c',
@@ -14,9 +25,13 @@ const dev: EnvironmentConfig = {
   // each is enough there; Policy Reporter's UI helps people read audit results while templates soak.
   kyverno: {
     mode: 'managed',
-    managed: { admissionReplicas: 1, controllerReplicas: 1 },
+    managed: { admissionReplicas: 1, controllerReplicas: 1, values: KYVERNO_SERVICE_MONITORS },
     policyReporter: { enabled: true, mode: 'managed' },
   },
+  // dev runs kube-prometheus-stack (release kube-prometheus-stack) beside Argo CD: Krate's alerts and
+  // dashboard go there; Kyverno's controllers are scraped through the chart's ServiceMonitors, and
+  // the managed Policy Reporter gets one too.
+  monitoring: { prometheusOperator: true, selectorLabels: PROMETHEUS_SELECTOR },
   // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
   rbac: {
     managedPolicyBindings: true,

@@ -311,6 +311,98 @@ export const PROMOTION = object({
 });
 export type PromotionConfig = InputOf<typeof PROMOTION.fields>;
 
+/** Job names the upstream Kyverno chart's ServiceMonitors give its controllers (the metrics Services' names, release `kyverno`). */
+export const DEFAULT_KYVERNO_METRICS_JOBS = [
+  'kyverno-svc-metrics',
+  'kyverno-background-controller-metrics',
+  'kyverno-cleanup-controller-metrics',
+  'kyverno-reports-controller-metrics',
+] as const;
+
+export const MONITORING_ALERTS = object({
+  failingResultsIncrease: withDefault(
+    int(1, 1_000_000),
+    10,
+    "KratePolicyFailingResultsSpike fires when one template gains at least this many failing results (Policy Reporter's fail + error) within failingResultsWindow, as after a sync that brought a new or stricter policy or non-compliant workloads.",
+  ),
+  failingResultsWindow: withDefault(duration, '30m', 'The window that failing-results increase is measured over.'),
+  admissionLatencyP99Ms: withDefault(
+    int(1, 30_000),
+    1000,
+    "KyvernoAdmissionLatencyHigh fires when the p99 of Kyverno's admission review latency (kyverno_admission_review_duration_seconds) stays above this many milliseconds for 10 minutes.",
+  ),
+  deniedRequestsPercent: withDefault(
+    int(1, 100),
+    10,
+    'KyvernoAdmissionDenialsHigh fires when more than this share (percent) of the admission requests Kyverno reviews are denied for 15 minutes (an enforce step locking people out).',
+  ),
+  controllerDownFor: withDefault(
+    duration,
+    '5m',
+    'How long a Kyverno controller may be down (or unscraped) before KyvernoControllerDown fires.',
+  ),
+  policyNotReadyFor: withDefault(
+    duration,
+    '15m',
+    'How long a Krate policy app may stay unhealthy in Argo CD (a policy not ready) before KratePolicyNotReady fires.',
+  ),
+});
+export type MonitoringAlertsConfig = InputOf<typeof MONITORING_ALERTS.fields>;
+
+export const GRAFANA_DASHBOARD = object({
+  enabled: withDefault(bool, true, 'Render the Grafana dashboard ConfigMap (failing results per template, admission latency).'),
+  label: withDefault(
+    labelKey,
+    'grafana_dashboard',
+    "Label the Grafana dashboard sidecar selects ConfigMaps by (kube-prometheus-stack's grafana.sidecar.dashboards.label).",
+  ),
+  labelValue: withDefault(labelValue, '1', "That label's value (grafana.sidecar.dashboards.labelValue)."),
+  namespace: optional(dnsLabel, 'Namespace of the dashboard ConfigMap: one the sidecar searches.', 'monitoring.namespace'),
+});
+export type GrafanaDashboardConfig = InputOf<typeof GRAFANA_DASHBOARD.fields>;
+
+export const MONITORING = object({
+  prometheusOperator: withDefault(
+    bool,
+    false,
+    "Prometheus Operator runs on the clusters (monitoring.coreos.com CRDs installed): a monitoring app renders Krate's PrometheusRule and Grafana dashboard (only where Kyverno is there by configuration).",
+  ),
+  namespace: withDefault(dnsLabel, 'monitoring', 'Namespace of the PrometheusRule: one the Prometheus ruleNamespaceSelector covers.'),
+  selectorLabels: withDefault(
+    labelMap,
+    {},
+    "Labels the Prometheus resource selects rules and ServiceMonitors by (its ruleSelector, serviceMonitorSelector; kube-prometheus-stack: { release: '<its release name>' }): set on the PrometheusRule and on a managed Policy Reporter's ServiceMonitor.",
+  ),
+  kyvernoMetricsJobs: withDefault(
+    list(nonEmptyString, { of: 'job names', minItems: 1, unique: true, item: 'job name' }),
+    [...DEFAULT_KYVERNO_METRICS_JOBS],
+    "Prometheus job names of Kyverno's controllers' metrics, one per controller KyvernoControllerDown watches.",
+  ),
+  argocdMetrics: withDefault(
+    bool,
+    true,
+    "Argo CD's application-controller metrics (argocd_app_info) reach this Prometheus, as when Argo CD runs in these clusters: KratePolicyNotReady reads them (false: the alert is not rendered).",
+  ),
+  alerts: withDefault(
+    MONITORING_ALERTS,
+    {
+      failingResultsIncrease: 10,
+      failingResultsWindow: '30m',
+      admissionLatencyP99Ms: 1000,
+      deniedRequestsPercent: 10,
+      controllerDownFor: '5m',
+      policyNotReadyFor: '15m',
+    },
+    'Alert thresholds.',
+  ),
+  dashboard: withDefault(
+    GRAFANA_DASHBOARD,
+    { enabled: true, label: 'grafana_dashboard', labelValue: '1', namespace: undefined },
+    'The Grafana dashboard ConfigMap.',
+  ),
+});
+export type MonitoringConfig = InputOf<typeof MONITORING.fields>;
+
 export const ENVIRONMENT = object({
   name: required(dnsLabel, 'Environment name: a ladder rung (dev, staging, prod), also the folder under dist/ and the file name.'),
   org: required(dnsLabel, 'Krate organisation this environment serves (a DNS label); part of every policy name.'),
@@ -329,6 +421,27 @@ export const ENVIRONMENT = object({
   ),
   exceptions: withDefault(EXCEPTION_SETTINGS, { maxDays: DEFAULT_EXCEPTION_MAX_DAYS }, 'Exception bounds.'),
   promotion: withDefault(PROMOTION, { maxFailingResults: 0 }, 'Promotion gates.'),
+  monitoring: withDefault(
+    MONITORING,
+    {
+      prometheusOperator: false,
+      namespace: 'monitoring',
+      selectorLabels: {},
+      kyvernoMetricsJobs: [...DEFAULT_KYVERNO_METRICS_JOBS],
+      argocdMetrics: true,
+      alerts: {
+        failingResultsIncrease: 10,
+        failingResultsWindow: '30m',
+        admissionLatencyP99Ms: 1000,
+        deniedRequestsPercent: 10,
+        controllerDownFor: '5m',
+        policyNotReadyFor: '15m',
+      },
+      dashboard: { enabled: true, label: 'grafana_dashboard', labelValue: '1', namespace: undefined },
+    },
+    'Alerts and dashboards, where Prometheus Operator runs.',
+    '{} (no Prometheus Operator: nothing rendered)',
+  ),
   rbac: withDefault(
     RBAC,
     { managedPolicyBindings: false, personas: { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] } },

@@ -1,9 +1,13 @@
 // The application catalog: which Argo CD apps an environment may get, their waves and options.
 import type { CatalogEntry } from '../constructs/krate-environment';
 import { KrateKyverno } from '../constructs/krate-kyverno';
+import { KrateMonitoring } from '../constructs/krate-monitoring';
 import { KratePolicies } from '../constructs/krate-policies';
 import { PolicyExceptions } from '../constructs/policy-exceptions';
 import { hasKyverno } from '../environments/types';
+
+/** The apps that sync Kyverno policy objects: their Argo CD health says whether policies are ready. */
+const POLICY_APPS = ['policies', 'policy-exceptions'] as const;
 
 /** The application catalog, in wave order. Each environment gets the entries whose build returns a chart. */
 export const CATALOG: readonly CatalogEntry[] = [
@@ -19,7 +23,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     // After the engine (its CRDs and webhooks); only environments some template has reached and
     // whose Kyverno mode says Kyverno is there (no CRDs: Argo CD's sync would fail forever).
-    name: 'policies',
+    name: POLICY_APPS[0],
     syncWave: 10,
     destinationNamespace: (env) => env.krate.namespace,
     build: (scope, env) => (hasKyverno(env) && env.plan.policies.length > 0 ? new KratePolicies(scope, 'policies', { env }) : undefined),
@@ -29,10 +33,21 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     // After the policies (wave 10): an exception references policies by name. Only where Kyverno
     // is there by configuration, like the policies.
-    name: 'policy-exceptions',
+    name: POLICY_APPS[1],
     syncWave: 20,
     destinationNamespace: (env) => env.kyverno.policyNamespace,
     build: (scope, env) =>
       hasKyverno(env) && env.plan.exceptions.length > 0 ? new PolicyExceptions(scope, 'policy-exceptions', { env }) : undefined,
+  },
+  {
+    // Alerts and the dashboard, where Prometheus Operator's CRDs are (typed: monitoring.prometheusOperator)
+    // and Kyverno is there to watch. Last: nothing waits for it.
+    name: 'monitoring',
+    syncWave: 30,
+    destinationNamespace: (env) => env.monitoring.namespace,
+    build: (scope, env) =>
+      env.monitoring.prometheusOperator && hasKyverno(env)
+        ? new KrateMonitoring(scope, 'monitoring', { env, policyApps: POLICY_APPS })
+        : undefined,
   },
 ];

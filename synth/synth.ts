@@ -5,6 +5,7 @@ import { HELM_RENDERS_CONTEXT, prerenderHelm, type HelmRenders } from '../constr
 import { APP_OF_APPS, KrateEnvironment, rootName } from '../constructs/krate-environment';
 import { krateKyvernoRelease } from '../constructs/krate-kyverno';
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/resolve';
+import { HEALTH_PATCH_FILE, renderHealthPatch } from './argocd-health';
 import { CATALOG } from './catalog';
 import { checkRenderedCel } from './cel-check';
 import { ConfigError } from '../lib/errors';
@@ -91,7 +92,8 @@ export const BOOTSTRAP_DIR = join(REPO_ROOT, 'apps', 'bootstrap');
  * and root Application that dist/<env>/app-of-apps/ already holds. The root app manages itself
  * from dist/, so after the first `kubectl apply` every change arrives through git; the copy exists
  * so the one manual step applies a single reviewed file. Derived from the rendered tree, so it can
- * never disagree with dist/.
+ * never disagree with dist/. Beside them, `argocd-cm-health.yaml`: the Argo CD health checks
+ * (synth/argocd-health.ts), a patch of Argo CD's own ConfigMap, applied once by hand too.
  */
 export function renderBootstrap(config: ResolvedConfig, dist: RenderedTree): RenderedTree {
   const files = new Map<string, string>();
@@ -114,6 +116,7 @@ export function renderBootstrap(config: ResolvedConfig, dist: RenderedTree): Ren
       ].join('\n'),
     );
   }
+  files.set(HEALTH_PATCH_FILE, renderHealthPatch(config));
   return files;
 }
 

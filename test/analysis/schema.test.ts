@@ -60,7 +60,7 @@ describe("validate --crd (a user's own CRDs)", () => {
 
   it('fails when a kind has no schema, suggesting --crd and --skip-kind', async () => {
     expect(await validateWith(undefined, widget('{size: 1}'))).toEqual([
-      "in.yaml: Widget/n/w: apiVersion: no schema known for example.com/v1 Widget (built in: Kubernetes core, Argo CD, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind example.com/Widget",
+      "in.yaml: Widget/n/w: apiVersion: no schema known for example.com/v1 Widget (built in: Kubernetes core, Argo CD, Prometheus Operator, Kyverno and this repository's CRD kinds); give its CRD with --crd <file|dir>, or skip the kind on purpose with --skip-kind example.com/Widget",
     ]);
   });
 

@@ -10,8 +10,8 @@ describe('apps/bootstrap (generated root Application per environment)', () => {
   const dist = renderEnvironments(config);
   const bootstrap = renderBootstrap(config, dist);
 
-  it('has one file per environment holding the root AppProject and root Application', () => {
-    expect([...bootstrap.keys()]).toEqual(['dev.yaml', 'staging.yaml', 'prod.yaml']);
+  it('has one file per environment holding the root AppProject and root Application, and the argocd-cm health patch', () => {
+    expect([...bootstrap.keys()]).toEqual(['dev.yaml', 'staging.yaml', 'prod.yaml', 'argocd-cm-health.yaml']);
     const docs = parseManifests(bootstrap.get('prod.yaml')!, 'prod.yaml').map((d) => `${d.manifest.kind}/${d.manifest.metadata.name}`);
     expect(docs).toEqual(['AppProject/krate-prod-root', 'Application/krate-prod-root']);
   });
