@@ -224,6 +224,7 @@ describe('PolicyExceptionRequest guard (krate-kyverno-exception-request-guard)',
       ARGOCD,
       'system:serviceaccount:kube-system:namespace-controller',
       'system:serviceaccount:kube-system:generic-garbage-collector',
+      'system:kube-controller-manager',
     ])
       expect(denials(REQUEST_GUARD, withdraw({ username }, request('Approved')))).toEqual([]);
   });
