@@ -1,4 +1,5 @@
 import { ConfigError } from '../lib/errors';
+import { selectorMatches, type LabelSelector } from '../lib/label-selector';
 import { resourceId, type Manifest, type SourcedManifest } from '../lib/manifests';
 
 /** The rules the audit enforces; ids are what findings and docs name. */
@@ -8,6 +9,8 @@ export const RBAC_RULES = {
   'no-escalation': 'no escalate, bind or impersonate: they let a subject grant itself more than it has',
   'policyexception-write':
     'PolicyException write is bound only to the exception-controller ServiceAccount, with a RoleBinding in the exception namespace',
+  'persona-policyexception-write':
+    "no persona role (label krate.a5c.ai/persona) can write PolicyExceptions (kyverno.io or policies.kyverno.io; create, update, patch, delete, deletecollection or '*'), by its own rules, wildcards or the ClusterRoles it aggregates: people ask with a PolicyExceptionRequest, the exception controller writes the exception",
   'kyverno-side-effect-policy-write':
     'no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy',
 } as const;
@@ -46,6 +49,9 @@ interface PolicyRule {
   readonly verbs: readonly string[];
   readonly nonResourceURLs: readonly string[];
 }
+
+/** The label the krate-kyverno chart puts on its persona roles (the roles people are bound to). */
+export const PERSONA_LABEL = 'krate.a5c.ai/persona';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
@@ -95,6 +101,46 @@ const grantsPolicyExceptionWrite = (r: PolicyRule): boolean =>
   r.resources.some((res) => res === 'policyexceptions' || res === '*') &&
   r.verbs.some((v) => WRITE_VERBS.includes(v));
 
+/** What a PolicyException-writing rule grants, for messages: `create, delete on kyverno.io policyexceptions`. */
+function policyExceptionGrant(r: PolicyRule): string {
+  const verbs = r.verbs.filter((v) => WRITE_VERBS.includes(v)).map((v) => (v === '*' ? "'*'" : v));
+  const groups = r.apiGroups.includes('*')
+    ? "kyverno.io and policies.kyverno.io (apiGroups '*')"
+    : r.apiGroups.filter((g) => POLICY_EXCEPTION_GROUPS.includes(g)).join(' and ');
+  const what = r.resources.includes('policyexceptions') ? 'policyexceptions' : "policyexceptions (resources '*')";
+  return `${verbs.join(', ')} on ${groups} ${what}`;
+}
+
+interface AggregationRule {
+  readonly clusterRoleSelectors?: readonly LabelSelector[];
+}
+
+const labelsOf = (m: Manifest): Record<string, string> => (m.metadata.labels ?? {}) as Record<string, string>;
+
+/**
+ * The ClusterRoles a ClusterRole's aggregationRule pulls rules from, by selector index, as
+ * Kubernetes' aggregation controller does (an aggregated role may aggregate in turn; each role
+ * counts once). Roles (namespaced) are never aggregated.
+ */
+function aggregatedRoles(item: SourcedManifest, clusterRoles: readonly SourcedManifest[]): { selector: number; role: SourcedManifest }[] {
+  const out: { selector: number; role: SourcedManifest }[] = [];
+  const seen = new Set<SourcedManifest>([item]);
+  const walk = (current: SourcedManifest, selector: number | undefined): void => {
+    const selectors = ((current.manifest as { aggregationRule?: AggregationRule }).aggregationRule?.clusterRoleSelectors ??
+      []) as LabelSelector[];
+    selectors.forEach((sel, i) => {
+      for (const role of clusterRoles) {
+        if (seen.has(role) || !selectorMatches(sel, labelsOf(role.manifest))) continue;
+        seen.add(role);
+        out.push({ selector: selector ?? i, role });
+        walk(role, selector ?? i);
+      }
+    });
+  };
+  if (item.manifest.kind === 'ClusterRole') walk(item, undefined);
+  return out;
+}
+
 /** The mutating/generating/deleting Kyverno policy resources a rule may write (`group/resource`). */
 function sideEffectPolicyWrites(r: PolicyRule): string[] {
   if (!r.verbs.some((v) => WRITE_VERBS.includes(v))) return [];
@@ -117,9 +163,26 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
   const roleKey = (kind: string, namespace: string | undefined, name: string): string =>
     kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace ?? ''}/${name}`;
 
+  const clusterRoles = rbac.filter((i) => i.manifest.kind === 'ClusterRole');
   for (const item of rbac.filter((i) => ROLE_KINDS.includes(i.manifest.kind))) {
     const add = (field: string, rule: RbacRuleId, message: string): void =>
       void findings.push({ file: item.file, resource: resourceId(item.manifest), field, rule, message });
+    const persona = labelsOf(item.manifest)[PERSONA_LABEL];
+    const personaFix =
+      'people ask for an exception with a PolicyExceptionRequest and the exception controller writes it; a persona that can write PolicyExceptions grants itself any exception';
+    // Rules that reach this role through its aggregationRule: holders of the role get them too.
+    for (const { selector, role } of aggregatedRoles(item, clusterRoles)) {
+      rulesOf(role).forEach((r, j) => {
+        if (!grantsPolicyExceptionWrite(r)) return;
+        writers.set(roleKey(item.manifest.kind, item.manifest.metadata.namespace, item.manifest.metadata.name), item);
+        if (persona === undefined) return;
+        add(
+          `aggregationRule.clusterRoleSelectors[${selector}]`,
+          'persona-policyexception-write',
+          `persona role (${PERSONA_LABEL}: ${persona}) aggregates ${resourceId(role.manifest)}, whose rules[${j}] grants ${policyExceptionGrant(r)}; ${personaFix}: remove the write verbs from ${resourceId(role.manifest)} or the labels that aggregate it`,
+        );
+      });
+    }
     rulesOf(item).forEach((r, i) => {
       for (const key of ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'] as const) {
         const wild = r[key].filter((v) => v.includes('*'));
@@ -146,6 +209,12 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
       }
       if (grantsPolicyExceptionWrite(r)) {
         writers.set(roleKey(item.manifest.kind, item.manifest.metadata.namespace, item.manifest.metadata.name), item);
+        if (persona !== undefined)
+          add(
+            `rules[${i}]`,
+            'persona-policyexception-write',
+            `persona role (${PERSONA_LABEL}: ${persona}) grants ${policyExceptionGrant(r)}; ${personaFix}: remove the write verbs (or the wildcard) from this rule`,
+          );
         const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
         const aggregated = Object.keys(labels).filter(
           (l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true',

@@ -81,7 +81,14 @@ export function krateKyvernoValues(env: ResolvedEnvironment): KrateKyvernoValues
         platformAdmin: groups(env.rbac.personas.platformAdmin),
       },
     },
-    argocd: { namespace: env.argocd.namespace, project: env.argocd.project, destinationServer: env.clusters[0].server },
+    // Explicit either way: synth never depends on helm's built-in Kubernetes version.
+    admissionPolicies: { mode: env.admissionPolicies ? 'enabled' : 'disabled' },
+    argocd: {
+      namespace: env.argocd.namespace,
+      applicationController: { serviceAccountName: env.argocd.applicationControllerServiceAccount },
+      project: env.argocd.project,
+      destinationServer: env.clusters[0].server,
+    },
   };
 }
 
@@ -148,6 +155,9 @@ export type KrateKyvernoValues = {
       };
     };
   };
+  readonly admissionPolicies?: {
+    readonly mode?: 'auto' | 'enabled' | 'disabled';
+  };
   readonly crds?: {
     readonly install?: boolean;
   };
@@ -180,6 +190,9 @@ export type KrateKyvernoValues = {
     readonly namespace?: string;
     readonly project?: string;
     readonly destinationServer?: string;
+    readonly applicationController?: {
+      readonly serviceAccountName?: string;
+    };
   };
   readonly kyverno?: Readonly<Record<string, unknown>>;
 };

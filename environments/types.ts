@@ -95,6 +95,11 @@ export const ARGOCD = object({
   repoURL: required(url(), 'Git URL Argo CD clones this repository from.'),
   targetRevision: withDefault(nonEmptyString, 'main', 'Git revision Argo CD tracks for this environment.'),
   namespace: withDefault(dnsLabel, 'argocd', 'Namespace Argo CD runs in (where Application and AppProject objects live).'),
+  applicationControllerServiceAccount: withDefault(
+    dnsLabel,
+    'argocd-application-controller',
+    "ServiceAccount of Argo CD's application controller (in argocd.namespace): the admission policies let it sync PolicyExceptions into the exception namespace and change or prune PolicyExceptionRequests, as Git says.",
+  ),
   project: optional(dnsLabel, 'The restricted AppProject every child Application of this environment names.', "'krate-<environment name>'"),
   syncPolicy: withDefault(
     SYNC_POLICY,
@@ -441,6 +446,11 @@ export const ENVIRONMENT = object({
     },
     'Alerts and dashboards, where Prometheus Operator runs.',
     '{} (no Prometheus Operator: nothing rendered)',
+  ),
+  admissionPolicies: withDefault(
+    bool,
+    true,
+    "Render Krate's ValidatingAdmissionPolicies (PolicyBinding enforce-mode gate, PolicyException guard, PolicyExceptionRequest guard); the clusters must serve admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (Kubernetes 1.30+). false on older clusters: nothing then stops PolicyExceptions outside the exception namespace or by other writers than RBAC allows, changes to approved requests, or repo admins setting enforce mode.",
   ),
   rbac: withDefault(
     RBAC,

@@ -234,7 +234,8 @@ export type CelScope =
   | 'ImageValidatingPolicy'
   | 'MatchImageReference'
   | 'PolicyException'
-  | 'ValidatingAdmissionPolicy';
+  | 'ValidatingAdmissionPolicy'
+  | 'CustomResourceRule';
 
 const REQUEST = 'kubernetes.AdmissionRequest';
 const NAMESPACE = 'kubernetes.Namespace';
@@ -262,6 +263,9 @@ export const CEL_DECLARATIONS: Readonly<Record<CelScope, Readonly<Record<string,
   MatchImageReference: { ref: 'string' },
   PolicyException: ADMISSION,
   ValidatingAdmissionPolicy: { ...ADMISSION, authorizer: 'kubernetes.authorization.Authorizer' },
+  // A CRD's x-kubernetes-validations rule: the value at its schema node, and the old one in a
+  // transition rule (apiextensions-apiserver; typed from the schema there, dyn here).
+  CustomResourceRule: { self: 'dyn', oldSelf: 'dyn' },
 };
 
 /** Scopes whose expressions may read `variables.<name>` (a PolicyException's conditions read the policy's). */
@@ -297,7 +301,7 @@ const built = new Map<string, Environment>();
 
 function baseEnvironment(scope: CelScope, params: boolean): Environment {
   const env = newEnvironment();
-  if (scope !== 'MatchImageReference') registerAdmissionTypes(env);
+  if (scope !== 'MatchImageReference' && scope !== 'CustomResourceRule') registerAdmissionTypes(env);
   if (scope === 'ImageValidatingPolicy') registerImageVerification(env);
   if (scope === 'ValidatingPolicy') registerResourceLibrary(env);
   if (scope === 'ValidatingAdmissionPolicy') registerAuthorizer(env);

@@ -1,5 +1,5 @@
 // Type-checks every CEL expression synth renders, with the rules Kyverno (and Kubernetes, for a
-// ValidatingAdmissionPolicy) apply when the object is created: a policy or exception they would
+// ValidatingAdmissionPolicy or a CRD's validation rules) apply when the object is created: a policy or exception they would
 // refuse fails synth, naming the object, the field and the source to edit.
 import type { Environment } from '@marcbachmann/cel-js';
 import { GENERATED_CONDITIONS } from '../config/exceptions';
@@ -21,6 +21,9 @@ const BOOL: Expected = ['bool'];
 const STRING: Expected = ['string'];
 /** auditAnnotations[].valueExpression: a string, or null for no annotation. */
 const ANNOTATION: Expected = ['string', 'null'];
+/** A CRD rule and its messageExpression: self is dyn offline (typed from the schema in the API server). */
+const CRD_RULE: Expected = ['bool', 'dyn'];
+const CRD_MESSAGE: Expected = ['string', 'dyn'];
 /** An ImageValidatingPolicy's images[].expression (Kyverno accepts list<string>, list<dyn> and dyn; cel-js prints list<dyn> as list). */
 const IMAGES: Expected = ['list<string>', 'list<dyn>', 'list', 'dyn'];
 
@@ -142,6 +145,26 @@ function checkKyvernoPolicy(c: Checker, scope: CelScope, spec: Spec): CompiledVa
   return variables;
 }
 
+/** A CRD's validation rules (x-kubernetes-validations) at every schema node of every version: rules bool, messageExpressions string (or dyn). */
+function checkCrdRules(c: Checker, spec: Spec): void {
+  const env = celEnvironment('CustomResourceRule');
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const schema = node as Spec;
+    list(schema['x-kubernetes-validations']).forEach((v, i) => {
+      // The API server types self from the schema; here it is dyn, so a dyn result may well be a bool there.
+      c.expect(env, `${path}.x-kubernetes-validations[${i}].rule`, v.rule, CRD_RULE);
+      c.expect(env, `${path}.x-kubernetes-validations[${i}].messageExpression`, v.messageExpression, CRD_MESSAGE);
+    });
+    const properties = schema.properties;
+    if (typeof properties === 'object' && properties !== null)
+      for (const [name, child] of Object.entries(properties)) walk(child, `${path}.properties.${name}`);
+    walk(schema.items, `${path}.items`);
+    walk(schema.additionalProperties, `${path}.additionalProperties`);
+  };
+  list(spec.versions).forEach((v, i) => walk(dig(v, 'schema', 'openAPIV3Schema'), `spec.versions[${i}].schema.openAPIV3Schema`));
+}
+
 /**
  * Every problem Kyverno (or Kubernetes) would report when the rendered CEL is created, one line
  * each: `<env>/<app>/<Kind>/<namespace>/<name>: <field>: <reason> (<source>)`.
@@ -165,6 +188,10 @@ export function celProblems(targets: readonly CelCheckTarget[]): string[] {
       const env = celEnvironment('ValidatingAdmissionPolicy', { params, variables: variables.types });
       list(spec.matchConditions).forEach((m, i) => c.expect(env, `spec.matchConditions[${i}].expression`, m.expression, BOOL));
       c.validations(env, spec);
+      problems.push(...c.problems);
+    } else if (manifest.apiVersion === 'apiextensions.k8s.io/v1' && manifest.kind === 'CustomResourceDefinition') {
+      const c = new Checker(target, "Kubernetes' CustomResourceDefinition validation rules", sourceOf(manifest));
+      checkCrdRules(c, spec);
       problems.push(...c.problems);
     }
   }

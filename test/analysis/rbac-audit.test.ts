@@ -7,7 +7,7 @@ import { resolveEnvironments } from '../support/fixtures';
 import { ConfigError } from '../../lib/errors';
 import { parseManifests, readManifests } from '../../lib/manifests';
 import { DIST_DIR, REPO_ROOT } from '../../lib/paths';
-import { auditRbac, formatRbacFinding, type RbacAuditOptions } from '../../analysis/rbac-audit';
+import { auditRbac, formatRbacFinding, PERSONA_LABEL, type RbacAuditOptions } from '../../analysis/rbac-audit';
 
 const audit = (yaml: string, options?: RbacAuditOptions): string[] =>
   auditRbac(parseManifests(yaml, 'rbac.yaml'), options).map(formatRbacFinding);
@@ -145,6 +145,103 @@ describe('RBAC audit', () => {
     ).toEqual([]);
   });
 
+  describe('persona roles never write PolicyExceptions (persona-policyexception-write)', () => {
+    const persona = (rules: string, extra = ''): string =>
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: p, labels: {krate.a5c.ai/persona: exceptionRequester}}\n${extra}rules:\n${rules}`;
+    const FIX =
+      'people ask for an exception with a PolicyExceptionRequest and the exception controller writes it; a persona that can write PolicyExceptions grants itself any exception';
+    const personaFindings = (yaml: string): string[] => audit(yaml).filter((f) => f.includes('persona-policyexception-write'));
+
+    it.each(resolveEnvironments(ENVIRONMENTS).map((e) => e.name))(
+      'finds the four persona roles in dist/%s, none of them writing',
+      (env) => {
+        const items = readManifests([join(DIST_DIR, env)]);
+        const personas = items.filter((i) => (i.manifest.metadata.labels as Record<string, string> | undefined)?.[PERSONA_LABEL]);
+        expect(personas.map((i) => i.manifest.metadata.name).sort()).toEqual([
+          'krate-kyverno-exception-requester',
+          'krate-kyverno-platform-admin',
+          'krate-kyverno-repo-admin',
+          'krate-kyverno-viewer',
+        ]);
+        expect(auditRbac(items).filter((f) => f.rule === 'persona-policyexception-write')).toEqual([]);
+      },
+    );
+
+    it.each(['kyverno.io', 'policies.kyverno.io'])(
+      'fails when a persona role grants create/update/patch/delete/deletecollection/* on %s policyexceptions',
+      (group) => {
+        for (const verb of ['create', 'update', 'patch', 'delete', 'deletecollection', '*']) {
+          const shown = verb === '*' ? "'*'" : verb;
+          expect(personaFindings(persona(`  - {apiGroups: [${group}], resources: [policyexceptions], verbs: [get, '${verb}']}\n`))).toEqual(
+            [
+              `rbac.yaml: ClusterRole/p: rules[0]: persona-policyexception-write: persona role (krate.a5c.ai/persona: exceptionRequester) grants ${shown} on ${group} policyexceptions; ${FIX}: remove the write verbs (or the wildcard) from this rule`,
+            ],
+          );
+        }
+      },
+    );
+
+    it('fails when a persona role writes PolicyExceptions through a wildcard apiGroup or resource', () => {
+      expect(
+        personaFindings(
+          persona(
+            "  - {apiGroups: ['*'], resources: [policyexceptions], verbs: [create]}\n  - {apiGroups: [kyverno.io], resources: ['*'], verbs: [patch]}\n",
+          ),
+        ),
+      ).toEqual([
+        `rbac.yaml: ClusterRole/p: rules[0]: persona-policyexception-write: persona role (krate.a5c.ai/persona: exceptionRequester) grants create on kyverno.io and policies.kyverno.io (apiGroups '*') policyexceptions; ${FIX}: remove the write verbs (or the wildcard) from this rule`,
+        `rbac.yaml: ClusterRole/p: rules[1]: persona-policyexception-write: persona role (krate.a5c.ai/persona: exceptionRequester) grants patch on kyverno.io policyexceptions (resources '*'); ${FIX}: remove the write verbs (or the wildcard) from this rule`,
+      ]);
+    });
+
+    const AGGREGATING = "aggregationRule:\n  clusterRoleSelectors:\n    - matchLabels: {example.com/aggregate-to-requester: 'true'}\n";
+    const writer = (
+      name: string,
+      labels: string,
+      rules = '  - {apiGroups: [policies.kyverno.io], resources: [policyexceptions], verbs: [update]}\n',
+    ) =>
+      `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: ${name}, labels: {${labels}}}\nrules:\n${rules}`;
+
+    it('fails when a persona role aggregates a ClusterRole that writes PolicyExceptions (directly or through another aggregated role)', () => {
+      const direct = persona('  - {apiGroups: [krate.a5c.ai], resources: [policyexceptionrequests], verbs: [create]}\n', AGGREGATING);
+      expect(personaFindings(direct + writer('extra-writes', "example.com/aggregate-to-requester: 'true'"))).toEqual([
+        `rbac.yaml: ClusterRole/p: aggregationRule.clusterRoleSelectors[0]: persona-policyexception-write: persona role (krate.a5c.ai/persona: exceptionRequester) aggregates ClusterRole/extra-writes, whose rules[0] grants update on policies.kyverno.io policyexceptions; ${FIX}: remove the write verbs from ClusterRole/extra-writes or the labels that aggregate it`,
+      ]);
+      const nested =
+        direct +
+        "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: middle, labels: {example.com/aggregate-to-requester: 'true'}}\naggregationRule:\n  clusterRoleSelectors:\n    - matchExpressions: [{key: example.com/tier, operator: In, values: [inner]}]\nrules: []\n" +
+        writer(
+          'inner-writes',
+          'example.com/tier: inner',
+          '  - {apiGroups: [kyverno.io], resources: [policyexceptions], verbs: [delete]}\n',
+        );
+      expect(personaFindings(nested)).toEqual([
+        `rbac.yaml: ClusterRole/p: aggregationRule.clusterRoleSelectors[0]: persona-policyexception-write: persona role (krate.a5c.ai/persona: exceptionRequester) aggregates ClusterRole/inner-writes, whose rules[0] grants delete on kyverno.io policyexceptions; ${FIX}: remove the write verbs from ClusterRole/inner-writes or the labels that aggregate it`,
+      ]);
+    });
+
+    it('passes persona roles that read PolicyExceptions, and aggregation that selects no writer', () => {
+      const reader = persona(
+        '  - {apiGroups: [kyverno.io, policies.kyverno.io], resources: [policyexceptions], verbs: [get, list, watch]}\n',
+        AGGREGATING,
+      );
+      expect(audit(reader + writer('elsewhere', "example.com/aggregate-to-other: 'true'"))).toEqual([]);
+      // The same writer without the persona label is the binding rule's business, not this one's.
+      expect(personaFindings(clusterRole('  - {apiGroups: [kyverno.io], resources: [policyexceptions], verbs: [create]}\n'))).toEqual([]);
+    });
+
+    it('fails when a ServiceAccount other than the exception controller is bound to a role that aggregates PolicyException write', () => {
+      const aggregating = `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: agg}\n${AGGREGATING}rules: []\n`;
+      const bound =
+        aggregating +
+        writer('extra-writes', "example.com/aggregate-to-requester: 'true'") +
+        '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: krate-system}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agg}\nsubjects:\n  - {kind: ServiceAccount, name: ci, namespace: krate-system}\n';
+      expect(audit(bound)).toEqual([
+        "rbac.yaml: RoleBinding/krate-system/b: subjects[0]: policyexception-write: ServiceAccount 'ci' gets PolicyException write via ClusterRole/agg; only the exception-controller ServiceAccount (krate-exception-controller) may",
+      ]);
+    });
+  });
+
   it('fails with a bad-input error when a role is malformed', () => {
     expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow(ConfigError);
     expect(() => audit(clusterRole('  - {apiGroups: [""], resources: pods, verbs: [get]}\n'))).toThrow(
@@ -172,6 +269,22 @@ describe('krate-policy audit-rbac', () => {
     const r = cli(file);
     expect(r.stdout).toContain(
       "bad.yaml: ClusterRole/r: rules[0].resources: no-secrets: grants access to Secrets; remove 'secrets' from this rule",
+    );
+    expect(r.status).toBe(1);
+  });
+
+  it('fails with exit 1 when a persona role can write PolicyExceptions', () => {
+    const file = join(dir, 'persona.yaml');
+    writeFileSync(
+      file,
+      clusterRole('  - {apiGroups: [kyverno.io], resources: [policyexceptions], verbs: [create]}\n').replace(
+        'metadata: {name: r}',
+        'metadata: {name: r, labels: {krate.a5c.ai/persona: platformAdmin}}',
+      ),
+    );
+    const r = cli(file);
+    expect(r.stdout).toContain(
+      'persona.yaml: ClusterRole/r: rules[0]: persona-policyexception-write: persona role (krate.a5c.ai/persona: platformAdmin) grants create on kyverno.io policyexceptions;',
     );
     expect(r.status).toBe(1);
   });

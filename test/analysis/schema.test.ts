@@ -1,4 +1,6 @@
-import { parseManifests } from '../../lib/manifests';
+import { join } from 'node:path';
+import { parseManifests, readManifests } from '../../lib/manifests';
+import { DIST_DIR } from '../../lib/paths';
 import { countSkips, formatFinding, kubeconformArgs, parseKindSkips, SchemaValidator } from '../../analysis/schema';
 import { problemsOf as problems } from '../support/problems';
 
@@ -137,5 +139,51 @@ describe('validate --skip-kind', () => {
       'dist',
     ]);
     expect(kubeconformArgs(['dist'])).toEqual(['-strict', '-ignore-missing-schemas', '-summary', 'dist']);
+  });
+});
+
+describe('ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1, kubernetes-models)', () => {
+  const rendered = readManifests([join(DIST_DIR)]).filter((i) => i.manifest.kind.startsWith('ValidatingAdmissionPolicy'));
+
+  it('validates every rendered policy and binding against its real schema', async () => {
+    // Three policies and their bindings per environment: the check read something.
+    expect(rendered.length).toBeGreaterThanOrEqual(6);
+    expect((await new SchemaValidator().validate(rendered)).map(formatFinding)).toEqual([]);
+  });
+
+  const vap = (spec: string) =>
+    `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: p}\nspec:\n${spec}`;
+  const GOOD = `  failurePolicy: Fail
+  matchConstraints:
+    matchPolicy: Equivalent
+    resourceRules: [{apiGroups: [kyverno.io], apiVersions: [v2], operations: [CREATE], resources: [policyexceptions]}]
+  validations: [{expression: 'true', message: ok}]
+`;
+
+  it('passes a well-formed policy', async () => {
+    expect(await validateWith(undefined, vap(GOOD))).toEqual([]);
+  });
+
+  it('fails when a policy has a misspelled field, a wrong enum value or a wrong type', async () => {
+    const bad = GOOD.replace('failurePolicy: Fail', 'failurePolicy: Fial')
+      .replace('matchPolicy: Equivalent', 'matchPolicyy: Equivalent')
+      .replace('message: ok}', 'message: ok, reason: 7}');
+    expect(await validateWith(undefined, vap(bad))).toEqual([
+      'in.yaml: ValidatingAdmissionPolicy/p: spec.failurePolicy: must be one of Fail|Ignore',
+      'in.yaml: ValidatingAdmissionPolicy/p: spec.validations[0].reason: must be string',
+      "in.yaml: ValidatingAdmissionPolicy/p: spec.matchConstraints.matchPolicyy: unknown field (misspelled, or not part of this kind's schema)",
+    ]);
+  });
+
+  it('fails when a binding has a misspelled field or an unknown validation action', async () => {
+    const binding = (spec: string) =>
+      `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: b}\nspec: ${spec}\n`;
+    expect(await validateWith(undefined, binding('{policyName: p, validationActions: [Deny]}'))).toEqual([]);
+    expect(await validateWith(undefined, binding('{policyName: p, validationAction: [Deny]}'))).toEqual([
+      "in.yaml: ValidatingAdmissionPolicyBinding/b: spec.validationAction: unknown field (misspelled, or not part of this kind's schema)",
+    ]);
+    expect(await validateWith(undefined, binding('{policyName: p, validationActions: [Block]}'))).toEqual([
+      'in.yaml: ValidatingAdmissionPolicyBinding/b: spec.validationActions[0]: must be one of Audit|Deny|Warn',
+    ]);
   });
 });

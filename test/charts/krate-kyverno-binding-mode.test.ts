@@ -1,33 +1,31 @@
-// The enforce-mode gate on PolicyBindings, evaluated with a real CEL engine against the exact
-// expressions the chart renders.
-import { Environment } from '@marcbachmann/cel-js';
+// The enforce-mode gate on PolicyBindings, evaluated with the project's CEL engine against the
+// exact expressions the chart renders (test/support/admission.ts).
 import { join } from 'node:path';
 import { helm } from '../../lib/helm';
 import { parseManifests } from '../../lib/manifests';
 import { CHARTS_DIR } from '../../lib/paths';
-
-interface Vap {
-  spec: { variables: { name: string; expression: string }[]; validations: { expression: string; message: string }[] };
-}
+import { admit as decide } from '../support/admission';
 
 const r = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno'), '--namespace', 'krate-system'], {
   externalDependencies: { kyverno: { mode: 'managed' } },
   rbac: { personas: { platformAdmin: { groups: ['platform'] } } },
 });
-const vap = parseManifests(r.stdout, 'helm template').find((i) => i.manifest.kind === 'ValidatingAdmissionPolicy')!.manifest as unknown as Vap;
-const cel = new Environment({ enableOptionalTypes: true, unlistedVariablesAreDyn: true });
+const vap = parseManifests(r.stdout, 'helm template').find(
+  (i) => i.manifest.kind === 'ValidatingAdmissionPolicy' && i.manifest.metadata.name === 'krate-kyverno-binding-enforce-mode',
+)!.manifest;
 
 /** Admission result for a PolicyBinding in `mode` created by a user: undefined when allowed, else the message. */
 function admit(mode: string | undefined, username: string, groups: string[]): string | undefined {
-  const ctx: Record<string, unknown> = {
+  const d = decide(vap, {
+    operation: 'CREATE',
+    resource: 'krate.a5c.ai/v1alpha1/policybindings',
+    namespace: 'team-a',
+    username,
+    groups,
     object: { spec: mode === undefined ? {} : { mode } },
-    oldObject: null,
-    request: { userInfo: { username, groups } },
-  };
-  const variables: Record<string, unknown> = {};
-  for (const v of vap.spec.variables) variables[v.name] = cel.evaluate(v.expression, { ...ctx, variables });
-  const failed = vap.spec.validations.find((v) => cel.evaluate(v.expression, { ...ctx, variables }) !== true);
-  return failed?.message;
+  });
+  if (!d.matched) throw new Error('the gate does not match PolicyBinding CREATE');
+  return d.denied[0];
 }
 
 describe('PolicyBinding enforce-mode gate (ValidatingAdmissionPolicy)', () => {
@@ -54,7 +52,10 @@ describe('the gate needs admissionregistration.k8s.io/v1 ValidatingAdmissionPoli
   const kinds = (...flags: string[]): string[] => {
     const out = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno'), '--namespace', 'krate-system', ...flags]);
     expect(out.stderr).toBe('');
-    return parseManifests(out.stdout, 'helm template').map((i) => i.manifest.kind).filter((k) => k.startsWith('ValidatingAdmissionPolicy'));
+    return parseManifests(out.stdout, 'helm template')
+      .filter((i) => i.manifest.metadata.name === 'krate-kyverno-binding-enforce-mode')
+      .map((i) => i.manifest.kind)
+      .filter((k) => k.startsWith('ValidatingAdmissionPolicy'));
   };
   const BOTH = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
 

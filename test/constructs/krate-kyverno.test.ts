@@ -167,6 +167,62 @@ describe('Kyverno settings in environments', () => {
   });
 });
 
+describe('admission policies and their trusted writers come from the environment', () => {
+  const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
+  const rendered = (config: EnvironmentConfig) => {
+    const release = krateKyvernoRelease(resolveEnvironments([config])[0]);
+    // An old --kube-version: only the environment's setting may decide, never helm's default.
+    const r = helm(
+      ['template', release.releaseName, release.chart, '--namespace', release.namespace, '--kube-version', '1.28.0'],
+      release.values,
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+    return parseManifests(r.stdout, 'helm template krate-kyverno').map((i) => i.manifest);
+  };
+  const policies = (config: EnvironmentConfig) =>
+    rendered(config)
+      .filter((m) => m.kind === 'ValidatingAdmissionPolicy')
+      .map((m) => m.metadata.name)
+      .sort();
+
+  it('renders the three ValidatingAdmissionPolicies by default and none with admissionPolicies: false', () => {
+    expect(krateKyvernoValues(resolveEnvironments([prod])[0]).admissionPolicies).toEqual({ mode: 'enabled' });
+    expect(policies(prod)).toEqual([
+      'krate-kyverno-binding-enforce-mode',
+      'krate-kyverno-exception-guard',
+      'krate-kyverno-exception-request-guard',
+    ]);
+    expect(policies({ ...prod, admissionPolicies: false })).toEqual([]);
+  });
+
+  it("names the environment's Krate namespace, exception namespace and Argo CD controller in the exception guard", () => {
+    const config: EnvironmentConfig = {
+      ...prod,
+      krate: { namespace: 'krate' },
+      kyverno: { ...prod.kyverno, policyNamespace: 'exceptions' },
+      argocd: { ...prod.argocd, namespace: 'gitops', applicationControllerServiceAccount: 'argo-ctl' },
+    };
+    const guard = rendered(config).find(
+      (m) => m.metadata.name === 'krate-kyverno-exception-guard' && m.kind === 'ValidatingAdmissionPolicy',
+    )!;
+    expect((guard.spec as { variables: { name: string; expression: string }[] }).variables).toEqual([
+      { name: 'inExceptionNamespace', expression: "request.namespace == 'exceptions'" },
+      {
+        name: 'writer',
+        expression:
+          "request.userInfo.username in ['system:serviceaccount:krate:krate-exception-controller', 'system:serviceaccount:gitops:argo-ctl']",
+      },
+    ]);
+  });
+
+  it('fails when admissionPolicies is not a boolean or the Argo CD ServiceAccount is not a DNS label', () => {
+    expect(errorFor((e) => (e.admissionPolicies = 'auto'))).toContain("environments.prod.admissionPolicies: 'auto' must be true or false");
+    expect(errorFor((e) => (e.argocd.applicationControllerServiceAccount = 'Argo_CD'))).toContain(
+      "environments.prod.argocd.applicationControllerServiceAccount: 'Argo_CD'",
+    );
+  });
+});
+
 /** ../shared/upstream (development checkouts only): the real kyverno chart the managed install pins. */
 const UPSTREAM_KYVERNO = join(REPO_ROOT, '..', 'shared', 'upstream', 'charts', 'kyverno-3.9.0');
 const withUpstream = existsSync(UPSTREAM_KYVERNO);

@@ -19,6 +19,11 @@ describe('the Kyverno CEL environment (lib/cel.ts)', () => {
       'request',
     ]);
     expect(Object.keys(CEL_DECLARATIONS.PolicyException).sort()).toEqual(['namespaceObject', 'object', 'oldObject', 'request']);
+    // A CRD validation rule sees only the value at its schema node (and the old one in a transition rule).
+    expect(Object.keys(CEL_DECLARATIONS.CustomResourceRule).sort()).toEqual(['oldSelf', 'self']);
+    expect(celResultProblem(celEnvironment('CustomResourceRule'), 'request.namespace == oldSelf', ['bool'])?.message).toContain(
+      'Unknown variable: request',
+    );
   });
 
   it('types request and namespaceObject as Kubernetes does, and object as dyn', () => {

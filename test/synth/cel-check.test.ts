@@ -273,6 +273,55 @@ describe('checkRenderedCel: ValidatingAdmissionPolicy (Kubernetes)', () => {
   });
 });
 
+describe("checkRenderedCel: a CustomResourceDefinition's validation rules (Kubernetes)", () => {
+  const C = 'dev/krate-kyverno/CustomResourceDefinition/widgets.example.com';
+  const crd = (spec: Spec): Manifest => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com', labels: { 'helm.sh/chart': 'krate-kyverno-0.1.0' } },
+    spec: {
+      group: 'example.com',
+      versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { spec } } } }],
+    },
+  });
+  const crdProblems = (spec: Spec) => celProblems([at(crd(spec), 'krate-kyverno')]);
+
+  it('accepts bool rules on self and oldSelf at any depth, and string messageExpressions', () => {
+    expect(
+      crdProblems({
+        type: 'object',
+        'x-kubernetes-validations': [{ rule: 'has(self.a) == has(oldSelf.a)', messageExpression: "'a is ' + string(self.a)" }],
+        properties: { list: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': [{ rule: 'self.size() < 3' }] } } },
+      }),
+    ).toEqual([]);
+  });
+
+  // self.enabled and self.why are dyn here and accepted: the API server types them from the schema.
+  it('fails when a rule does not return a bool, does not compile, or a messageExpression is no string', () => {
+    expect(
+      crdProblems({
+        type: 'object',
+        'x-kubernetes-validations': [
+          { rule: 'size(self.a)', messageExpression: '1' },
+          { rule: 'self.enabled', messageExpression: 'self.why' },
+        ],
+        properties: { b: { type: 'object', 'x-kubernetes-validations': [{ rule: 'object.b == 1' }] } },
+      }),
+    ).toEqual([
+      `${C}: spec.versions[0].schema.openAPIV3Schema.properties.spec.x-kubernetes-validations[0].rule: returns int, must return bool or dyn (chart krate-kyverno-0.1.0)`,
+      `${C}: spec.versions[0].schema.openAPIV3Schema.properties.spec.x-kubernetes-validations[0].messageExpression: returns int, must return string or dyn (chart krate-kyverno-0.1.0)`,
+      `${C}: spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.b.x-kubernetes-validations[0].rule: does not compile in the CEL environment of Kubernetes' CustomResourceDefinition validation rules: Unknown variable: object (chart krate-kyverno-0.1.0)`,
+    ]);
+  });
+
+  it("checks the rendered chart's CRD rules (PolicyBinding's one-of, PolicyExceptionRequest's immutable requester)", () => {
+    const rendered = renderManifests(resolveFixture()).filter((r) => r.manifest.kind === 'CustomResourceDefinition');
+    const rules = rendered.flatMap((r) => JSON.stringify(r.manifest).match(/x-kubernetes-validations/g) ?? []);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(celProblems(rendered)).toEqual([]);
+  });
+});
+
 describe('checkRenderedCel', () => {
   it('fails with a ConfigError listing every problem', () => {
     const bad = [at(policy({ validations: [{ expression: "'a'" }, { expression: '1' }] }))];

@@ -114,3 +114,23 @@ upstream already filters is then listed twice, which Kyverno reads as one filter
 - reports.openreports.io
 - clusterreports.openreports.io
 {{- end -}}
+
+{{/*
+"true" when the chart renders its ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1, GA
+in Kubernetes 1.30; the chart supports 1.28+). auto: where the cluster serves the v1 kind. A live
+cluster's discovery lists the kind; `helm template` lists only group versions, so its (or
+--kube-version's) version decides there. enabled / disabled: the environment says so (cdk8s passes
+one of them, so synth never depends on helm's default Kubernetes version).
+*/}}
+{{- define "krate-kyverno.admissionPolicies" -}}
+{{- $mode := .Values.admissionPolicies.mode | default "auto" -}}
+{{- if eq $mode "enabled" }}true
+{{- else if eq $mode "auto" }}
+{{- if or (.Capabilities.APIVersions.Has "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy") (semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version) }}true{{ end }}
+{{- end -}}
+{{- end -}}
+
+{{/* The username Kubernetes gives a ServiceAccount's requests (what request.userInfo.username holds). */}}
+{{- define "krate-kyverno.serviceAccountUser" -}}
+{{- printf "system:serviceaccount:%s:%s" (index . 0) (index . 1) -}}
+{{- end -}}
