@@ -300,6 +300,8 @@ export interface ReadOptions {
   readonly base?: string;
   /** Reads standard input; when given, the path `-` means stdin (read once). @default `-` is a file name */
   readonly stdin?: () => string;
+  /** Called after each file is read, with how many manifests it held (scan's progress line). @default none */
+  readonly onFile?: (file: string, manifests: number) => void;
 }
 
 interface ReadResult {
@@ -351,6 +353,7 @@ function readSources(paths: readonly string[], options: ReadOptions): ReadResult
     }
     items.push(...parsed);
     counts.set(real, parsed.length);
+    options.onFile?.(shown, parsed.length);
     return parsed.length;
   };
 
