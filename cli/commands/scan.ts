@@ -42,7 +42,7 @@ export interface OutputTarget {
 
 /**
  * The `--output` values: `format` (stdout) or `format=path`, repeatable; at most one to stdout, a
- * file named once. None given: the table on stdout.
+ * file named once. None to stdout (none given, or all to files): the table on stdout.
  */
 export function parseOutputs(values: readonly string[]): OutputTarget[] {
   if (values.length === 0) return [{ format: 'table' }];
@@ -64,6 +64,8 @@ export function parseOutputs(values: readonly string[]): OutputTarget[] {
       `--output: ${toStdout.map((t) => t.format).join(' and ')} both go to stdout; send all but one to files (e.g. --output ${toStdout[1].format}=report.${toStdout[1].format})`,
     ]);
   const paths = targets.flatMap((t) => (t.path === undefined ? [] : [t.path]));
+  // Reports all going to files: the log still shows the table.
+  if (toStdout.length === 0) targets.push({ format: 'table' });
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);
   if (twice) throw new ConfigError([`--output: ${twice} is named twice; give each output its own file`]);
   return targets;
@@ -186,7 +188,7 @@ function readAllInputs(parsed: ParsedArgs, progress: Progress): { items: Sourced
 }
 
 /** The project's policies' report; on a terminal in chunks, so the progress line moves. Same results either way. */
-function scanProgressively(
+export function scanProgressively(
   set: PolicySet,
   inputs: readonly SourcedManifest[],
   namespaces: readonly Manifest[],
