@@ -35,7 +35,16 @@ export function changedFiles(ref: string, cwd = process.cwd()): Set<string> {
   return new Set(names.map((n) => real(join(root, n))));
 }
 
-/** Whether a reader's file name (relative to `cwd`, or `-`) is among the changed files. */
-export function isChanged(changed: ReadonlySet<string>, file: string, cwd = process.cwd()): boolean {
-  return file !== '-' && changed.has(real(resolve(cwd, file)));
+/**
+ * Whether a reader's file name (relative to `cwd`, or `-`) changed since `ref`; asked once per
+ * file, however many documents it holds.
+ */
+export function changedSince(ref: string, cwd = process.cwd()): (file: string) => boolean {
+  const changed = changedFiles(ref, cwd);
+  const memo = new Map<string, boolean>();
+  return (file) => {
+    let yes = memo.get(file);
+    if (yes === undefined) memo.set(file, (yes = file !== '-' && changed.has(real(resolve(cwd, file)))));
+    return yes;
+  };
 }

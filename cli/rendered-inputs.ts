@@ -60,7 +60,10 @@ export function renderChart(input: HelmInput, base = process.cwd()): SourcedMani
     if (s !== undefined) perSource.set(s, n + 1);
   }
   const templateLines = new Map<string, number[] | undefined>();
+  const packed = !statSync(chart).isDirectory();
   const locate = (source: string): { file: string; lines: number[] | undefined } => {
+    // A packaged chart's templates are inside the archive: report the archive.
+    if (packed) return { file: name, lines: undefined };
     // Helm names the chart by Chart.yaml's name, not its folder: the rest of the path is inside the chart.
     const inside = source.slice(source.indexOf('/') + 1);
     const file = join(chart, inside);

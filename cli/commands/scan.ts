@@ -21,7 +21,7 @@ import { isProblem, keyOf, keyString, SEVERITIES, toFindings, rulesOf, type Find
 import { toGitHubAnnotations } from '../../analysis/report/github';
 import { toJUnit } from '../../analysis/report/junit';
 import { toSarif } from '../../analysis/report/sarif';
-import { changedFiles, isChanged } from '../changed';
+import { changedSince } from '../changed';
 import { Progress } from '../progress';
 import { renderChart, renderKustomization } from '../rendered-inputs';
 import type { Command } from '../command';
@@ -29,7 +29,7 @@ import type { Command } from '../command';
 const USAGE =
   'krate-policy scan [--env <env> | --all-templates] [--policy <file|dir>]... [--exceptions <file|dir>]... [--context <file>] ' +
   '[--output table|json|policyreport|sarif|junit|github[=<file>]]... [--fail-on low|medium|high|critical] ' +
-  '[--baseline <file>] [--write-baseline <file>] [--changed <git-ref>] [--helm <chart> [-f <values.yaml>]... [--set <key=value>]...] ' +
+  '[--baseline <file>] [--write-baseline <file>] [--changed <git-ref>] [--helm <chart> [-f|--values <values.yaml>]... [--set <key=value>]...] ' +
   '[--kustomize <dir>] [--today YYYY-MM-DD] [<file|dir|->...]';
 export const OUTPUTS = ['table', 'json', 'policyreport', 'sarif', 'junit', 'github'] as const;
 type Output = (typeof OUTPUTS)[number];
@@ -154,8 +154,19 @@ function policyManifests(source: PolicySource, sources: ReturnType<typeof reposi
 /** Evaluations between progress redraws: small enough to move, large enough not to cost. */
 const PROGRESS_CHUNK = 500;
 
-/** What the inputs are: files and folders, a rendered chart, a rendered kustomization; --changed narrows them. */
-function readAllInputs(parsed: ParsedArgs, progress: Progress): { items: SourcedManifest[]; note?: string } {
+interface Inputs {
+  readonly items: SourcedManifest[];
+  /** Namespaces of the files --changed left out: still what namespaceSelector sees, as in a full scan. */
+  readonly namespaces: readonly Manifest[];
+  readonly note?: string;
+}
+
+/**
+ * What the inputs are: files and folders, a rendered chart, a rendered kustomization. --changed
+ * narrows the files and folders to the files changed since the ref; a rendered chart or
+ * kustomization is always scanned whole (a values or base change can change any object).
+ */
+function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
   const chart = parsed.flags.get('helm');
   const kustomize = parsed.flags.get('kustomize');
   const valuesFiles = [...(parsed.lists.get('f') ?? []), ...(parsed.lists.get('values') ?? [])];
@@ -165,7 +176,10 @@ function readAllInputs(parsed: ParsedArgs, progress: Progress): { items: Sourced
     throw new ConfigError([`${valuesFiles.length > 0 ? '-f' : '--set'}: only with --helm <chart>\nusage: ${USAGE}`]);
   if (parsed.positional.length === 0 && chart === undefined && kustomize === undefined)
     throw new ConfigError([`no input: name files, folders or - for stdin, or --helm <chart> / --kustomize <dir>\nusage: ${USAGE}`]);
-  const items: SourcedManifest[] = [];
+  const ref = parsed.flags.get('changed');
+  if (typeof ref === 'string' && parsed.positional.includes('-'))
+    throw new ConfigError([`--changed ${ref}: - (stdin) has no file git could compare; name files or folders`]);
+  let items: SourcedManifest[] = [];
   if (parsed.positional.length > 0)
     items.push(
       ...readInputManifests(parsed.positional, {
@@ -177,14 +191,21 @@ function readAllInputs(parsed: ParsedArgs, progress: Progress): { items: Sourced
         },
       }),
     );
+  let namespaces: Manifest[] = [];
+  let note: string | undefined;
+  if (typeof ref === 'string') {
+    const isChanged = changedSince(ref);
+    const kept = items.filter((i) => isChanged(i.file));
+    const left = items.filter((i) => !isChanged(i.file));
+    namespaces = left.filter((i) => i.manifest.kind === 'Namespace').map((i) => i.manifest);
+    const rendered = chart !== undefined || kustomize !== undefined;
+    if (kept.length === 0 && items.length > 0)
+      note = `--changed ${ref}: no manifest among the inputs changed since ${ref}; ${rendered ? 'scanning the rendered ones only' : 'nothing to scan'}`;
+    items = kept;
+  }
   if (typeof chart === 'string') items.push(...renderChart({ chart, values: valuesFiles, set: parsed.lists.get('set') ?? [] }));
   if (typeof kustomize === 'string') items.push(...renderKustomization(kustomize));
-  const ref = parsed.flags.get('changed');
-  if (typeof ref !== 'string') return { items };
-  const changed = changedFiles(ref);
-  const kept = items.filter((i) => isChanged(changed, i.file));
-  if (kept.length > 0) return { items: kept };
-  return { items: kept, note: `--changed ${ref}: no manifest among the inputs changed since ${ref}; nothing to scan` };
+  return { items, namespaces, note };
 }
 
 /** The project's policies' report; on a terminal in chunks, so the progress line moves. Same results either way. */
@@ -237,7 +258,7 @@ export const scan: Command = {
       baseline = parseBaseline(readFileSync(baselineFile, 'utf8'), baselineFile);
     }
     const progress = new Progress();
-    let read: { items: SourcedManifest[]; note?: string };
+    let read: Inputs;
     try {
       read = readAllInputs(parsed, progress);
     } finally {
@@ -247,7 +268,8 @@ export const scan: Command = {
     if (read.note) console.error(`note: ${read.note}`);
     const policyPaths = parsed.lists.get('policy') ?? [];
     const contextFile = parsed.flags.get('context');
-    const context = typeof contextFile === 'string' ? readContextFile(contextFile) : emptyContext();
+    const snapshot = typeof contextFile === 'string' ? readContextFile(contextFile) : emptyContext();
+    const context = read.namespaces.length > 0 ? { ...snapshot, namespaces: [...snapshot.namespaces, ...read.namespaces] } : snapshot;
     const user = policyPaths.length > 0 ? readPolicyFiles(policyPaths) : [];
     const { exceptions, notes } = readExceptionFiles(parsed.lists.get('exceptions') ?? [], now);
     for (const note of notes) console.error(`note: ${note}`);

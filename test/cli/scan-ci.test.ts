@@ -353,6 +353,22 @@ describe('scan --changed', () => {
       `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  containers: [{name: c, image: "${image}"}]\n`;
     writeFileSync(join(repo, 'k8s', 'old.yaml'), pod('old', 'nginx:latest'));
     writeFileSync(join(repo, 'k8s', 'edited.yaml'), pod('edited', 'nginx:1.27'));
+    writeFileSync(join(repo, 'k8s', 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {tier: prod}}\n');
+    writeFileSync(
+      join(repo, 'prod-only.yaml'),
+      [
+        'apiVersion: policies.kyverno.io/v1',
+        'kind: ValidatingPolicy',
+        'metadata: {name: prod-pods-pinned}',
+        'spec:',
+        '  validationActions: [Deny]',
+        '  matchConstraints:',
+        "    resourceRules: [{apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [pods]}]",
+        '    namespaceSelector: {matchLabels: {tier: prod}}',
+        '  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(\':latest\'))", message: pin it}]',
+        '',
+      ].join('\n'),
+    );
     git('add', '.');
     git('commit', '-q', '-m', 'base');
     writeFileSync(join(repo, 'k8s', 'edited.yaml'), pod('edited', 'nginx:latest'));
@@ -364,6 +380,19 @@ describe('scan --changed', () => {
     expect(r.status).toBe(0);
     const names = new Set((JSON.parse(r.stdout) as { results: Array<{ resource: { name: string } }> }).results.map((x) => x.resource.name));
     expect([...names].sort()).toEqual(['added', 'edited']);
+  });
+
+  it('keeps the Namespaces of unchanged files for namespaceSelector, as a full scan sees them', () => {
+    const r = cli(['--policy', 'prod-only.yaml', '--output', 'json', '--changed', 'main', 'k8s'], repo);
+    expect(r.status).toBe(1);
+    const results = (JSON.parse(r.stdout) as { results: Array<{ resource: { name: string }; result: string }> }).results;
+    expect(results.map((x) => `${x.resource.name}:${x.result}`).sort()).toEqual(['added:fail', 'edited:fail']);
+  });
+
+  it('fails when --changed is given stdin, which git cannot compare', () => {
+    const r = cli(['--changed', 'main', '-'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --changed main: - (stdin) has no file git could compare; name files or folders');
   });
 
   it('says so and exits 0 when no manifest changed, still writing the reports', () => {
