@@ -10,6 +10,7 @@ import { toBeValidSarifLog } from '@microsoft/jest-sarif';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Log } from 'sarif';
 import { parse } from 'yaml';
+import { helm } from '../../lib/helm';
 import { REPO_ROOT } from '../../lib/paths';
 
 const FIXTURES = join(__dirname, 'fixtures', 'scan');
@@ -473,6 +474,20 @@ describe('scan --helm / --kustomize', () => {
     expect([r.status, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it('renders a packaged chart (.tgz), reporting against the archive', () => {
+    expect(helm(['package', join(dir, 'chart'), '--destination', dir]).status).toBe(0);
+    const r = cli(['--all-templates', '--output', 'github', '--helm', 'shop-0.1.0.tgz', '--values', 'chart/values-pinned.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('::warning file=shop-0.1.0.tgz,line=1,title=Require labels');
+    expect(r.stdout).not.toContain('Disallow the latest tag');
+  });
+
+  it('fails when -f and --values are mixed (their order would be lost)', () => {
+    const r = cli(['--helm', 'chart', '-f', 'chart/values.yaml', '--values', 'chart/values-pinned.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: -f and --values: the same option; use one spelling so their order is clear');
   });
 
   it('renders a kustomization with the project’s kubectl, reporting against the resource file kustomize names', () => {
