@@ -220,7 +220,8 @@ describe('document start lines', () => {
     for (const file of [...walk(REPO_ROOT), ...(existsSync(upstream) ? walk(upstream) : [])]) {
       const text = readFileSync(file, 'utf8');
       const docs = parseAllDocuments(text);
-      if (docs.some((d) => d.errors.length > 0)) continue;
+      // Unrendered Helm templates are not manifests (and yaml warns converting their placeholder keys).
+      if (text.includes('{{') || docs.some((d) => d.errors.length > 0)) continue;
       checked++;
       // Empty documents hold no object, so only their count matters.
       const expected = docs.map((d) => (d.toJS() == null ? 0 : text.slice(0, d.contents!.range![0]).split('\n').length));
