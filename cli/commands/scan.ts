@@ -310,7 +310,8 @@ export const scan: Command = {
     if (theirs.size > 0) parts.push(`--policy: ${theirs.size} ${theirs.size === 1 ? 'policy' : 'policies'}`);
     const label = parts.join('; ');
     const policies = [...templates, ...theirs.manifests];
-    const rules = rulesOf(policies, loaded.remediation);
+    // Rules from the policies as written (theirs.manifests name a namespaced policy `namespace/name`).
+    const rules = rulesOf([...templates, ...user.map((u) => u.manifest)], loaded.remediation);
     // --write-baseline accepts every failure of this scan: the gate then judges with the new baseline.
     const writeBaseline = parsed.flags.get('write-baseline');
     const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results) : undefined;

@@ -205,6 +205,22 @@ describe('scan --fail-on', () => {
     expect(cli(['--all-templates', 'manifests.yaml']).status).toBe(0);
   });
 
+  it('reads the severity of a namespaced policy of yours (named namespace/name in results)', () => {
+    writeFileSync(
+      join(dir, 'namespaced.yaml'),
+      readFileSync(join(dir, 'policy.yaml'), 'utf8')
+        .replace('kind: ValidatingPolicy', 'kind: NamespacedValidatingPolicy')
+        .replace('name: no-debug-configmaps', 'name: no-debug-configmaps\n  namespace: shop')
+        .replace('severity: critical', 'severity: high'),
+    );
+    expect(cli(['--policy', 'namespaced.yaml', '--fail-on', 'critical', 'manifests.yaml']).status).toBe(0);
+    const r = cli(['--policy', 'namespaced.yaml', '--fail-on', 'high', '--output', 'sarif', 'manifests.yaml']);
+    expect(r.status).toBe(1);
+    const log = JSON.parse(r.stdout) as Log;
+    expect(log.runs[0].results![0].properties!.policy).toBe('shop/no-debug-configmaps');
+    expect(log.runs[0].tool.driver.rules!.map((x) => [x.id, x.properties!['security-severity']])).toEqual([['no-debug-configmaps', '8.0']]);
+  });
+
   it('fails when --fail-on is not a severity', () => {
     const r = cli(['--fail-on', 'severe', 'manifests.yaml']);
     expect(r.status).toBe(2);
