@@ -44,7 +44,8 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
   },
   {
     name: 'scan',
-    summary: 'evaluate policies against manifests (files, folders, - for stdin)',
+    summary:
+      'evaluate policies against manifests (files, folders, - for stdin, a Helm chart, a kustomization); table, JSON, PolicyReport, SARIF, JUnit, GitHub annotations',
     load: async () => (await import('./commands/scan')).scan,
   },
   {

@@ -35,3 +35,10 @@ export function helmAsync(args: readonly string[], values?: unknown): Promise<He
     child.stdin.end(values === undefined ? undefined : JSON.stringify(values));
   });
 }
+
+/** Runs the project-local kubectl (`kubectl kustomize`), as helm() runs helm. */
+export function kubectl(args: readonly string[]): HelmResult {
+  const r = spawnSync(toolPath('kubectl'), args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}

@@ -23,6 +23,11 @@ export interface SourcedManifest {
   readonly file: string;
   /** 0-based document index within the file. */
   readonly index: number;
+  /**
+   * 1-based line where the document's content starts (a List's items: the List's line), as
+   * parseManifests reads it; for annotations and SARIF. @default undefined (not read from text)
+   */
+  readonly line?: number;
 }
 
 /** An object's name: `metadata.name`, or its `generateName` prefix when the server is to pick the name. */
@@ -187,18 +192,23 @@ export function parseManifests(text: string, file: string): SourcedManifest[] {
   // The fast path (lib/yaml-fast.ts) reads what it can exactly as below; anything else, and every
   // problem, is read again here so values and messages are always `yaml`'s.
   const fast = fastLoadAll(text);
-  if (fast) {
+  const lines = documentLines(text);
+  // The line scan and the parsers count documents alike; should they ever differ, `yaml` decides.
+  if (fast && fast.length === lines.length) {
     const read: SourcedManifest[] = [];
     const issues: string[] = [];
     fast.forEach((value, index) => {
+      const line = lines[index];
       if (value !== null && value !== undefined)
-        collectObjects(value, `${file}: document ${index}`, (manifest) => read.push({ manifest, file, index }), issues);
+        collectObjects(value, `${file}: document ${index}`, (manifest) => read.push({ manifest, file, index, line }), issues);
     });
     if (issues.length === 0) return read;
   }
   const out: SourcedManifest[] = [];
   const problems: string[] = [];
-  parseAllDocuments(text).forEach((doc, index) => {
+  const docs = parseAllDocuments(text);
+  const lineOf = docs.length === lines.length ? (index: number) => lines[index] : lineCounter(text, docs);
+  docs.forEach((doc, index) => {
     const where = `${file}: document ${index}`;
     if (doc.errors.length > 0) {
       const source = doc.range ? text.slice(doc.range[0], doc.range[2]) : text;
@@ -216,12 +226,70 @@ export function parseManifests(text: string, file: string): SourcedManifest[] {
       );
       return;
     }
-    const value = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      // yaml resolves aliases only here: `*x` naming an anchor of another document, or none.
+      problems.push(`${where}: YAML error: ${(e as Error).message} (anchors apply within their own document)`);
+      return;
+    }
     if (value === null || value === undefined) return;
-    collectObjects(value, where, (manifest) => out.push({ manifest, file, index }), problems);
+    const line = lineOf(index);
+    collectObjects(value, where, (manifest) => out.push({ manifest, file, index, line }), problems);
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
+}
+
+/**
+ * The 1-based line where each document's content starts, in the order and count both parsers give
+ * documents: one pass over the lines, looking only at `---` / `...` markers at column 0 (never
+ * content, even in a block scalar) and whether a line holds anything but a comment.
+ */
+export function documentLines(text: string): number[] {
+  const out: number[] = [];
+  let open = false;
+  let content = 0;
+  let marker = 0;
+  const close = () => {
+    if (open || content > 0) out.push(content || marker + 1);
+    open = false;
+    content = 0;
+  };
+  for (let start = 0, line = 1; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const c = text.charCodeAt(start);
+    if (c === 45 /* - */ && text.startsWith('---', start) && (end === start + 3 || /\s/.test(text[start + 3]))) {
+      close();
+      open = true;
+      marker = line;
+      const rest = text.slice(start + 3, end).trim();
+      if (rest !== '' && rest[0] !== '#') content = line;
+    } else if (c === 46 /* . */ && text.startsWith('...', start) && (end === start + 3 || /\s/.test(text[start + 3]))) {
+      close();
+    } else if (content === 0) {
+      const rest = text.slice(start, end).trim();
+      if (rest !== '' && rest[0] !== '#') content = line;
+    }
+    start = end + 1;
+  }
+  close();
+  return out;
+}
+
+/** Lines from `yaml`'s own document ranges, for text the line scan counts differently. */
+function lineCounter(
+  text: string,
+  docs: ReadonlyArray<{ readonly contents: { readonly range?: readonly number[] } | null; readonly range: readonly number[] }>,
+) {
+  return (index: number): number => {
+    const offset = docs[index].contents?.range?.[0] ?? docs[index].range[0];
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  };
 }
 
 /** Extensions of the manifest files read from folders (JSON is YAML; a file named directly is read whatever its name). */
@@ -232,6 +300,8 @@ export interface ReadOptions {
   readonly base?: string;
   /** Reads standard input; when given, the path `-` means stdin (read once). @default `-` is a file name */
   readonly stdin?: () => string;
+  /** Called after each file is read, with how many manifests it held (scan's progress line). @default none */
+  readonly onFile?: (file: string, manifests: number) => void;
 }
 
 interface ReadResult {
@@ -283,6 +353,7 @@ function readSources(paths: readonly string[], options: ReadOptions): ReadResult
     }
     items.push(...parsed);
     counts.set(real, parsed.length);
+    options.onFile?.(shown, parsed.length);
     return parsed.length;
   };
 

@@ -1,6 +1,7 @@
 // Output of `krate-policy test`: a table (one line per suite, every mismatch, the summary line),
 // JSON, or JUnit XML for CI.
 import type { ResultRow, SuiteReport, TestReport } from './runner';
+import { xmlAttr as xml, xmlText } from '../../lib/xml';
 
 export const OUTPUTS = ['table', 'json', 'junit'] as const;
 export type Output = (typeof OUTPUTS)[number];
@@ -26,21 +27,12 @@ export function formatJson(r: TestReport): string {
   return JSON.stringify({ suites: r.suites, passed: r.passed, failed: r.failed }, null, 2);
 }
 
-const xml = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // eslint-disable-next-line no-control-regex -- XML 1.0 has no such characters
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
-
 function junitSuite(s: SuiteReport): string {
   const cases = s.rows.map((row) => {
     const name = xml(`${row.resource} is ${row.expected}`);
     const head = `    <testcase classname="${xml(row.policy)}" name="${name}" file="${xml(s.file)}">`;
     if (row.passed) return `${head}</testcase>`;
-    return `${head}\n      <failure message="${xml(`expected ${row.expected}, got ${row.actual}`)}">${xml(row.message)}</failure>\n    </testcase>`;
+    return `${head}\n      <failure message="${xml(`expected ${row.expected}, got ${row.actual}`)}">${xmlText(row.message)}</failure>\n    </testcase>`;
   });
   return [
     `  <testsuite name="${xml(s.name)}" file="${xml(s.file)}" tests="${s.rows.length}" failures="${s.failed}">`,

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
-import { honouredExceptionsOnly, PolicySet, scanFails, toPolicyReports, type ScanReport } from '../../analysis/scan';
+import { honouredExceptionsOnly, PolicySet, toPolicyReports, type ScanReport } from '../../analysis/scan';
 import { createKyvernoCelEngine } from '../../analysis/kyverno-test/cel-env';
 import { libraries } from '../../analysis/kyverno-test/engine';
 import { emptyContext, KyvernoPolicySet, readContextFile, readExceptionFiles, readPolicyFiles } from '../../analysis/scan-policies';
@@ -13,12 +14,81 @@ import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
 import { repositorySources } from '../sources';
 import { EXIT } from '../support';
-import { enumFlag, parseArgs } from '../args';
+import { enumFlag, parseArgs, type ParsedArgs } from '../args';
+import { REPO_ROOT } from '../../lib/paths';
+import { formatBaseline, parseBaseline, scannedBy, type Baseline } from '../../analysis/report/baseline';
+import { isProblem, keyOf, keyString, SEVERITIES, toFindings, rulesOf, type Findings, type Gate } from '../../analysis/report/findings';
+import { toGitHubAnnotations } from '../../analysis/report/github';
+import { toJUnit } from '../../analysis/report/junit';
+import { toSarif } from '../../analysis/report/sarif';
+import { changedSince } from '../changed';
+import { Progress } from '../progress';
+import { renderChart, renderKustomization } from '../rendered-inputs';
 import type { Command } from '../command';
 
 const USAGE =
-  'krate-policy scan [--env <env> | --all-templates] [--policy <file|dir>]... [--exceptions <file|dir>]... [--context <file>] [--output table|json|policyreport] [--today YYYY-MM-DD] <file|dir|->...';
-const OUTPUTS = ['table', 'json', 'policyreport'] as const;
+  'krate-policy scan [--env <env> | --all-templates] [--policy <file|dir>]... [--exceptions <file|dir>]... [--context <file>] ' +
+  '[--output table|json|policyreport|sarif|junit|github[=<file>]]... [--fail-on low|medium|high|critical] ' +
+  '[--baseline <file>] [--write-baseline <file>] [--changed <git-ref>] [--helm <chart> [-f|--values <values.yaml>]... [--set <key=value>]...] ' +
+  '[--kustomize <dir>] [--today YYYY-MM-DD] [<file|dir|->...]';
+export const OUTPUTS = ['table', 'json', 'policyreport', 'sarif', 'junit', 'github'] as const;
+type Output = (typeof OUTPUTS)[number];
+
+/** One `--output`: a format, to stdout or (`format=path`) to a file. */
+export interface OutputTarget {
+  readonly format: Output;
+  readonly path?: string;
+}
+
+/**
+ * The `--output` values: `format` (stdout) or `format=path`, repeatable; at most one to stdout, a
+ * file named once. None to stdout (none given, or all to files): the table on stdout.
+ */
+export function parseOutputs(values: readonly string[]): OutputTarget[] {
+  if (values.length === 0) return [{ format: 'table' }];
+  const targets = values.map((v): OutputTarget => {
+    const eq = v.indexOf('=');
+    const format = eq < 0 ? v : v.slice(0, eq);
+    const path = eq < 0 ? undefined : v.slice(eq + 1);
+    if (!(OUTPUTS as readonly string[]).includes(format))
+      throw new ConfigError([
+        `--output: '${format}' is not one of ${OUTPUTS.join('|')} (write --output <format> or --output <format>=<file>)`,
+      ]);
+    if (path === '')
+      throw new ConfigError([`--output ${v}: names no file (write --output ${format}=<file>, or --output ${format} for stdout)`]);
+    return { format: format as Output, path };
+  });
+  const toStdout = targets.filter((t) => t.path === undefined);
+  if (toStdout.length > 1)
+    throw new ConfigError([
+      `--output: ${toStdout.map((t) => t.format).join(' and ')} both go to stdout; send all but one to files (e.g. --output ${toStdout[1].format}=report.${toStdout[1].format})`,
+    ]);
+  const paths = targets.flatMap((t) => (t.path === undefined ? [] : [t.path]));
+  // Reports all going to files: the log still shows the table.
+  if (toStdout.length === 0) targets.push({ format: 'table' });
+  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (twice) throw new ConfigError([`--output: ${twice} is named twice; give each output its own file`]);
+  return targets;
+}
+
+/**
+ * Writes a report file atomically (a temporary file beside it, then renamed over it), so a reader
+ * never sees half a report. Refuses a folder and a missing parent folder.
+ */
+export function writeReport(path: string, text: string, where: string): void {
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new ConfigError([`${where}: ${path} is a folder; name a file in it or elsewhere`]);
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError([`${where}: folder ${dir} does not exist; create it first`]);
+  const temporary = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
+  }
+}
 
 /**
  * Reads every path; `-` is stdin. Errors name the file (and document index for YAML errors); a
@@ -28,18 +98,28 @@ export function readInputs(paths: readonly string[], stdin: () => string = () =>
   return readInputManifests(paths, { stdin });
 }
 
-/** One line per failure (policy, resource, message) and a summary. */
-export function formatTable(report: ScanReport, policySet: string): string {
+/** The summary line every output ends with (table, github). */
+export function summaryLine(report: Findings, policySet: string): string {
+  const s = report.summary;
+  const baselined = report.suppressed > 0 ? ` (${report.suppressed} baselined)` : '';
+  return `scan (${policySet}): ${s.pass} pass, ${s.fail} fail${baselined}, ${s.skip} skip, ${s.error} error`;
+}
+
+/** One line per failure (policy, resource, message, where; baselined ones marked) and a summary. */
+export function formatTable(report: Findings, policySet: string): string {
   const lines: string[] = [];
-  for (const r of report.results) {
-    if (r.result !== 'fail' && r.result !== 'error') continue;
+  for (const f of report.findings) {
+    if (!isProblem(f)) continue;
+    const r = f.result;
     const res = r.resource.namespace
       ? `${r.resource.kind}/${r.resource.namespace}/${r.resource.name}`
       : `${r.resource.kind}/${r.resource.name}`;
-    lines.push(`${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}`);
+    const mark = f.suppressed ? '  [baselined]' : '';
+    lines.push(
+      `${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}  (${f.file}:${f.line})${mark}`,
+    );
   }
-  const s = report.summary;
-  lines.push(`scan (${policySet}): ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error`);
+  lines.push(summaryLine(report, policySet));
   return lines.join('\n');
 }
 
@@ -51,8 +131,13 @@ type PolicySource = { readonly env: string } | { readonly allTemplates: true };
  * code path as synth (its ValidatingPolicies and PolicyExceptions, only those in the namespace
  * Kyverno honours them in); `allTemplates` renders every template with default parameters in Audit.
  */
-function loadPolicyManifests(source: PolicySource): Manifest[] {
+function loadPolicyManifests(source: PolicySource): { manifests: Manifest[]; remediation: Map<string, string> } {
   const sources = repositorySources();
+  const remediation = new Map(sources.templates.map((t) => [t.name, t.remediation]));
+  return { manifests: policyManifests(source, sources), remediation };
+}
+
+function policyManifests(source: PolicySource, sources: ReturnType<typeof repositorySources>): Manifest[] {
   if ('allTemplates' in source) return planAllTemplates(sources.templates).map((p) => renderPolicy(p.template, p.options));
   const config = resolveConfig(sources);
   const env = config.environments.find((e) => e.name === source.env);
@@ -66,26 +151,125 @@ function loadPolicyManifests(source: PolicySource): Manifest[] {
   return honouredExceptionsOnly(manifests, env.kyverno.policyNamespace);
 }
 
+/** Evaluations between progress redraws: small enough to move, large enough not to cost. */
+const PROGRESS_CHUNK = 500;
+
+interface Inputs {
+  readonly items: SourcedManifest[];
+  /** Namespaces of the files --changed left out: still what namespaceSelector sees, as in a full scan. */
+  readonly namespaces: readonly Manifest[];
+  readonly note?: string;
+}
+
+/**
+ * What the inputs are: files and folders, a rendered chart, a rendered kustomization. --changed
+ * narrows the files and folders to the files changed since the ref; a rendered chart or
+ * kustomization is always scanned whole (a values or base change can change any object).
+ */
+function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
+  const chart = parsed.flags.get('helm');
+  const kustomize = parsed.flags.get('kustomize');
+  const valuesFiles = [...(parsed.lists.get('f') ?? []), ...(parsed.lists.get('values') ?? [])];
+  if (parsed.lists.has('f') && parsed.lists.has('values'))
+    throw new ConfigError(['-f and --values: the same option; use one spelling so their order is clear']);
+  if (chart === undefined && (valuesFiles.length > 0 || parsed.lists.has('set')))
+    throw new ConfigError([`${valuesFiles.length > 0 ? '-f' : '--set'}: only with --helm <chart>\nusage: ${USAGE}`]);
+  if (parsed.positional.length === 0 && chart === undefined && kustomize === undefined)
+    throw new ConfigError([`no input: name files, folders or - for stdin, or --helm <chart> / --kustomize <dir>\nusage: ${USAGE}`]);
+  const ref = parsed.flags.get('changed');
+  if (typeof ref === 'string' && parsed.positional.includes('-'))
+    throw new ConfigError([`--changed ${ref}: - (stdin) has no file git could compare; name files or folders`]);
+  let items: SourcedManifest[] = [];
+  if (parsed.positional.length > 0)
+    items.push(
+      ...readInputManifests(parsed.positional, {
+        stdin: () => readFileSync(0, 'utf8'),
+        onFile: (_file, n) => {
+          progress.state.files++;
+          progress.state.resources += n;
+          progress.update();
+        },
+      }),
+    );
+  let namespaces: Manifest[] = [];
+  let note: string | undefined;
+  if (typeof ref === 'string') {
+    const isChanged = changedSince(ref);
+    const kept = items.filter((i) => isChanged(i.file));
+    const left = items.filter((i) => !isChanged(i.file));
+    namespaces = left.filter((i) => i.manifest.kind === 'Namespace').map((i) => i.manifest);
+    const rendered = chart !== undefined || kustomize !== undefined;
+    if (kept.length === 0 && items.length > 0)
+      note = `--changed ${ref}: no manifest among the inputs changed since ${ref}; ${rendered ? 'scanning the rendered ones only' : 'nothing to scan'}`;
+    items = kept;
+  }
+  if (typeof chart === 'string') items.push(...renderChart({ chart, values: valuesFiles, set: parsed.lists.get('set') ?? [] }));
+  if (typeof kustomize === 'string') items.push(...renderKustomization(kustomize));
+  return { items, namespaces, note };
+}
+
+/** The project's policies' report; on a terminal in chunks, so the progress line moves. Same results either way. */
+export function scanProgressively(
+  set: PolicySet,
+  inputs: readonly SourcedManifest[],
+  namespaces: readonly Manifest[],
+  progress: Progress,
+): ScanReport {
+  if (!progress.enabled) return set.scan(inputs, { namespaces });
+  // Every chunk sees every Namespace of the inputs, as one scan of all of them does (the inputs' own win).
+  const all = [...namespaces, ...inputs.map((i) => i.manifest).filter((m) => m.kind === 'Namespace' && m.apiVersion === 'v1')];
+  let report: ScanReport = { results: [], summary: { pass: 0, fail: 0, skip: 0, error: 0 } };
+  for (let i = 0; i < inputs.length; i += PROGRESS_CHUNK) {
+    report = merge(report, set.scan(inputs.slice(i, i + PROGRESS_CHUNK), { namespaces: all }));
+    progress.state.evaluated = Math.min(inputs.length, i + PROGRESS_CHUNK);
+    progress.update();
+  }
+  return report;
+}
+
+const toolVersion = (): string => (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
 export const scan: Command = {
   name: 'scan',
   usage: USAGE,
   async run(args) {
     const parsed = parseArgs(
       args,
-      { values: ['env', 'output', 'today', 'context'], booleans: ['all-templates'], repeatable: ['policy', 'exceptions'] },
+      {
+        values: ['env', 'today', 'context', 'fail-on', 'baseline', 'write-baseline', 'changed', 'helm', 'kustomize'],
+        booleans: ['all-templates'],
+        repeatable: ['policy', 'exceptions', 'output', 'f', 'values', 'set'],
+      },
       USAGE,
     );
-    const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
+    const outputs = parseOutputs(parsed.lists.get('output') ?? []);
+    const failOn = parsed.flags.has('fail-on') ? enumFlag(parsed, 'fail-on', SEVERITIES, 'high') : undefined;
+    const gate: Gate = failOn ? { failOn } : { enforced: true };
     const env = parsed.flags.get('env');
     if (env !== undefined && parsed.flags.has('all-templates'))
       throw new ConfigError([`--env and --all-templates: choose one\nusage: ${USAGE}`]);
-    if (parsed.positional.length === 0) throw new ConfigError([`no input: name files, folders or - for stdin\nusage: ${USAGE}`]);
     // The CLI layer is the one place that reads the clock (expired exceptions, report timestamps).
     const now = new Date(`${parseToday(parsed.flags.get('today'))}T00:00:00Z`);
-    const inputs = readInputs(parsed.positional);
+    const baselineFile = parsed.flags.get('baseline');
+    let baseline: Baseline | undefined;
+    if (typeof baselineFile === 'string') {
+      if (!existsSync(baselineFile) || statSync(baselineFile).isDirectory())
+        throw new ConfigError([`--baseline ${baselineFile}: no such file (create it with scan --write-baseline ${baselineFile} …)`]);
+      baseline = parseBaseline(readFileSync(baselineFile, 'utf8'), baselineFile);
+    }
+    const progress = new Progress();
+    let read: Inputs;
+    try {
+      read = readAllInputs(parsed, progress);
+    } finally {
+      progress.done();
+    }
+    const inputs = read.items;
+    if (read.note) console.error(`note: ${read.note}`);
     const policyPaths = parsed.lists.get('policy') ?? [];
     const contextFile = parsed.flags.get('context');
-    const context = typeof contextFile === 'string' ? readContextFile(contextFile) : emptyContext();
+    const snapshot = typeof contextFile === 'string' ? readContextFile(contextFile) : emptyContext();
+    const context = read.namespaces.length > 0 ? { ...snapshot, namespaces: [...snapshot.namespaces, ...read.namespaces] } : snapshot;
     const user = policyPaths.length > 0 ? readPolicyFiles(policyPaths) : [];
     const { exceptions, notes } = readExceptionFiles(parsed.lists.get('exceptions') ?? [], now);
     for (const note of notes) console.error(`note: ${note}`);
@@ -96,7 +280,8 @@ export const scan: Command = {
     // reads the cluster (resource.List) sees the same snapshot as the user's policies.
     const engine = createKyvernoCelEngine();
     const source = typeof env === 'string' ? { env } : ({ allTemplates: true } as const);
-    const templates = withTemplates ? loadPolicyManifests(source) : [];
+    const loaded = withTemplates ? loadPolicyManifests(source) : { manifests: [], remediation: new Map<string, string>() };
+    const templates = loaded.manifests;
     // Without a snapshot a template's cluster read cannot be answered: PolicySet's own engine reports
     // it as skip (Kyverno decides it in the cluster) instead of reading an empty cluster.
     const set = new PolicySet(
@@ -109,26 +294,114 @@ export const scan: Command = {
       throw new ConfigError([
         `--policy: ${clash} has the name of one of the project's policies; rename it (or scan it without --env/--all-templates)`,
       ]);
-    const ours = withTemplates
-      ? set.scan(inputs, { namespaces: context.namespaces })
-      : { results: [], summary: { pass: 0, fail: 0, skip: 0, error: 0 } };
-    const report = merge(ours, theirs.size > 0 ? theirs.scan(inputs) : undefined);
+    progress.state.total = inputs.length;
+    let report: ScanReport;
+    try {
+      const ours = withTemplates
+        ? scanProgressively(set, inputs, context.namespaces, progress)
+        : { results: [], summary: { pass: 0, fail: 0, skip: 0, error: 0 } };
+      report = merge(ours, theirs.size > 0 ? theirs.scan(inputs) : undefined);
+    } finally {
+      progress.done();
+    }
     const parts: string[] = [];
     if (withTemplates)
       parts.push(typeof env === 'string' ? `environment ${env}, ${set.size} policies` : `all templates in audit, ${set.size} policies`);
     if (theirs.size > 0) parts.push(`--policy: ${theirs.size} ${theirs.size === 1 ? 'policy' : 'policies'}`);
     const label = parts.join('; ');
-    if (output === 'json') console.log(JSON.stringify({ results: report.results, summary: report.summary }, null, 2));
-    else if (output === 'policyreport')
-      console.log(
-        toPolicyReports(report, [...templates, ...theirs.manifests], now)
-          .map(toYaml)
-          .join('---\n'),
+    const policies = [...templates, ...theirs.manifests];
+    // Rules from the policies as written (theirs.manifests name a namespaced policy `namespace/name`).
+    const rules = rulesOf([...templates, ...user.map((u) => u.manifest)], loaded.remediation);
+    // --write-baseline accepts every failure of this scan: the gate then judges with the new baseline.
+    const writeBaseline = parsed.flags.get('write-baseline');
+    const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results) : undefined;
+    const applied = newBaseline !== undefined ? parseBaseline(newBaseline, writeBaseline as string) : baseline;
+    const findings = toFindings(report, inputs, rules, gate, applied ? (r) => applied.has(r) : undefined);
+    const stale = baseline
+      ? baseline.stale(report.results, parsed.flags.has('changed') ? scannedBy(inputs.map((i) => i.manifest)) : undefined)
+      : [];
+    const texts = outputs.map((o) => ({
+      ...o,
+      text: render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
+    }));
+    // Everything is computed: only now write, files first, stdout last.
+    if (newBaseline !== undefined) writeReport(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
+    for (const t of texts) if (t.path !== undefined) writeReport(t.path, t.text, `--output ${t.format}=${t.path}`);
+    if (baseline && stale.length > 0)
+      console.error(
+        `note: --baseline ${baseline.file}: ${stale.length} stale ${stale.length === 1 ? 'entry' : 'entries'} (fixed or gone; rewrite with --write-baseline): ${stale
+          .map((k) => `${k.template} ${k.namespace ? `${k.kind}/${k.namespace}/${k.name}` : `${k.kind}/${k.name}`}`)
+          .join(', ')}`,
       );
-    else console.log(formatTable(report, label));
-    return scanFails(report) ? EXIT.findings : EXIT.ok;
+    if (newBaseline !== undefined)
+      console.error(`note: --write-baseline ${writeBaseline}: ${JSON.parse(newBaseline).findings.length} accepted findings written`);
+    for (const t of texts) if (t.path === undefined) console.log(t.text);
+    return findings.findings.some((f) => f.failsGate) ? EXIT.findings : EXIT.ok;
   },
 };
+
+interface RenderInput {
+  readonly findings: Findings;
+  readonly label: string;
+  readonly policies: readonly Manifest[];
+  readonly now: Date;
+  readonly baselineFile?: string;
+  /** Stale baseline entries, when a baseline was given. */
+  readonly stale?: ReturnType<Baseline['stale']>;
+}
+
+/** One output's text. */
+function render(format: Output, input: RenderInput): string {
+  const { findings, label } = input;
+  switch (format) {
+    case 'table':
+      return formatTable(findings, label);
+    case 'github':
+      return toGitHubAnnotations(findings, summaryLine(findings, label));
+    case 'sarif':
+      return `${JSON.stringify(toSarif(findings, { version: toolVersion(), baselineFile: input.baselineFile }), null, 2)}`;
+    case 'junit':
+      return toJUnit(findings).trimEnd();
+    case 'json':
+      return JSON.stringify(
+        {
+          results: findings.findings.map((f) => ({
+            ...f.result,
+            file: f.file,
+            line: f.line,
+            severity: f.rule.severity ?? null,
+            suppressed: f.suppressed,
+          })),
+          summary: findings.summary,
+          ...(input.stale ? { baseline: { file: input.baselineFile, suppressed: findings.suppressed, stale: input.stale } } : {}),
+        },
+        null,
+        2,
+      );
+    case 'policyreport': {
+      const suppressed = new Set(
+        findings.findings.filter((f) => f.suppressed).map((f) => `${f.result.policy}\0${keyString(keyOf(f.result))}`),
+      );
+      return toPolicyReports({ results: findings.findings.map((f) => f.result), summary: findings.summary }, input.policies, input.now)
+        .map((report) => markSuppressed(report, suppressed))
+        .map(toYaml)
+        .join('---\n');
+    }
+  }
+}
+
+/** A PolicyReport's results the baseline accepts carry `properties.suppressed: baseline`. */
+function markSuppressed(report: Manifest, suppressed: ReadonlySet<string>): Manifest {
+  const scope = report.scope as { kind: string; namespace?: string; name: string };
+  const results = report.results as Array<{ policy: string; properties: Record<string, string> }>;
+  return {
+    ...report,
+    results: results.map((r) => {
+      const key = `${r.policy}\0${keyString({ template: r.properties.template, kind: scope.kind, namespace: scope.namespace ?? '', name: scope.name })}`;
+      return suppressed.has(key) ? { ...r, properties: { ...r.properties, suppressed: 'baseline' } } : r;
+    }),
+  };
+}
 
 /** The project's results, then the user's policies' results; the summary counts both. */
 function merge(ours: ScanReport, theirs: ScanReport | undefined): ScanReport {

@@ -342,9 +342,9 @@ describe('krate-policy scan --policy (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1); // shop-no-latest is Deny
     expect(r.stdout.trim().split('\n')).toEqual([
-      'FAIL  audit    require-team-label  ConfigMap/shop/unlabelled  ConfigMap unlabelled needs a team label',
-      'FAIL  audit    require-team-label  ConfigMap/billing/legacy  ConfigMap legacy needs a team label',
-      'FAIL  enforce  shop/shop-no-latest  Pod/shop/web  shop pins its images',
+      `FAIL  audit    require-team-label  ConfigMap/shop/unlabelled  ConfigMap unlabelled needs a team label  (${resources}:6)`,
+      `FAIL  audit    require-team-label  ConfigMap/billing/legacy  ConfigMap legacy needs a team label  (${resources}:11)`,
+      `FAIL  enforce  shop/shop-no-latest  Pod/shop/web  shop pins its images  (${resources}:16)`,
       'scan (--policy: 2 policies): 2 pass, 3 fail, 0 skip, 0 error',
     ]);
   });

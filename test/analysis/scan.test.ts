@@ -356,6 +356,10 @@ describe('krate-policy scan (CLI)', () => {
       resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web' },
       result: 'fail',
       message: 'Sharing the host PID namespace is not allowed: spec.hostPID must be unset or false.',
+      file: '-',
+      line: 1,
+      severity: 'high',
+      suppressed: false,
     });
   });
 

@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseManifests, readInputManifests, readManifests, resourceId } from '../../lib/manifests';
+import { parseAllDocuments } from 'yaml';
+import { documentLines, objectName, parseManifests, readInputManifests, readManifests, resourceId } from '../../lib/manifests';
+import { REPO_ROOT } from '../../lib/paths';
 import { problemsOf as problems } from '../support/problems';
 
 const ids = (text: string) => parseManifests(text, 'in.yaml').map((i) => `${i.manifest.apiVersion} ${resourceId(i.manifest)} @${i.index}`);
@@ -169,5 +171,64 @@ describe('readManifests and readInputManifests', () => {
 
   it('fails when a path does not exist', () => {
     expect(problems(() => readManifests([join(dir, 'nope.yaml')]))).toEqual([`${join(dir, 'nope.yaml')}: no such file or folder`]);
+  });
+});
+
+describe('parseManifests aliases', () => {
+  it('fails when an alias names an anchor of another document, naming file and document (no stack trace)', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: &d {k: v}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: *d\n';
+    expect(problems(() => parseManifests(text, 'two.yaml'))).toEqual([
+      'two.yaml: document 1: YAML error: Unresolved alias (the anchor must be set before the alias): d (anchors apply within their own document)',
+    ]);
+  });
+});
+
+describe('document start lines', () => {
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;
+  const lines = (text: string) => parseManifests(text, 'in.yaml').map((i) => `${objectName(i.manifest)}@${i.line}`);
+
+  it('gives the line where each document’s content starts: after ---, comments and blank lines, a List’s items its line', () => {
+    expect(lines(cm('a'))).toEqual(['a@1']);
+    expect(lines(`---\n${cm('a')}---\n# Source: chart/templates/b.yaml\n\n${cm('b')}`)).toEqual(['a@2', 'b@8']);
+    expect(lines(`# header\n---\n${cm('a')}---\n---\n${cm('b')}...\n${cm('c')}`)).toEqual(['a@3', 'b@8', 'c@12']);
+    expect(lines(`--- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n--- # next\n${cm('b')}`)).toEqual(['a@1', 'b@3']);
+    // A `---` inside a block scalar is indented, so it is content, not a marker.
+    expect(lines(`${cm('a')}data:\n  x: |\n    ---\n    y\n---\n${cm('b')}`)).toEqual(['a@1', 'b@9']);
+    expect(
+      lines(
+        `${cm('x')}---\napiVersion: v1\nkind: List\nitems:\n  - ${cm('i1').replace(/\n(?!$)/g, '\n    ')}  - ${cm('i2').replace(/\n(?!$)/g, '\n    ')}`,
+      ),
+    ).toEqual(['x@1', 'i1@5', 'i2@5']);
+    expect(lines(`\n\n${JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' } })}`)).toEqual(['j@3']);
+    // Anchors send the text to `yaml`: same lines.
+    expect(lines(`${cm('a')}data: &d {k: v}\nmore: *d\n---\n# c\n${cm('b')}`)).toEqual(['a@1', 'b@8']);
+  });
+
+  it('agrees with yaml’s own document ranges on every YAML file of the repository (and Kyverno’s policies, when present)', () => {
+    const walk = (dir: string, out: string[] = []): string[] => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (['node_modules', '.git', '.build', '.tools'].includes(e.name)) continue;
+        if (e.isDirectory()) walk(join(dir, e.name), out);
+        else if (/\.ya?ml$/.test(e.name)) out.push(join(dir, e.name));
+      }
+      return out;
+    };
+    const upstream = join(REPO_ROOT, '..', 'shared', 'upstream', 'kyverno-policies');
+    const differ: string[] = [];
+    let checked = 0;
+    for (const file of [...walk(REPO_ROOT), ...(existsSync(upstream) ? walk(upstream) : [])]) {
+      const text = readFileSync(file, 'utf8');
+      const docs = parseAllDocuments(text);
+      // Unrendered Helm templates are not manifests (and yaml warns converting their placeholder keys).
+      if (text.includes('{{') || docs.some((d) => d.errors.length > 0)) continue;
+      checked++;
+      // Empty documents hold no object, so only their count matters.
+      const expected = docs.map((d) => (d.toJS() == null ? 0 : text.slice(0, d.contents!.range![0]).split('\n').length));
+      const got = documentLines(text).map((line, i) => (expected[i] === 0 ? 0 : line));
+      if (JSON.stringify(got) !== JSON.stringify(expected)) differ.push(file);
+    }
+    expect(differ).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
   });
 });
