@@ -40,15 +40,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-const W = 132;
+const W = 112;
 const H = 34;
 const PAD = 4;
 
+/** The days every trend on the board is drawn over, so the same x is the same day in every cell. */
+interface TimeAxis {
+  readonly first: string;
+  readonly span: number;
+}
+
 /** A small line chart of failing results over the snapshots' dates, with its numbers as the accessible name and tooltip. */
-function trendSvg(env: LadderEnvironment, points: readonly EvidencePoint[]): string {
+function trendSvg(env: LadderEnvironment, points: readonly EvidencePoint[], axis: TimeAxis): string {
   const label = `failing results in ${env}: ${points.map((p) => `${p.date} ${p.failing}`).join(', ')}`;
-  const first = points[0].date;
-  const span = Math.max(1, daysBetween(first, points[points.length - 1].date));
+  const { first, span } = axis;
   const max = Math.max(1, ...points.map((p) => p.failing));
   const xy = points.map((p) => {
     const x = PAD + ((W - 2 * PAD - 22) * daysBetween(first, p.date)) / span;
@@ -89,15 +94,20 @@ caption { text-align: left; color: var(--muted); padding-bottom: 8px; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: middle; }
 thead th { position: sticky; top: 0; background: #f6f8fa; font-weight: 600; }
 th.pack { background: #f6f8fa; font-weight: 600; color: var(--muted); padding-top: 14px; }
-td.template { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
+td.template { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; white-space: nowrap; }
 .stage { display: flex; align-items: center; gap: 8px; white-space: nowrap; }
-.mode { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; font-weight: 600; }
+.mode { display: inline-block; white-space: nowrap; padding: 0 6px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .mode.Audit { color: var(--audit); background: var(--audit-bg); }
 .mode.Enforce { color: var(--enforce); background: var(--enforce-bg); }
 .mode.none { color: var(--muted); }
 .env { display: flex; align-items: center; gap: 8px; }
+.modes { display: flex; flex-direction: column; align-items: flex-start; min-width: 62px; }
+.modes small { color: var(--muted); font-size: 11px; white-space: nowrap; }
+svg { flex-shrink: 0; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .blocked { color: var(--bad); }
+td.next { min-width: 230px; }
+td.next small { display: block; font-size: 12px; }
 .ready { color: var(--ok); font-weight: 600; }
 .waiting { color: var(--muted); }
 svg.ladder rect { fill: #fff; stroke: var(--line); }
@@ -117,16 +127,14 @@ svg.trend.bad polyline { stroke: var(--bad); } svg.trend.bad circle, svg.trend.b
 /** The whole page: template × environment, grouped by pack, for the given day. */
 export function renderBoardHtml(rows: readonly StatusRow[], today: string): string {
   const packs = [...new Set(rows.map((r) => r.pack))];
-  const head = [
-    'template',
-    'stage',
-    ...LADDER_ENVIRONMENTS.map((e) => `${e}: mode and failing results`),
-    'days in stage',
-    'next promotion',
-  ];
+  const dates = rows.flatMap((r) => Object.values(r.trend).flatMap((ps) => (ps ?? []).map((p) => p.date))).sort();
+  const axis: TimeAxis =
+    dates.length > 0 ? { first: dates[0], span: Math.max(1, daysBetween(dates[0], dates[dates.length - 1])) } : { first: today, span: 1 };
+  const range = dates.length > 0 ? ` from ${dates[0]} to ${dates[dates.length - 1]}` : '';
+  const head = ['template', 'stage', ...LADDER_ENVIRONMENTS, 'days in stage', 'next promotion'];
   const body = packs.flatMap((pack) => [
     `<tr><th class="pack" colspan="${head.length}" scope="rowgroup">${escapeHtml(pack)}</th></tr>`,
-    ...rows.filter((r) => r.pack === pack).map((r) => rowHtml(r, today)),
+    ...rows.filter((r) => r.pack === pack).map((r) => rowHtml(r, today, axis)),
   ]);
   const enforcing = rows.filter((r) => r.stage.startsWith('enforce:')).length;
   const ready = rows.filter((r) => r.next && !r.next.blocked && (!r.next.date || r.next.date <= today)).length;
@@ -142,10 +150,10 @@ export function renderBoardHtml(rows: readonly StatusRow[], today: string): stri
 <body>
 <main>
 <h1>Policy rollout board</h1>
-<p class="meta">${rows.length} templates on ${escapeHtml(today)}: ${enforcing} enforcing somewhere, ${ready} may take their next step now. Trends show failing results (fail + error) per snapshot in <code>evidence/&lt;env&gt;/</code>. Made by <code>npx krate-policy status --format html</code>.</p>
+<p class="meta">${rows.length} templates on ${escapeHtml(today)}: ${enforcing} enforcing somewhere, ${ready} may take their next step now. Trends show failing results (fail + error) per snapshot in <code>evidence/&lt;env&gt;/</code>${escapeHtml(range)}. Made by <code>npx krate-policy status --format html</code>.</p>
 <p class="legend"><span><span class="mode Audit">Audit</span> reports only</span><span><span class="mode Enforce">Enforce</span> denies</span><span>ladder: draft → audit:dev → audit:staging → audit:prod → enforce:dev → enforce:staging → enforce:prod</span></p>
 <table>
-<caption>Template × environment: ladder position, mode, failing-result trend, days in stage and the next promotion the criteria and evidence allow.</caption>
+<caption>Template × environment: ladder position, mode and failing-result trend per environment, days in stage and the next promotion the graduation criteria and evidence allow.</caption>
 <thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>
 ${body.join('\n')}
@@ -157,16 +165,19 @@ ${body.join('\n')}
 `;
 }
 
-function rowHtml(r: StatusRow, today: string): string {
+/** The next-promotion cell: the rung and when; when blocked, each reason on its own line. */
+function nextHtml(r: StatusRow, text: string): string {
+  if (!r.next?.blocked) return escapeHtml(text);
+  return `<strong>${escapeHtml(r.next.stage)} blocked</strong>${r.next.blocked.map((b) => `<small>${escapeHtml(b)}</small>`).join('')}`;
+}
+
+function rowHtml(r: StatusRow, today: string, axis: TimeAxis): string {
   const envs = LADDER_ENVIRONMENTS.map((env) => {
     const mode = r.modes[env];
-    const modeText = mode
-      ? mode === 'Enforce' && r.auditNamespaces.length > 0
-        ? `Enforce (Audit: ${r.auditNamespaces.join(', ')})`
-        : mode
-      : '—';
+    const audit =
+      mode === 'Enforce' && r.auditNamespaces.length > 0 ? `<small>Audit: ${escapeHtml(r.auditNamespaces.join(', '))}</small>` : '';
     const points = r.trend[env];
-    return `<td><div class="env"><span class="mode ${mode ?? 'none'}">${escapeHtml(modeText)}</span>${points ? trendSvg(env, points) : ''}</div></td>`;
+    return `<td><div class="env"><span class="modes"><span class="mode ${mode ?? 'none'}">${mode ?? '—'}</span>${audit}</span>${points ? trendSvg(env, points, axis) : ''}</div></td>`;
   });
   const next = nextText(r, today);
   const tone = !r.next ? 'waiting' : r.next.blocked ? 'blocked' : !r.next.date || r.next.date <= today ? 'ready' : 'waiting';
@@ -176,6 +187,6 @@ function rowHtml(r: StatusRow, today: string): string {
     `<td><div class="stage">${ladderSvg(r.stage)}<span>${escapeHtml(r.stage)}</span></div></td>` +
     envs.join('') +
     `<td class="num">${r.daysInStage === undefined ? '—' : r.daysInStage}</td>` +
-    `<td class="${tone}"${title}>${escapeHtml(next)}</td></tr>`
+    `<td class="next ${tone}"${title}>${nextHtml(r, next)}</td></tr>`
   );
 }
