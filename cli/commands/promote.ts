@@ -79,9 +79,10 @@ export const promote: Command = {
         }
         console.log(`promote: ${envName} reports: ${summary.failing} failing result(s) for ${template} (at most ${allowed} allowed)`);
       } else {
-        console.log(
-          `promote: note: entering ${to} on the recorded evidence; --reports <export.yaml> also checks ${envName}'s reports of today`,
-        );
+        const basis = gate.criteria[envName]?.required
+          ? `on the audit evidence in evidence/${envName}/`
+          : `without an evidence gate (promotion.evidence.required is false in environments/${envName}.ts)`;
+        console.log(`promote: note: entering ${to} ${basis}; --reports <export.yaml> also checks ${envName}'s reports of today`);
       }
     }
 

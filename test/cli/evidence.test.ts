@@ -100,6 +100,7 @@ describe('evidence add → promote', () => {
     const p = promote();
     expect(p.err).toBe('');
     expect(p.status).toBe(0);
+    expect(p.out).toContain('promote: note: entering enforce:dev on the audit evidence in evidence/dev/');
     expect(p.out).toContain(`promote: ${TEMPLATE}: audit:prod → enforce:dev since 2026-11-22`);
     expect(cli('rollout', 'check', '--repo', repo, '--base', 'HEAD', '--today', '2026-11-22').status).toBe(0);
     git('checkout', '--', 'environments');
