@@ -15,8 +15,8 @@ export const EVIDENCE_LIMITS = {
   policies: 10,
   /** Policy names of other policies. */
   unmatchedPolicies: 20,
-  /** Characters of one resource name as written into the file. */
-  resourceChars: 200,
+  /** Characters of one name (resource, namespace, policy) as written into the file. */
+  nameChars: 200,
 } as const;
 
 /** How cluster-scoped resources are grouped among the namespaces. */
@@ -38,7 +38,7 @@ interface Tally {
 }
 
 const sorted = (values: Iterable<string>): string[] => [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-const clip = (s: string): string => (s.length <= EVIDENCE_LIMITS.resourceChars ? s : `${s.slice(0, EVIDENCE_LIMITS.resourceChars - 1)}…`);
+const clip = (s: string): string => (s.length <= EVIDENCE_LIMITS.nameChars ? s : `${s.slice(0, EVIDENCE_LIMITS.nameChars - 1)}…`);
 
 /** The snapshot of one environment on one day: the same exports give the same bytes, in any order. */
 export function evidenceSnapshot(input: SnapshotInput): EvidenceSnapshot {
@@ -55,16 +55,16 @@ export function evidenceSnapshot(input: SnapshotInput): EvidenceSnapshot {
       const template = ofTemplate(r);
       if (template === undefined) {
         unmatchedResults++;
-        unmatched.add(r.policy);
+        unmatched.add(clip(r.policy));
         continue;
       }
       let t = tallies.get(template);
       if (!t)
         tallies.set(template, (t = { policies: new Set(), results: { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 }, failing: new Map() }));
-      t.policies.add(r.policy);
+      t.policies.add(clip(r.policy));
       t.results[r.outcome]++;
       if (!isFailing(r)) continue;
-      const ns = r.namespace || CLUSTER_SCOPE;
+      const ns = clip(r.namespace || CLUSTER_SCOPE);
       let f = t.failing.get(ns);
       if (!f) t.failing.set(ns, (f = { results: 0, resources: new Set() }));
       f.results++;

@@ -12,19 +12,24 @@ const REPORT_KINDS = ['PolicyReport', 'ClusterPolicyReport', 'Report', 'ClusterR
 /** The property a result may carry to name its template (`name@version`), as the rendered policies' annotation does. */
 const TEMPLATE_PROPERTY = 'krate.a5c.ai/policy-template';
 
-interface ResourceRef {
-  readonly kind?: string;
-  readonly namespace?: string;
-  readonly name?: string;
+interface RawResource {
+  readonly kind?: unknown;
+  readonly namespace?: unknown;
+  readonly name?: unknown;
 }
 
 interface RawResult {
   readonly policy?: unknown;
   readonly rule?: unknown;
   readonly result?: unknown;
-  readonly properties?: Readonly<Record<string, unknown>>;
-  readonly resources?: readonly ResourceRef[];
+  readonly properties?: unknown;
+  readonly resources?: unknown;
 }
+
+/** A field of an export as text: only strings count (an export may hold anything). */
+const stringField = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const objectOrUndefined = <T>(v: unknown): T | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as T) : undefined;
 
 /** One result of one report, with the resource it is about. */
 export interface ReportResult {
@@ -63,9 +68,9 @@ export function readReportExport(text: string, file: string): ReportExport {
       problems.push(`${where}: results is not a list`);
       continue;
     }
-    const scope = (manifest as unknown as { scope?: ResourceRef }).scope;
-    raw.forEach((item: RawResult | null, i) => {
-      const r = item ?? {};
+    const scope = objectOrUndefined<RawResource>((manifest as unknown as { scope?: unknown }).scope);
+    raw.forEach((item: unknown, i) => {
+      const r = objectOrUndefined<RawResult>(item) ?? {};
       if (typeof r.policy !== 'string' || r.policy === '') {
         problems.push(`${where}: results[${i}]: no policy name (the CRDs require results[].policy)`);
         return;
@@ -74,18 +79,18 @@ export function readReportExport(text: string, file: string): ReportExport {
         problems.push(`${where}: results[${i}]: result ${JSON.stringify(r.result)} is not one of ${REPORT_OUTCOMES.join('|')}`);
         return;
       }
-      const res = r.resources?.[0] ?? scope;
-      const namespace = res?.namespace ?? (res ? '' : (manifest.metadata.namespace ?? ''));
-      const property = r.properties?.[TEMPLATE_PROPERTY];
+      // Kyverno v1.19 names the resource in the report's scope; older reports in results[].resources.
+      const res = (Array.isArray(r.resources) ? objectOrUndefined<RawResource>(r.resources[0]) : undefined) ?? scope;
+      const ns = stringField(res?.namespace);
+      const property = stringField(objectOrUndefined<Record<string, unknown>>(r.properties)?.[TEMPLATE_PROPERTY]);
+      const rule = stringField(r.rule);
       results.push({
         policy: r.policy,
-        ...(typeof r.rule === 'string' && r.rule !== '' ? { rule: r.rule } : {}),
+        ...(rule ? { rule } : {}),
         outcome: r.result as ReportOutcome,
-        ...(typeof property === 'string' ? { templateProperty: property.split('@')[0] } : {}),
-        namespace,
-        resource: res
-          ? `${res.kind ?? '?'} ${res.namespace ? `${res.namespace}/` : ''}${res.name ?? '?'}`
-          : `report ${reportName(manifest)}`,
+        ...(property ? { templateProperty: property.split('@')[0] } : {}),
+        namespace: res ? (ns ?? '') : (manifest.metadata.namespace ?? ''),
+        resource: res ? `${stringField(res.kind) ?? '?'} ${ns ? `${ns}/` : ''}${stringField(res.name) ?? '?'}` : `report ${reportName(manifest)}`,
       });
     });
   }

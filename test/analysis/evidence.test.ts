@@ -68,6 +68,21 @@ results:
     expect(snapshot(text).templates['require-labels']).toMatchObject({ policies: ['renamed-by-hand'], results: { fail: 1 } });
   });
 
+  it('writes only what it can read back, whatever odd values an export holds', () => {
+    const text = `apiVersion: wgpolicyk8s.io/v1alpha2
+kind: PolicyReport
+metadata: { name: r, namespace: shop }
+scope: { apiVersion: v1, kind: 7, namespace: 5, name: [x] }
+results:
+  - { policy: ${'p'.repeat(500)}, result: fail, resources: not-a-list, properties: not-a-map, rule: 3 }
+  - { policy: ${policyName('a5c', 'cluster', 'require-labels')}, result: fail, resources: [oops] }
+`;
+    const s = snapshot(text);
+    expect(s.unmatched.policies[0]).toHaveLength(EVIDENCE_LIMITS.nameChars);
+    expect(s.templates['require-labels'].failing).toEqual([{ namespace: CLUSTER_SCOPE, results: 1, resources: ['? ?'], moreResources: 0 }]);
+    expect(parseOrThrow(EVIDENCE_SNAPSHOT, JSON.parse(formatSnapshot(s)), 'snapshot', 'fix')).toEqual(s);
+  });
+
   it('is the same bytes for the same results in any order', () => {
     const shuffled = [...sample].reverse();
     expect(formatSnapshot(snapshot(reportExport(shuffled)))).toBe(formatSnapshot(snapshot(reportExport(sample))));
@@ -89,7 +104,7 @@ results:
     expect(labels.failing).toHaveLength(EVIDENCE_LIMITS.namespaces);
     expect(labels.failing[0].resources).toHaveLength(EVIDENCE_LIMITS.resources);
     expect(labels.failing[0].moreResources).toBe(10 - EVIDENCE_LIMITS.resources);
-    expect(labels.failing[0].resources.every((r) => r.length <= EVIDENCE_LIMITS.resourceChars)).toBe(true);
+    expect(labels.failing[0].resources.every((r) => r.length <= EVIDENCE_LIMITS.nameChars)).toBe(true);
     expect(labels.moreNamespaces).toBe(2000 - EVIDENCE_LIMITS.namespaces);
     expect(labels.failing.reduce((n, f) => n + f.results, 0) + labels.moreFailing).toBe(20_000);
     expect(s.unmatched).toMatchObject({ results: 100, morePolicies: 100 - EVIDENCE_LIMITS.unmatchedPolicies });
