@@ -90,7 +90,9 @@ export function readReportExport(text: string, file: string): ReportExport {
         outcome: r.result as ReportOutcome,
         ...(property ? { templateProperty: property.split('@')[0] } : {}),
         namespace: res ? (ns ?? '') : (manifest.metadata.namespace ?? ''),
-        resource: res ? `${stringField(res.kind) ?? '?'} ${ns ? `${ns}/` : ''}${stringField(res.name) ?? '?'}` : `report ${reportName(manifest)}`,
+        resource: res
+          ? `${stringField(res.kind) ?? '?'} ${ns ? `${ns}/` : ''}${stringField(res.name) ?? '?'}`
+          : `report ${reportName(manifest)}`,
       });
     });
   }
