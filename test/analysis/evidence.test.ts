@@ -1,8 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { CLUSTER_SCOPE, EVIDENCE_LIMITS, evidenceSnapshot, formatSnapshot } from '../../analysis/evidence';
 import { readReportExport } from '../../analysis/policy-reports';
 import { SchemaValidator, formatFinding } from '../../analysis/schema';
 import { failingOf } from '../../config/evidence';
-import { EVIDENCE_SNAPSHOT } from '../../environments/types';
+import { EVIDENCE_SNAPSHOT, REPORT_OUTCOMES } from '../../environments/types';
+import { REPO_ROOT } from '../../lib/paths';
 import { ConfigError } from '../../lib/errors';
 import { parseManifests } from '../../lib/manifests';
 import { parseOrThrow } from '../../lib/spec';
@@ -25,7 +29,35 @@ const sample: SyntheticResult[] = [
   { template: 'unrelated', outcome: 'fail', namespace: 'shop', name: 'web', policy: 'someone-elses-policy' },
 ];
 
+const UPSTREAM_REPORTS = join(REPO_ROOT, '..', 'shared', 'upstream', 'kyverno-v1.19.0', 'crds', 'policyreport');
+const withUpstream = existsSync(UPSTREAM_REPORTS);
+
 describe('evidence snapshots', () => {
+  (withUpstream ? it : it.skip)(
+    `reads results as Kyverno v1.19's report CRDs define them (../shared/upstream${withUpstream ? '' : ', skipped: absent'})`,
+    () => {
+      for (const file of ['wgpolicyk8s.io_policyreports.yaml', 'wgpolicyk8s.io_clusterpolicyreports.yaml']) {
+        interface Crd {
+          spec: {
+            versions: {
+              name: string;
+              schema: {
+                openAPIV3Schema: {
+                  properties: Record<string, { items?: { required?: string[]; properties: Record<string, { enum?: string[] }> } }>;
+                };
+              };
+            }[];
+          };
+        }
+        const crd = load(readFileSync(join(UPSTREAM_REPORTS, file), 'utf8')) as Crd;
+        const version = crd.spec.versions.find((v) => v.name === 'v1alpha2')!.schema.openAPIV3Schema.properties;
+        expect([file, version.results.items!.properties.result.enum]).toEqual([file, [...REPORT_OUTCOMES]]);
+        expect(version.results.items!.required).toEqual(['policy']);
+        expect(Object.keys(version)).toEqual(expect.arrayContaining(['scope', 'results']));
+      }
+    },
+  );
+
   it('the synthetic exports are schema-valid wgpolicyk8s.io reports, as Kyverno writes them', async () => {
     const items = parseManifests(reportExport(sample), 'export.yaml');
     expect(items.length).toBeGreaterThan(3);
