@@ -55,7 +55,7 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
   },
   {
     name: 'rollout check',
-    summary: 'compare the rollout with a git ref: no ladder jumps, soak before enforce, valid dates',
+    summary: 'compare the rollout with a git ref: no ladder jumps, soak and audit evidence before enforce, valid dates',
     load: async () => (await import('./commands/rollout-check')).rolloutCheck,
   },
   {
@@ -65,8 +65,13 @@ const COMMANDS: ReadonlyArray<{ readonly name: string; readonly summary: string;
   },
   {
     name: 'status',
-    summary: 'print the ladder board: template × environment, days in stage, next allowed promotion',
+    summary: 'print the ladder board: template × environment, days in stage, next allowed promotion, evidence trend (or an HTML page)',
     load: async () => (await import('./commands/status')).status,
+  },
+  {
+    name: 'evidence add',
+    summary: "record one day's policy-report exports of an environment as evidence/<env>/<date>.json (per template counts, bounded)",
+    load: async () => (await import('./commands/evidence')).evidenceAdd,
   },
   {
     name: 'check',

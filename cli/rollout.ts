@@ -4,8 +4,10 @@ import type { ParsedArgs } from './args';
 import { ConfigError } from '../lib/errors';
 import { STAGES } from '../lib/ladder';
 import { REPO_ROOT } from '../lib/paths';
-import { assertValidRollout, type Rollout } from '../config/rollout';
-import { repositoryTemplates } from './sources';
+import { resolveConfig, type ResolvedEnvironment } from '../config/resolve';
+import { assertValidRollout, type EvidenceGate, type Rollout } from '../config/rollout';
+import type { LadderEnvironment } from '../lib/ladder';
+import { loadEvidence, repositorySources, repositoryTemplates } from './sources';
 import { readRolloutAt, readWorkingRollout, ROLLOUT_PATH } from './rollout-source';
 
 /** `--repo <dir>` (a checkout of this repository), default: the repository the CLI runs from. */
@@ -34,4 +36,11 @@ export function rolloutAt(repo: string, ref: string): Rollout {
     if (entry && (STAGES as readonly string[]).includes(entry.stage) && typeof entry.since === 'string') out[template] = entry;
   }
   return out;
+}
+
+/** The checkout's environments (validated) and the evidence rule's inputs: their graduation criteria and the recorded evidence. */
+export function evidenceGate(repo: string): { environments: readonly ResolvedEnvironment[]; gate: EvidenceGate } {
+  const { environments } = resolveConfig(repositorySources(repo));
+  const criteria = Object.fromEntries(environments.map((e) => [e.name as LadderEnvironment, e.promotion.evidence]));
+  return { environments, gate: { criteria, evidence: loadEvidence(repo) } };
 }

@@ -1,14 +1,20 @@
 // The repository's configuration, read from the current sources on every run: environments/*.ts
-// (one default-exported environment per file, discovered), the rollout, the exceptions and the
-// template library (the folders under policies/, through the generated policies/catalog.ts). The one
-// place outside main.ts that reads the repository's data.
-import { existsSync, readdirSync } from 'node:fs';
+// (one default-exported environment per file, discovered), the rollout, the exceptions, the
+// template library (the folders under policies/, through the generated policies/catalog.ts) and the
+// audit evidence (evidence/<env>/<date>.json). The one place outside main.ts that reads the
+// repository's data.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EvidenceHistory } from '../config/evidence';
 import type { ConfigSources } from '../config/resolve';
+import { EVIDENCE_SNAPSHOT, type EvidenceSnapshot } from '../environments/types';
+import { isIsoDate } from '../lib/dates';
+import { Problems } from '../lib/errors';
+import { INVALID } from '../lib/spec';
 import { loadDataModules, type DataModule } from '../lib/data-module';
 import { ConfigError } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
-import { DATA_CACHE_DIR, ENVIRONMENTS_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
+import { DATA_CACHE_DIR, ENVIRONMENTS_DIR, EVIDENCE_DIR, EXCEPTIONS_FILE, REPO_ROOT, ROLLOUT_FILE } from '../lib/paths';
 import { TEMPLATES } from '../policies';
 import { TEMPLATE_CATALOG, TEMPLATE_FOLDERS } from '../policies/catalog';
 import type { PolicyTemplate } from '../policies/template';
@@ -99,4 +105,92 @@ export function repositoryTemplates(): readonly PolicyTemplate[] {
     catalogChecked = true;
   }
   return TEMPLATES;
+}
+
+const SNAPSHOT_FIX = 'rerun npx krate-policy evidence add for that environment and date, or remove the file';
+
+/** Where `evidence add` records an environment's snapshot of a day, relative to the checkout. */
+export function evidenceFile(environment: string, date: string): string {
+  return `${EVIDENCE_DIR}/${environment}/${date}.json`;
+}
+
+/**
+ * Every snapshot under evidence/, per environment, oldest first; no evidence/ folder means none
+ * recorded yet. Everything there must be a snapshot `evidence add` could have written: a folder per
+ * ladder environment holding <YYYY-MM-DD>.json files whose environment and date match their path.
+ */
+export function loadEvidence(root = REPO_ROOT): EvidenceHistory {
+  const dir = join(root, EVIDENCE_DIR);
+  const history = new Map<string, EvidenceSnapshot[]>();
+  if (!existsSync(dir)) return history;
+  const problems = new Problems();
+  for (const env of readdirSync(dir).sort()) {
+    const folder = `${EVIDENCE_DIR}/${env}`;
+    if (!statSync(join(root, folder)).isDirectory() || !(LADDER_ENVIRONMENTS as readonly string[]).includes(env)) {
+      problems.add(
+        folder,
+        `not an environment's evidence folder; evidence/ holds one folder per environment (${LADDER_ENVIRONMENTS.join('|')})`,
+      );
+      continue;
+    }
+    const snapshots: EvidenceSnapshot[] = [];
+    for (const name of readdirSync(join(root, folder)).sort()) {
+      const file = `${folder}/${name}`;
+      const date = name.replace(/\.json$/, '');
+      if (!name.endsWith('.json') || !isIsoDate(date)) {
+        problems.add(file, `not a snapshot: evidence files are named <YYYY-MM-DD>.json (${SNAPSHOT_FIX})`);
+        continue;
+      }
+      const snapshot = parseSnapshot(root, env, date, problems);
+      if (snapshot) snapshots.push(snapshot);
+    }
+    history.set(env, snapshots);
+  }
+  problems.throwIfAny();
+  return history;
+}
+
+/** One snapshot file, checked as loadEvidence checks it; undefined (with problems added) when it is not one. */
+function parseSnapshot(root: string, env: string, date: string, problems: Problems): EvidenceSnapshot | undefined {
+  const file = evidenceFile(env, date);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(join(root, file), 'utf8'));
+  } catch (e) {
+    problems.add(file, `not JSON: ${(e as Error).message} (${SNAPSHOT_FIX})`);
+    return undefined;
+  }
+  const snapshot = EVIDENCE_SNAPSHOT.parse(value, file, { problems, fix: SNAPSHOT_FIX });
+  if (snapshot === INVALID) return undefined;
+  if (snapshot.environment !== env)
+    problems.add(`${file}.environment`, `'${snapshot.environment}' must be '${env}', the folder it is in (${SNAPSHOT_FIX})`);
+  else if (snapshot.date !== date) problems.add(`${file}.date`, `'${snapshot.date}' must be '${date}', the file's name (${SNAPSHOT_FIX})`);
+  else return snapshot;
+  return undefined;
+}
+
+/**
+ * Whether `evidence add` may write the snapshot of `env` on `date`: nothing is there yet ('absent'),
+ * or a snapshot it wrote before is ('replace'). Anything else at that path (a folder, a file that is
+ * no snapshot of that environment and date) is an error: it is not evidence add's to overwrite.
+ */
+export function snapshotTarget(root: string, env: string, date: string): 'absent' | 'replace' {
+  const file = evidenceFile(env, date);
+  const path = join(root, file);
+  if (!existsSync(path)) return 'absent';
+  if (statSync(path).isDirectory())
+    throw new ConfigError([`${file}: is a directory, not a snapshot; evidence add writes a file there (move the directory away)`]);
+  const problems = new Problems();
+  if (parseSnapshot(root, env, date, problems)) return 'replace';
+  try {
+    problems.throwIfAny();
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new ConfigError([
+        `${file}: exists and is not a snapshot evidence add wrote, so it is not replaced (move it away first)`,
+        ...e.problems,
+      ]);
+    throw e;
+  }
+  return 'replace';
 }

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../lib/errors';
 
 /**
@@ -67,4 +69,21 @@ export function runMain(body: () => number | void | Promise<number | void>): voi
       process.exitCode = typeof code === 'number' ? code : EXIT.ok;
     })
     .catch(fail);
+}
+
+/**
+ * Writes `text` to `path` so a reader sees the old file or the new one, never half of either: a
+ * temporary file beside it, then a rename. A directory at `path` is refused, never replaced.
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError([`${path}: is a directory; name a file to write`]);
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(partial, text);
+    renameSync(partial, path);
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw new ConfigError([`${path}: cannot write: ${(e as Error).message}`]);
+  }
 }

@@ -117,6 +117,15 @@ export function resolveEnvironmentSettings(
     );
   }
 
+  const graduation = parsed.promotion.evidence;
+  if (graduation.minSnapshots > graduation.windowDays + 1) {
+    // At most one snapshot a day (evidence add replaces a date): more could never be recorded.
+    add(
+      `${path}.promotion.evidence.minSnapshots`,
+      `${graduation.minSnapshots} snapshots cannot fit a ${graduation.windowDays}-day window (one per day, at most ${graduation.windowDays + 1}); lower minSnapshots or widen windowDays`,
+    );
+  }
+
   const builtIn = [parsed.argocd.namespace, kyverno.namespace, parsed.krate.namespace];
   checkExclusions(parsed.exclusions, `${path}.exclusions`, parsed.name, builtIn, add);
 

@@ -1,7 +1,7 @@
 // The rollout ladder's rules, in one place: what a valid rollout file is (validateRollout), which
 // changes between two rollouts are allowed (compareRollouts), and the board `status` prints.
 // Everything here is pure; "today" is always an argument.
-import { DEFAULT_SOAK_DAYS, ROLLOUT_ENTRY, type RolloutEntry } from '../environments/types';
+import { DEFAULT_SOAK_DAYS, ROLLOUT_ENTRY, type ResolvedGraduationCriteria, type RolloutEntry } from '../environments/types';
 import { addDays, daysBetween } from '../lib/dates';
 import { ConfigError, Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS, modeAt, STAGES, type LadderEnvironment, type PolicyMode, type Stage } from '../lib/ladder';
@@ -9,6 +9,7 @@ import { INVALID } from '../lib/spec';
 import { didYouMean } from '../lib/suggest';
 import { resolveParameters } from '../policies/render';
 import type { PolicyTemplate } from '../policies/template';
+import { describeGraduation, eligibleFrom, graduation, templateSeries, type EvidenceHistory, type EvidencePoint } from './evidence';
 import { PROTECTED_NAMESPACES } from './exclusions';
 
 export type Rollout = Readonly<Record<string, RolloutEntry>>;
@@ -96,7 +97,8 @@ export type RolloutRule =
   | 'future-date'
   | 'missing-date'
   | 'date-not-updated'
-  | 'backdated';
+  | 'backdated'
+  | 'evidence';
 
 /** One refused change: the policy, where it was, where it went, the rule and a sentence for reviewers. */
 export interface RolloutFinding {
@@ -115,12 +117,34 @@ export function formatFinding(f: RolloutFinding): string {
 }
 
 /**
+ * What a step into enforce is judged by: each environment's graduation criteria (its
+ * promotion.evidence) and the audit evidence recorded for it.
+ */
+export interface EvidenceGate {
+  /** Per environment defined in environments/; a ladder environment not defined there renders nothing, so nothing enforces. */
+  readonly criteria: Readonly<Partial<Record<LadderEnvironment, ResolvedGraduationCriteria>>>;
+  readonly evidence: EvidenceHistory;
+}
+
+/**
+ * The environment whose audit evidence decides a step into `stage`: entering enforce:X needs X's
+ * own audit evidence (the template audits there on the rung below, and X is where its failures turn
+ * into denials). Undefined for every other step.
+ */
+export function evidenceEnvironment(stage: Stage): LadderEnvironment | undefined {
+  return stage.startsWith('enforce:') ? (stage.slice('enforce:'.length) as LadderEnvironment) : undefined;
+}
+
+/**
  * The ladder rules for one change from `base` to `head` (both already statically valid): no move
  * up more than one rung, new templates start at draft or audit:dev, the first enforce step only
  * after the soak in audit:prod, every date present and not after `today`, a promotion writes its
- * date, and no backdating. Any move down is allowed: rollback must always be possible.
+ * date, and no backdating; with a `gate`, a step into enforce:X only when X's audit evidence meets
+ * X's graduation criteria. Any move down is allowed: rollback must always be possible.
+ * @param gate the evidence rule's inputs; @default none: the evidence rule is not applied (check
+ *   compares a rollout with itself, where nothing is promoted)
  */
-export function compareRollouts(base: Rollout, head: Rollout, today: string): RolloutFinding[] {
+export function compareRollouts(base: Rollout, head: Rollout, today: string, gate?: EvidenceGate): RolloutFinding[] {
   const findings: RolloutFinding[] = [];
   const names = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
   for (const template of names) {
@@ -167,6 +191,12 @@ export function compareRollouts(base: Rollout, head: Rollout, today: string): Ro
         );
       }
     }
+    const env = evidenceEnvironment(to);
+    const criteria = env && gate?.criteria[env];
+    if (up === 1 && env && criteria) {
+      const verdict = graduation(templateSeries(gate.evidence.get(env), template), criteria, today);
+      if (verdict.problems.length > 0) add('evidence', describeGraduation(verdict, env, criteria));
+    }
   }
   return findings;
 }
@@ -176,6 +206,25 @@ export function nextPromotionDate(entry: RolloutEntry | undefined): string | und
   if (!entry) return undefined; // a draft may enter audit:dev any day
   if (!nextStage(entry.stage)) return undefined;
   return entry.stage === 'audit:prod' ? addDays(entry.since, soakDaysOf(entry)) : entry.since;
+}
+
+/** The next rung's date with the evidence rule: the later of the ladder's date and the evidence's, or what blocks it. */
+function nextWithEvidence(
+  template: string,
+  entry: RolloutEntry | undefined,
+  stage: Stage,
+  today: string,
+  gate: EvidenceGate,
+): NonNullable<StatusRow['next']> | undefined {
+  const next = nextStage(stage);
+  if (!next) return undefined;
+  const date = nextPromotionDate(entry);
+  const env = evidenceEnvironment(next);
+  const criteria = env && gate.criteria[env];
+  if (!env || !criteria) return { stage: next, date };
+  const eligible = eligibleFrom(templateSeries(gate.evidence.get(env), template), criteria, today, date && date > today ? date : today);
+  if ('blocked' in eligible) return { stage: next, blocked: eligible.blocked };
+  return { stage: next, date: eligible.date };
 }
 
 /** One row of the ladder board. */
@@ -188,11 +237,14 @@ export interface StatusRow {
   /** Mode per ladder environment: undefined = not rendered. */
   readonly modes: Readonly<Record<LadderEnvironment, PolicyMode | undefined>>;
   readonly auditNamespaces: readonly string[];
-  readonly next?: { readonly stage: Stage; readonly date?: string };
+  /** The next rung, the first day it may be entered, or (for an enforce step) what in the evidence blocks it. */
+  readonly next?: { readonly stage: Stage; readonly date?: string; readonly blocked?: readonly string[] };
+  /** Failing results per snapshot, per environment that recorded any for the template. */
+  readonly trend: Readonly<Partial<Record<LadderEnvironment, readonly EvidencePoint[]>>>;
 }
 
-/** The ladder board: every template (drafts too) × environment. */
-export function statusBoard(rollout: Rollout, today: string, templates: readonly PolicyTemplate[]): StatusRow[] {
+/** The ladder board: every template (drafts too) × environment, with its evidence trend and the next step it may take. */
+export function statusBoard(rollout: Rollout, today: string, templates: readonly PolicyTemplate[], gate: EvidenceGate): StatusRow[] {
   return templates.map((t) => {
     const entry = rollout[t.name];
     const stage = stageOf(rollout, t.name);
@@ -200,7 +252,11 @@ export function statusBoard(rollout: Rollout, today: string, templates: readonly
       LadderEnvironment,
       PolicyMode | undefined
     >;
-    const next = nextStage(stage);
+    const trend: Partial<Record<LadderEnvironment, readonly EvidencePoint[]>> = {};
+    for (const env of LADDER_ENVIRONMENTS) {
+      const points = templateSeries(gate.evidence.get(env), t.name).filter((p) => p.date <= today);
+      if (points.length > 0) trend[env] = points;
+    }
     return {
       template: t.name,
       pack: t.pack,
@@ -209,7 +265,8 @@ export function statusBoard(rollout: Rollout, today: string, templates: readonly
       daysInStage: entry ? daysBetween(entry.since, today) : undefined,
       modes,
       auditNamespaces: entry?.auditNamespaces ?? [],
-      next: next ? { stage: next, date: nextPromotionDate(entry) } : undefined,
+      next: nextWithEvidence(t.name, entry, stage, today, gate),
+      trend,
     };
   });
 }

@@ -23,6 +23,7 @@ import {
   withDefault,
   leaf,
   type InputOf,
+  type OutputOf,
 } from '../lib/spec';
 import { isIsoDate } from '../lib/dates';
 import { show } from '../lib/errors';
@@ -32,6 +33,10 @@ import { LADDER_ENVIRONMENTS, STAGES } from '../lib/ladder';
 export const DEFAULT_SOAK_DAYS = 7;
 /** The longest soak a template may ask for (a typo like 700 would freeze it for years). */
 export const MAX_SOAK_DAYS = 90;
+/** "1–2 release cycles": two weekly cycles of audit evidence before a template enforces. */
+export const DEFAULT_GRADUATION_WINDOW_DAYS = 14;
+/** Three snapshots make a trend: a start, a middle and an end. */
+export const DEFAULT_GRADUATION_MIN_SNAPSHOTS = 3;
 
 /** How Kyverno reaches the cluster. */
 export const KYVERNO_MODES = ['disabled', 'byo', 'managed', 'auto'] as const;
@@ -307,11 +312,50 @@ export const EXCEPTION_SETTINGS = object({
 });
 export type ExceptionSettings = InputOf<typeof EXCEPTION_SETTINGS.fields>;
 
+/**
+ * When a template may enforce in an environment, judged from the audit evidence recorded for that
+ * environment (evidence/<env>/<date>.json). The defaults follow the design's "sustained low
+ * (near-zero) audit violations for 1–2 release cycles": two weeks watched, a trend of at least three
+ * snapshots, nothing failing at the end and nothing rising on the way.
+ */
+export const GRADUATION = object({
+  required: withDefault(
+    bool,
+    true,
+    "Refuse a step into enforce here unless this environment's recorded audit evidence meets these criteria; false turns the gate off for this environment.",
+  ),
+  windowDays: withDefault(
+    int(1, 365),
+    DEFAULT_GRADUATION_WINDOW_DAYS,
+    'Days before the step the evidence must cover: the first snapshot of the template is at least this old, and the trend is read over these days.',
+  ),
+  minSnapshots: withDefault(
+    int(1, 365),
+    DEFAULT_GRADUATION_MIN_SNAPSHOTS,
+    'Snapshots of the template (evidence add runs) the window must hold, so one good day is not a trend.',
+  ),
+  maxFailing: withDefault(int(0, 1_000_000), 0, 'Failing results (fail + error) the latest snapshot in the window may still show.'),
+  nonIncreasing: withDefault(bool, true, 'Refuse when failing results rose from one snapshot to the next within the window.'),
+});
+export type GraduationCriteria = InputOf<typeof GRADUATION.fields>;
+export type ResolvedGraduationCriteria = OutputOf<typeof GRADUATION.fields>;
+
 export const PROMOTION = object({
   maxFailingResults: withDefault(
     int(0, 1_000_000),
     0,
     'Failing policy-report results (fail + error) a template may still have in this environment when promote --reports moves it to enforce here.',
+  ),
+  evidence: withDefault(
+    GRADUATION,
+    {
+      required: true,
+      windowDays: DEFAULT_GRADUATION_WINDOW_DAYS,
+      minSnapshots: DEFAULT_GRADUATION_MIN_SNAPSHOTS,
+      maxFailing: 0,
+      nonIncreasing: true,
+    },
+    "Graduation criteria: what this environment's audit evidence must show before a template enforces here (promote and rollout check refuse otherwise).",
   ),
 });
 export type PromotionConfig = InputOf<typeof PROMOTION.fields>;
@@ -425,7 +469,21 @@ export const ENVIRONMENT = object({
     "{} (protected + Argo CD's, Kyverno's and Krate's namespaces)",
   ),
   exceptions: withDefault(EXCEPTION_SETTINGS, { maxDays: DEFAULT_EXCEPTION_MAX_DAYS }, 'Exception bounds.'),
-  promotion: withDefault(PROMOTION, { maxFailingResults: 0 }, 'Promotion gates.'),
+  promotion: withDefault(
+    PROMOTION,
+    {
+      maxFailingResults: 0,
+      evidence: {
+        required: true,
+        windowDays: DEFAULT_GRADUATION_WINDOW_DAYS,
+        minSnapshots: DEFAULT_GRADUATION_MIN_SNAPSHOTS,
+        maxFailing: 0,
+        nonIncreasing: true,
+      },
+    },
+    'Promotion gates.',
+    '{} (every field at its default)',
+  ),
   monitoring: withDefault(
     MONITORING,
     {
@@ -531,3 +589,62 @@ export const EXCEPTION_REQUEST = object({
  * `policies.kyverno.io/v1` PolicyException in the environment's exception namespace.
  */
 export type ExceptionRequest = InputOf<typeof EXCEPTION_REQUEST.fields>;
+
+/** Outcomes a policy-report result can have (wgpolicyk8s.io v1alpha2 and openreports.io v1alpha1 alike). */
+export const REPORT_OUTCOMES = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
+export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
+/** Outcomes that would be denied once the template enforces. */
+export const FAILING_OUTCOMES: readonly ReportOutcome[] = ['fail', 'error'];
+
+/** Written into every snapshot so a later format change can tell old files apart. */
+export const EVIDENCE_FORMAT = 'krate-policy-evidence/v1';
+
+const count = int(0, Number.MAX_SAFE_INTEGER);
+
+export const OUTCOME_COUNTS = object({
+  pass: required(count, 'Results that passed.'),
+  fail: required(count, 'Results that failed (denied once the template enforces).'),
+  warn: required(count, 'Results that warned.'),
+  error: required(count, 'Results Kyverno could not evaluate (denied too: an error is never a pass).'),
+  skip: required(count, 'Results skipped (e.g. by a PolicyException).'),
+});
+
+export const FAILING_NAMESPACE = object({
+  namespace: required(nonEmptyString, "The namespace, or '(cluster)' for cluster-scoped resources."),
+  results: required(count, 'Failing results (fail + error) in it.'),
+  resources: required(list(nonEmptyString, { of: 'resources' }), "Failing resources ('Kind namespace/name'), sorted, at most a few."),
+  moreResources: required(count, 'Failing resources left out of resources.'),
+});
+
+export const TEMPLATE_EVIDENCE = object({
+  policies: required(
+    list(nonEmptyString, { of: 'policy names', unique: true }),
+    'Generated policy names whose results were counted, sorted.',
+  ),
+  morePolicies: required(count, 'Policy names left out of policies.'),
+  results: required(OUTCOME_COUNTS, 'Results of the template, by outcome.'),
+  failing: required(list(FAILING_NAMESPACE, { of: 'namespaces' }), 'Namespaces with failing results, most failing first, at most a few.'),
+  moreNamespaces: required(count, 'Namespaces with failing results left out of failing.'),
+  moreFailing: required(count, 'Failing results in the namespaces left out.'),
+});
+
+export const EVIDENCE_SNAPSHOT = object({
+  format: required(oneOf([EVIDENCE_FORMAT]), 'The file format.'),
+  environment: required(oneOf(LADDER_ENVIRONMENTS), 'The environment whose reports were read.'),
+  date: required(isoDate, 'The day the reports were exported (YYYY-MM-DD); also the file name.'),
+  org: required(dnsLabel, 'The organisation the generated policy names were matched for.'),
+  reports: required(count, 'Report objects read.'),
+  results: required(count, 'Results read, of any policy.'),
+  templates: required(record(nonEmptyString, TEMPLATE_EVIDENCE, 'template names to their counts'), 'Per template seen in the reports.'),
+  unmatched: required(
+    object({
+      results: required(count, 'Results of policies that are no template of this repository.'),
+      policies: required(list(nonEmptyString, { of: 'policy names', unique: true }), 'Their policy names, sorted, at most a few.'),
+      morePolicies: required(count, 'Policy names left out of policies.'),
+    }),
+    "Results of other policies (not generated from this repository's templates).",
+  ),
+});
+/** One `evidence add`: what an environment's policy reports showed on one day, bounded in size. */
+export type EvidenceSnapshot = OutputOf<typeof EVIDENCE_SNAPSHOT.fields>;
+export type TemplateEvidence = OutputOf<typeof TEMPLATE_EVIDENCE.fields>;

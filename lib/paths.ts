@@ -44,3 +44,5 @@ export function toolPath(tool: 'helm' | 'kubectl'): string {
 export const ENVIRONMENTS_DIR = 'environments';
 export const ROLLOUT_FILE = 'environments/rollout.ts';
 export const EXCEPTIONS_FILE = 'environments/exceptions.ts';
+/** Audit evidence: evidence/<env>/<YYYY-MM-DD>.json, written by `evidence add`, read by cli/sources.ts. */
+export const EVIDENCE_DIR = 'evidence';

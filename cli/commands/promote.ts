@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveConfig } from '../../config/resolve';
-import { repositorySources, repositoryTemplates } from '../sources';
+import { repositoryTemplates } from '../sources';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import type { LadderEnvironment } from '../../lib/ladder';
 import { compareRollouts, formatFinding, nextStage, stageOf, type Rollout } from '../../config/rollout';
-import { repoFlag, rolloutAt, workingRollout } from '../rollout';
+import { evidenceGate, repoFlag, rolloutAt, workingRollout } from '../rollout';
 import { summariseReports } from '../../analysis/policy-reports';
 import { rewriteRolloutEntry, ROLLOUT_PATH, verifyRewrite } from '../rollout-source';
 import { parseArgs } from '../args';
@@ -37,11 +36,12 @@ export const promote: Command = {
 
     // The same rules rollout check applies: against the working tree, and against the base (the
     // pull request's with --base, HEAD without), so a second promotion in one change is refused.
-    const findings = compareRollouts(rollout, head, today).filter((f) => f.template === template);
+    const { environments, gate } = evidenceGate(repo);
+    const findings = compareRollouts(rollout, head, today, gate).filter((f) => f.template === template);
     const ref = parsed.flags.get('base');
     const base = typeof ref === 'string' ? ref : 'HEAD';
     findings.push(
-      ...compareRollouts(rolloutAt(repo, base), head, today).filter(
+      ...compareRollouts(rolloutAt(repo, base), head, today, gate).filter(
         (f) => f.template === template && !findings.some((g) => g.rule === f.rule),
       ),
     );
@@ -50,11 +50,12 @@ export const promote: Command = {
       return 1;
     }
 
+    // --reports adds a one-off look at today's reports to the recorded evidence the rules above judged.
     const reportsFile = parsed.flags.get('reports');
     if (to.startsWith('enforce:')) {
       const envName = to.slice('enforce:'.length) as LadderEnvironment;
       if (typeof reportsFile === 'string') {
-        const env = resolveConfig(repositorySources(repo)).environments.find((e) => e.name === envName);
+        const env = environments.find((e) => e.name === envName);
         if (!env) throw new ConfigError([`promote: environment '${envName}' is not defined in environments/`]);
         let reportText: string;
         try {
@@ -78,9 +79,10 @@ export const promote: Command = {
         }
         console.log(`promote: ${envName} reports: ${summary.failing} failing result(s) for ${template} (at most ${allowed} allowed)`);
       } else {
-        console.log(
-          `promote: note: entering ${to} without --reports; pass a policy-report export from ${envName} to check it has no failing results`,
-        );
+        const basis = gate.criteria[envName]?.required
+          ? `on the audit evidence in evidence/${envName}/`
+          : `without an evidence gate (promotion.evidence.required is false in environments/${envName}.ts)`;
+        console.log(`promote: note: entering ${to} ${basis}; --reports <export.yaml> also checks ${envName}'s reports of today`);
       }
     }
 

@@ -1,6 +1,6 @@
 import { parseToday } from '../../lib/dates';
 import { compareRollouts, formatFinding, stageOf } from '../../config/rollout';
-import { repoFlag, rolloutAt, workingRollout } from '../rollout';
+import { evidenceGate, repoFlag, rolloutAt, workingRollout } from '../rollout';
 import { enumFlag, parseArgs, requiredFlag } from '../args';
 import type { Command } from '../command';
 
@@ -15,7 +15,7 @@ export const rolloutCheck: Command = {
     const repo = repoFlag(parsed);
     const head = workingRollout(repo).rollout;
     const base = rolloutAt(repo, ref);
-    const findings = compareRollouts(base, head, today);
+    const findings = compareRollouts(base, head, today, evidenceGate(repo).gate);
     const changed = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort().filter((t) => stageOf(base, t) !== stageOf(head, t));
     const changes = changed.map((template) => ({
       template,

@@ -1,12 +1,15 @@
+import { resolve } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { LADDER_ENVIRONMENTS } from '../../lib/ladder';
 import { statusBoard, type StatusRow } from '../../config/rollout';
-import { repoFlag, workingRollout } from '../rollout';
+import { nextText, renderBoardHtml, trendText } from '../board';
+import { evidenceGate, repoFlag, workingRollout } from '../rollout';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
 import { repositoryTemplates } from '../sources';
+import { writeFileAtomic } from '../support';
 
-const FORMATS = ['table', 'markdown', 'json'] as const;
+const FORMATS = ['table', 'markdown', 'json', 'html'] as const;
 
 /** Cells of one row, shared by the table and markdown formats. */
 function cells(row: StatusRow, today: string): string[] {
@@ -15,21 +18,25 @@ function cells(row: StatusRow, today: string): string[] {
     if (!mode) return '—';
     return mode === 'Enforce' && row.auditNamespaces.length > 0 ? `Enforce (Audit: ${row.auditNamespaces.join(', ')})` : mode;
   });
-  const next = !row.next ? '—' : `${row.next.stage} ${!row.next.date || row.next.date <= today ? 'now' : `from ${row.next.date}`}`;
-  return [row.template, row.stage, ...modes, row.daysInStage === undefined ? '—' : String(row.daysInStage), next];
+  return [row.template, row.stage, ...modes, row.daysInStage === undefined ? '—' : String(row.daysInStage), nextText(row, today)];
 }
 
 export function renderStatus(rows: readonly StatusRow[], today: string, format: (typeof FORMATS)[number]): string {
   const header = ['template', 'stage', ...LADDER_ENVIRONMENTS, 'days in stage', 'next promotion'];
   const body = rows.map((r) => cells(r, today));
   if (format === 'json') return JSON.stringify({ today, templates: rows }, null, 2);
+  if (format === 'html') return renderBoardHtml(rows, today);
   if (format === 'markdown') {
+    // The trend (failing results per snapshot) only here: a pull-request comment has room for it.
+    const md = [...header, 'failing trend'];
     return [
       `Rollout ladder on ${today} (\`npx krate-policy status --format markdown\`)`,
       '',
-      `| ${header.join(' | ')} |`,
-      `| ${header.map(() => '---').join(' | ')} |`,
-      ...body.map((c) => `| ${c.map((x, i) => (i === 0 ? `\`${x}\`` : x)).join(' | ')} |`),
+      `| ${md.join(' | ')} |`,
+      `| ${md.map(() => '---').join(' | ')} |`,
+      ...body.map(
+        (c, i) => `| ${[...c, trendText(rows[i])].map((x, j) => (j === 0 ? `\`${x}\`` : x.replace(/\|/g, '\\|'))).join(' | ')} |`,
+      ),
     ].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
@@ -43,13 +50,22 @@ export function renderStatus(rows: readonly StatusRow[], today: string, format: 
 
 export const status: Command = {
   name: 'status',
-  usage: 'krate-policy status [--today YYYY-MM-DD] [--format table|markdown|json] [--repo <dir>]',
+  usage: 'krate-policy status [--today YYYY-MM-DD] [--format table|markdown|json|html] [--out <file>] [--repo <dir>]',
   async run(args) {
-    const parsed = parseArgs(args, { values: ['today', 'format', 'repo'] }, this.usage);
+    const parsed = parseArgs(args, { values: ['today', 'format', 'repo', 'out'] }, this.usage);
     const today = parseToday(parsed.flags.get('today'));
     const format = enumFlag(parsed, 'format', FORMATS, 'table');
-    const { rollout } = workingRollout(repoFlag(parsed));
-    console.log(renderStatus(statusBoard(rollout, today, repositoryTemplates()), today, format));
+    const repo = repoFlag(parsed);
+    const { rollout } = workingRollout(repo);
+    const text = renderStatus(statusBoard(rollout, today, repositoryTemplates(), evidenceGate(repo).gate), today, format);
+    const out = parsed.flags.get('out');
+    if (typeof out !== 'string') {
+      console.log(text);
+      return 0;
+    }
+    // The user's explicit target: replaced whole (atomically), never a directory.
+    writeFileAtomic(resolve(out), text.endsWith('\n') ? text : `${text}\n`);
+    console.log(`status: wrote ${out} (${format}, ${today})`);
     return 0;
   },
 };

@@ -174,26 +174,40 @@ describe('status', () => {
   it('prints a markdown board for pull requests', () => {
     const r = cli('status', '--repo', repo, '--today', '2026-11-22', '--format', 'markdown');
     expect(r.status).toBe(0);
-    expect(r.out).toContain('| template | stage | dev | staging | prod | days in stage | next promotion |');
+    expect(r.out).toContain('| template | stage | dev | staging | prod | days in stage | next promotion | failing trend |');
     expect(r.out).toContain(
-      '| `require-labels` | enforce:staging | Enforce (Audit: job-runner) | Enforce (Audit: job-runner) | Audit | 3 | enforce:prod now |',
+      '| `require-labels` | enforce:staging | Enforce (Audit: job-runner) | Enforce (Audit: job-runner) | Audit | 3 | enforce:prod now | dev ▁▁▁▁▁ 0 · staging ▁▁▁▁▁ 0 · prod ▁▁▁▁▁ 0 |',
     );
-    expect(r.out).toContain('| `require-resource-limits` | audit:prod | Audit | Audit | Audit | 17 | enforce:dev now |');
+    expect(r.out).toContain(
+      '| `require-resource-limits` | audit:prod | Audit | Audit | Audit | 17 | enforce:dev now | dev ▁▁▁▁▁ 0 · staging ▁▁▁▁▁ 0 · prod ▁▁▁▁▁ 0 |',
+    );
   });
 
   it('prints the next allowed promotion date while soaking', () => {
-    const r = cli('status', '--repo', repo, '--today', '2026-11-06', '--format', 'json');
+    setEntry('require-resource-limits', "{ stage: 'audit:prod', since: '2026-11-05', soakDays: 20 }");
+    const r = cli('status', '--repo', repo, '--today', '2026-11-22', '--format', 'json');
+    git('checkout', '--', '.');
     const board = JSON.parse(r.out) as { templates: { template: string; next: { stage: string; date: string } }[] };
     expect(board.templates.find((t) => t.template === 'require-resource-limits')!.next).toEqual({
       stage: 'enforce:dev',
-      date: '2026-11-12',
+      date: '2026-11-25',
+    });
+  });
+
+  it('says what in the evidence blocks the next enforce step', () => {
+    // On 2026-11-06 dev has recorded one snapshot (2026-11-01): the 14-day window cannot hold three.
+    const r = cli('status', '--repo', repo, '--today', '2026-11-06', '--format', 'json');
+    const board = JSON.parse(r.out) as { templates: { template: string; next: { stage: string; blocked: string[] } }[] };
+    expect(board.templates.find((t) => t.template === 'require-resource-limits')!.next).toEqual({
+      stage: 'enforce:dev',
+      blocked: ['1 snapshot(s) in the window, at least 3 required'],
     });
   });
 
   it('fails when the format is unknown', () => {
-    const r = cli('status', '--repo', repo, '--format', 'html');
+    const r = cli('status', '--repo', repo, '--format', 'pdf');
     expect(r.status).toBe(2);
-    expect(r.err).toContain("--format: 'html' is not one of table|markdown|json");
+    expect(r.err).toContain("--format: 'pdf' is not one of table|markdown|json|html");
   });
 
   it('fails when --today is not a date', () => {

@@ -234,6 +234,7 @@ describe('the board', () => {
       { 'require-labels': { stage: 'enforce:dev', since: '2026-11-20', auditNamespaces: ['job-runner'] } },
       TODAY,
       TEMPLATES,
+      { criteria: {}, evidence: new Map() },
     );
     const row = rows.find((r) => r.template === 'require-labels')!;
     expect(row).toMatchObject({

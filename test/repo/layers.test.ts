@@ -70,4 +70,10 @@ describe('layers', () => {
     );
     expect(readers).toEqual([]);
   });
+
+  it('reads the audit evidence (evidence/<env>/<date>.json) only in cli/sources.ts', () => {
+    // evidence/ is JSON read through the file system, not imported: its one path constant marks the reader.
+    const users = files.filter((f) => f !== 'lib/paths.ts' && /\bEVIDENCE_DIR\b/.test(readFileSync(join(REPO_ROOT, f), 'utf8')));
+    expect(users).toEqual(['cli/sources.ts']);
+  });
 });

@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EvidenceSnapshot } from '../../environments/types';
+import { cleanEvidence, writeEvidence } from './evidence';
 import { ENVIRONMENTS, EXCEPTIONS, ROLLOUT } from './fixtures';
 
 /** The rollout file as promote expects it: one entry per line. */
@@ -34,11 +36,13 @@ export function git(repo: string, ...args: string[]): string {
 export interface FixtureData {
   readonly rollout?: Readonly<Record<string, unknown>>;
   readonly exceptions?: readonly unknown[];
+  /** evidence/: @default clean snapshots of every template in every environment (cleanEvidence()) */
+  readonly evidence?: readonly EvidenceSnapshot[];
 }
 
 /**
- * Replaces a checkout's environments/ data with the fixture configuration (types.ts stays), so a
- * copy of the repository renders the fixture, never today's real environments.
+ * Replaces a checkout's environments/ data and evidence/ with the fixture configuration (types.ts
+ * stays), so a copy of the repository renders and promotes from the fixture, never today's real data.
  */
 export function writeFixtureEnvironments(root: string, options: FixtureData = {}): void {
   const dir = join(root, 'environments');
@@ -55,6 +59,7 @@ export function writeFixtureEnvironments(root: string, options: FixtureData = {}
     join(dir, 'exceptions.ts'),
     `import type { ExceptionRequest } from './types';\n\nexport const EXCEPTIONS: readonly ExceptionRequest[] = ${JSON.stringify(options.exceptions ?? EXCEPTIONS, null, 2)};\n`,
   );
+  writeEvidence(root, options.evidence ?? cleanEvidence());
 }
 
 /** A new git repository with the fixture configuration committed as `base`. */
