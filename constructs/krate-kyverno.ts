@@ -65,17 +65,25 @@ export function krateKyvernoValues(env: ResolvedEnvironment): KrateKyvernoValues
           chartRepoURL: POLICY_REPORTER_CHART_REPO,
           targetRevision: k.policyReporter.chartVersion,
         },
-        defaultPolicyPack: { ...k.defaultPolicyPack },
+        // The tenancy model renders the profiles and bindings (the krate-model app): the chart's placeholder pack is off.
+        defaultPolicyPack: { enabled: false, installExamples: false },
       },
     },
     rbac: {
       managedPolicyBindings: { enabled: env.rbac.managedPolicyBindings },
       personas: {
         viewer: groups(env.rbac.personas.viewer),
-        exceptionRequester: groups(env.rbac.personas.exceptionRequester),
-        repoAdmin: groups(env.rbac.personas.repoAdmin),
         platformAdmin: groups(env.rbac.personas.platformAdmin),
       },
+      // Exception requesters and repo admins, per org, bound only in the org's namespaces.
+      orgs: env.orgs
+        .filter((o) => o.namespaces.length > 0)
+        .map((o) => ({
+          name: o.slug,
+          namespaces: [...o.namespaces],
+          exceptionRequester: groups(o.personas.exceptionRequester),
+          repoAdmin: groups(o.personas.repoAdmin),
+        })),
     },
     argocd: { namespace: env.argocd.namespace, project: env.argocd.project, destinationServer: env.clusters[0].server },
   };
@@ -161,16 +169,20 @@ export type KrateKyvernoValues = {
       readonly viewer?: {
         readonly groups?: readonly (string)[];
       };
+      readonly platformAdmin?: {
+        readonly groups?: readonly (string)[];
+      };
+    };
+    readonly orgs?: readonly ({
+      readonly name: string;
+      readonly namespaces: readonly (string)[];
       readonly exceptionRequester?: {
         readonly groups?: readonly (string)[];
       };
       readonly repoAdmin?: {
         readonly groups?: readonly (string)[];
       };
-      readonly platformAdmin?: {
-        readonly groups?: readonly (string)[];
-      };
-    };
+    })[];
   };
   readonly argocd?: {
     readonly namespace?: string;
