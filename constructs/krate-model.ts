@@ -140,6 +140,7 @@ export class KrateModel extends AppChart {
           parameters: resolveParameters(p.template, o.parameters, o.parametersPath),
           generatedPolicyName: p.name,
           generatedPolicyKind: p.kind,
+          ...(p.binding?.approver ? { approver: p.binding.approver } : {}),
         },
       });
     }
