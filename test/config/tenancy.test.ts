@@ -1,4 +1,5 @@
 import { resolveConfig } from '../../config/resolve';
+import { renderPolicy } from '../../policies/render';
 import { problemsOf } from '../support/problems';
 import { EXCEPTIONS, resolveFixture, tenantSources } from '../support/fixtures';
 
@@ -139,6 +140,31 @@ describe('tenancy: bindings', () => {
         .sort(),
     ).toEqual(['disallow-latest-tag', 'require-labels', 'require-resource-limits']);
     expect(policies(env).every((p) => p.options.resourceRules?.every((r) => r.resources.join() === 'pods'))).toBe(true);
+  });
+
+  it("follows the profile's posture: mixed bindings audit unless they ask, and enforce with the profile's failure policy", () => {
+    const env = dev((e) => {
+      e.profiles[1].posture = 'mixed';
+      e.profiles[1].failurePolicy = 'Ignore';
+      e.bindings = [
+        { org: 'shop', template: 'disallow-latest-tag' },
+        { org: 'shop', template: 'require-labels', mode: 'enforce' },
+      ];
+    });
+    const [latest, labels] = policies(env);
+    expect([latest.mode, labels.mode]).toEqual(['Audit', 'Enforce']);
+    const rendered = renderPolicy(labels.template, labels.options);
+    expect((rendered.spec as { failurePolicy: string }).failurePolicy).toBe('Ignore');
+    expect((renderPolicy(latest.template, latest.options).spec as { failurePolicy: string }).failurePolicy).toBe('Ignore');
+  });
+
+  it("caps the platform org's cluster-wide policies at audit under an audit profile", () => {
+    const env = dev((e) => (e.profiles[0].posture = 'audit'));
+    const cluster = env.plan.policies.filter((p) => p.org.platform);
+    expect(cluster.length).toBeGreaterThan(0);
+    expect(cluster.every((p) => p.mode === 'Audit')).toBe(true);
+    // Without the cap the ladder enforces disallow-latest-tag in dev.
+    expect(dev().plan.policies.find((p) => p.name === 'krate-a5c-cluster-disallow-latest-tag')?.mode).toBe('Enforce');
   });
 
   it('keeps names at most 63 characters with the truncate-and-hash rule', () => {
