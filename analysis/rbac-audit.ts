@@ -11,6 +11,8 @@ export const RBAC_RULES = {
     'PolicyException write is bound only to the exception-controller ServiceAccount, with a RoleBinding in the exception namespace',
   'persona-policyexception-write':
     "no persona role (label krate.a5c.ai/persona) can write PolicyExceptions (kyverno.io or policies.kyverno.io; create, update, patch, delete, deletecollection or '*'), by its own rules, wildcards or the ClusterRoles it aggregates: people ask with a PolicyExceptionRequest, the exception controller writes the exception",
+  'krate-policy-cluster-write':
+    'no persona writes Krate policy resources (krate.a5c.ai policytemplates, policyprofiles, policybindings, policyexceptionrequests) cluster-wide: a ClusterRoleBinding grants that write only to ServiceAccounts and platform-engineer groups, and no role granting it is aggregated',
   'kyverno-side-effect-policy-write':
     'no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy',
 } as const;
@@ -37,6 +39,21 @@ export interface RbacAuditOptions {
    * @default any namespace (only the binding kind and subjects are checked)
    */
   readonly exceptionNamespace?: string;
+  /**
+   * Groups of platform engineers: the only people who may write Krate policy resources cluster-wide.
+   * @default none (no person may)
+   */
+  readonly platformGroups?: readonly string[];
+}
+
+/** Krate's policy resources (and their status): the write personas may hold only in their org's namespaces. */
+const KRATE_POLICY_RESOURCES = ['policytemplates', 'policyprofiles', 'policybindings', 'policyexceptionrequests'];
+
+/** The Krate policy resources a rule may write. */
+function kratePolicyWrites(r: PolicyRule): string[] {
+  if (!r.verbs.some((v) => WRITE_VERBS.includes(v))) return [];
+  if (!r.apiGroups.some((g) => g === 'krate.a5c.ai' || g === '*')) return [];
+  return KRATE_POLICY_RESOURCES.filter((res) => r.resources.some((x) => x === '*' || x === res || x.startsWith(`${res}/`)));
 }
 
 export function formatRbacFinding(f: RbacFinding): string {
@@ -160,6 +177,9 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
   const rbac = items.filter((i) => isRbac(i.manifest));
   /** Roles that grant PolicyException write, keyed by kind/namespace/name as roleRefs resolve them. */
   const writers = new Map<string, SourcedManifest>();
+  /** ClusterRoles that grant Krate policy write, by name → the resources. */
+  const krateWriters = new Map<string, string[]>();
+  const platformGroups = options.platformGroups ?? [];
   const roleKey = (kind: string, namespace: string | undefined, name: string): string =>
     kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace ?? ''}/${name}`;
 
@@ -199,6 +219,21 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
           'no-escalation',
           `'${esc.join("', '")}' lets the subject grant itself more access; remove ${esc.length > 1 ? 'them' : 'it'}`,
         );
+      const krate = kratePolicyWrites(r);
+      if (krate.length > 0 && item.manifest.kind === 'ClusterRole') {
+        const name = item.manifest.metadata.name;
+        krateWriters.set(name, [...new Set([...(krateWriters.get(name) ?? []), ...krate])]);
+        const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
+        const aggregated = Object.keys(labels).filter(
+          (l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true',
+        );
+        if (aggregated.length > 0)
+          add(
+            `rules[${i}]`,
+            'krate-policy-cluster-write',
+            `grants write on krate.a5c.ai ${krate.join(', ')} and is aggregated (${aggregated.join(', ')}), so every holder of that role, cluster-wide, could write them; drop the label or the write verbs`,
+          );
+      }
       const sideEffects = sideEffectPolicyWrites(r);
       if (sideEffects.length > 0) {
         add(
@@ -237,6 +272,19 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
     };
     const ref = m.roleRef;
     if (!ref?.kind || !ref.name) throw new ConfigError([`${item.file}: ${resourceId(m)}: roleRef: needs kind and name`]);
+    const krate = m.kind === 'ClusterRoleBinding' && ref.kind === 'ClusterRole' ? krateWriters.get(ref.name) : undefined;
+    if (krate) {
+      (m.subjects ?? []).forEach((s, i) => {
+        if (s.kind === 'ServiceAccount' || (s.kind === 'Group' && platformGroups.includes(s.name ?? ''))) return;
+        findings.push({
+          file: item.file,
+          resource: resourceId(m),
+          field: `subjects[${i}]`,
+          rule: 'krate-policy-cluster-write',
+          message: `${s.kind ?? '?'} '${s.name ?? ''}' gets write on krate.a5c.ai ${krate.join(', ')} cluster-wide via ClusterRole/${ref.name}; bind it with RoleBindings in the org's namespaces (only platform engineers${platformGroups.length > 0 ? `: ${platformGroups.join(', ')}` : ''} keep cluster-wide rights)`,
+        });
+      });
+    }
     // A RoleBinding may reference a ClusterRole: it then grants it in the binding's namespace.
     const role = writers.get(roleKey(ref.kind, m.metadata.namespace, ref.name));
     if (!role) continue;

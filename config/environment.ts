@@ -12,6 +12,7 @@ import { Problems, show } from '../lib/errors';
 import { LADDER_ENVIRONMENTS } from '../lib/ladder';
 import { INVALID, type OutputOf } from '../lib/spec';
 import { checkExclusions } from './exclusions';
+import { resolveTenancy, type Profile, type ResolvedOrg } from './tenancy';
 
 type Parsed = OutputOf<typeof ENVIRONMENT.fields>;
 type ParsedSyncPolicy = OutputOf<typeof SYNC_POLICY.fields>;
@@ -31,10 +32,14 @@ export interface ResolvedCluster {
 }
 
 /** An environment with every default applied: the settings constructs consume. */
-export interface EnvironmentSettings extends Omit<Parsed, 'argocd' | 'clusters' | 'kyverno'> {
+export interface EnvironmentSettings extends Omit<Parsed, 'argocd' | 'clusters' | 'kyverno' | 'orgs' | 'profiles'> {
   readonly argocd: Omit<Parsed['argocd'], 'project'> & { readonly project: string };
   readonly clusters: readonly ResolvedCluster[];
   readonly kyverno: Omit<Parsed['kyverno'], 'policyNamespace'> & { readonly policyNamespace: string };
+  /** The orgs served, the platform org among them (just it, when none are listed). */
+  readonly orgs: readonly ResolvedOrg[];
+  /** The profiles listed, plus the built-in krate-default when an org follows it without listing it. */
+  readonly profiles: readonly Profile[];
 }
 
 /** The file an environment's messages point at. */
@@ -128,6 +133,7 @@ export function resolveEnvironmentSettings(
 
   const builtIn = [parsed.argocd.namespace, kyverno.namespace, parsed.krate.namespace];
   checkExclusions(parsed.exclusions, `${path}.exclusions`, parsed.name, builtIn, add);
+  const tenancy = resolveTenancy(parsed, path, add);
 
   if (problems.count > before) return undefined;
   const project = parsed.argocd.project ?? `krate-${parsed.name}`;
@@ -143,6 +149,8 @@ export function resolveEnvironmentSettings(
       syncPolicy: c.overrides.syncPolicy ? normaliseSyncPolicy(c.overrides.syncPolicy) : argocd.syncPolicy,
     })),
     kyverno: { ...kyverno, policyNamespace: kyverno.policyNamespace ?? parsed.krate.namespace },
+    orgs: tenancy.orgs,
+    profiles: tenancy.profiles,
   };
 }
 

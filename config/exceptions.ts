@@ -13,8 +13,8 @@ import type { PolicyTemplate } from '../policies/template';
 import { podControllersOf } from '../policies/render';
 import type { EnvironmentSettings } from './environment';
 import { PROTECTED_NAMESPACES } from './exclusions';
-import { templateMode } from './plan';
-import type { Rollout } from './rollout';
+import type { PolicyMode } from '../lib/ladder';
+import { personaProblem } from './tenancy';
 
 import { EXCEPTIONS_FILE as FILE } from '../lib/paths';
 const TICKET = /^([A-Z][A-Z0-9]+-\d+|https:\/\/\S+)$/;
@@ -81,8 +81,8 @@ function controllerOnlyKind(expression: string): string | undefined {
 }
 
 export interface ValidateExceptionsOptions {
-  /** The validated rollout: which templates render where, and in which mode. */
-  readonly rollout: Rollout;
+  /** The mode an org's policies of a template have in an environment (undefined: none renders there). */
+  readonly policyMode: (env: string, org: string, template: string) => PolicyMode | undefined;
   /** The template library. */
   readonly templates: readonly PolicyTemplate[];
 }
@@ -121,7 +121,21 @@ export function validateExceptions(
     seen.add(`${e.environment}/${e.name}`);
     const env = envs.find((x) => x.name === e.environment);
     if (!env) return;
-    const mode = templateMode(options.rollout, e.template as string, env.name);
+    if (e.org !== undefined && !valid(dnsLabel, e.org, `${path}.org`)) return;
+    const orgSlug = (e.org as string | undefined) ?? env.org;
+    const org = env.orgs.find((o) => o.slug === orgSlug);
+    if (!org) {
+      const slugs = env.orgs.map((o) => o.slug);
+      fail(
+        `${path}.org`,
+        `'${orgSlug}' is not an org of environment ${env.name} (one of ${slugs.join(', ')})${didYouMean(orgSlug, slugs)}`,
+      );
+      return;
+    }
+    const profile = env.profiles.find((p) => p.name === org.profile);
+    if (!profile) return; // reported with the org
+    const policy = profile.exceptions;
+    const mode = options.policyMode(env.name, org.slug, e.template as string);
     if (!templates.includes(e.template as string)) {
       fail(
         `${path}.template`,
@@ -130,7 +144,9 @@ export function validateExceptions(
     } else if (mode === undefined) {
       fail(
         `${path}.template`,
-        `'${e.template}' is not rendered in ${env.name} (its rollout stage does not reach ${env.name}), so the exception has nothing to bypass; remove it, or promote the template first`,
+        org.platform
+          ? `'${e.template}' is not rendered in ${env.name} (its rollout stage does not reach ${env.name}, or profile '${profile.name}' leaves it out), so the exception has nothing to bypass; remove it, or promote the template first`
+          : `org '${org.slug}' has no policy of '${e.template}' in ${env.name} (no binding of it renders there), so the exception has nothing to bypass; remove it, or bind the template first`,
       );
     }
 
@@ -141,6 +157,11 @@ export function validateExceptions(
         fail(
           `${path}.namespaces[${j}]`,
           `'${ns}' is a protected namespace: policies never run there, so no exception is needed; remove it`,
+        );
+      else if (!org.platform && !org.namespaceLabel && !org.namespaces.includes(ns))
+        fail(
+          `${path}.namespaces[${j}]`,
+          `'${ns}' is not a namespace of org '${org.slug}' (${org.namespaces.join(', ')}); an org's exception covers only its own namespaces`,
         );
     });
     const names = listOf(fail, `${path}.names`, e.names);
@@ -177,13 +198,26 @@ export function validateExceptions(
       }
     });
 
-    if (typeof e.justification !== 'string' || e.justification.trim().length < 20) {
-      fail(`${path}.justification`, `${show(e.justification)} is too short: say why the bypass is needed (at least 20 characters)`);
+    if (typeof e.justification !== 'string' || e.justification.trim().length < policy.minJustification) {
+      fail(
+        `${path}.justification`,
+        `${show(e.justification)} is too short: say why the bypass is needed (profile '${profile.name}' of org '${org.slug}' asks for at least ${policy.minJustification} characters)`,
+      );
     }
     if (typeof e.ticket !== 'string' || !TICKET.test(e.ticket))
       fail(`${path}.ticket`, `${show(e.ticket)} is not a ticket key like PLAT-1234 or an https URL`);
     if (typeof e.approver !== 'string' || e.approver.trim() === '')
       fail(`${path}.approver`, `missing approver: name the platform engineer who approved this exception`);
+    else {
+      const problem = personaProblem(env, org, e.approver, policy.approvers);
+      if (problem) fail(`${path}.approver`, `${problem}; profile '${profile.name}' lets ${policy.approvers.join('/')} approve`);
+    }
+    if (typeof e.requester !== 'string' || e.requester.trim() === '')
+      fail(`${path}.requester`, `missing requester: name the person who asked for this exception`);
+    else {
+      const problem = personaProblem(env, org, e.requester, policy.requesters);
+      if (problem) fail(`${path}.requester`, `${problem}; profile '${profile.name}' lets ${policy.requesters.join('/')} request`);
+    }
 
     const requestedOk = isIsoDate(e.requested);
     if (!requestedOk)
@@ -192,23 +226,26 @@ export function validateExceptions(
         `${show(e.requested)} is not a date like 2026-11-22 (YYYY-MM-DD): write the date the exception was requested`,
       );
     if (e.expiresAt === undefined) {
-      fail(`${path}.expiresAt`, `missing: every exception expires; write a date at most ${env.exceptions.maxDays} days after requested`);
+      fail(`${path}.expiresAt`, `missing: every exception expires; write a date at most ${policy.maxDays} days after requested`);
     } else if (!isIsoDate(e.expiresAt)) {
       fail(`${path}.expiresAt`, `${show(e.expiresAt)} is not a date like 2026-12-22 (YYYY-MM-DD)`);
     } else if (requestedOk) {
       const days = daysBetween(e.requested as string, e.expiresAt);
       if (days <= 0) fail(`${path}.expiresAt`, `'${e.expiresAt}' is not after requested '${e.requested}'`);
-      else if (days > env.exceptions.maxDays) {
+      else if (days > policy.maxDays) {
         fail(
           `${path}.expiresAt`,
-          `'${e.expiresAt}' is ${days} days after requested '${e.requested}'; environment ${env.name} allows at most ${env.exceptions.maxDays} (exceptions.maxDays); shorten it or renew it later with a new request`,
+          `'${e.expiresAt}' is ${days} days after requested '${e.requested}'; profile '${profile.name}' of org '${org.slug}' allows at most ${policy.maxDays} in environment ${env.name} (profiles[].exceptions.maxDays); shorten it or renew it later with a new request`,
         );
       }
     }
 
     if (e.riskAcceptance !== undefined) valid(nonEmptyString, e.riskAcceptance, `${path}.riskAcceptance`);
-    else if (mode === 'Enforce') {
-      fail(`${path}.riskAcceptance`, `missing: '${e.template}' enforces in ${env.name}, so the approver must record the accepted risk`);
+    else if (mode === 'Enforce' && policy.riskAcceptanceForEnforce) {
+      fail(
+        `${path}.riskAcceptance`,
+        `missing: '${e.template}' enforces in ${env.name} for org '${org.slug}', and profile '${profile.name}' requires the approver to record the accepted risk`,
+      );
     }
   });
 }

@@ -8,8 +8,9 @@ import { didYouMean } from '../lib/suggest';
 import type { PolicyTemplate } from '../policies/template';
 import { environmentFile, resolveEnvironmentSettings, type EnvironmentSettings } from './environment';
 import { validateExceptions } from './exceptions';
-import { planEnvironment, templateMode, type EnvironmentPlan } from './plan';
+import { orgTemplateMode, planEnvironment, templateMode, type EnvironmentPlan } from './plan';
 import { validateRollout, type Rollout } from './rollout';
+import { checkProfileTemplates, expandBindings } from './tenancy';
 
 /** Everything synth and the checks read: the data in environments/ and the template library. */
 export interface ConfigSources {
@@ -73,7 +74,27 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const rolloutValid = problems.count === before;
   const rollout = (rolloutValid ? sources.rollout : {}) as Rollout;
   if (rolloutValid) checkEnforceNeedsKyverno(settings, rollout, templateNames, problems);
-  validateExceptions(sources.exceptions, settings, problems, { rollout, templates: sources.templates });
+  const tenancyBefore = problems.count;
+  settings.forEach((env, i) => {
+    const path = `environments.${env.name}`;
+    const add = (p: string, message: string): void =>
+      problems.add(p, `${message} (edit ${sources.environmentFiles?.[i] ?? environmentFile(env.name)})`);
+    checkProfileTemplates(env.profiles, sources.templates, path, add);
+    expandBindings(env, sources.templates, (t) => templateMode(rollout, t, env.name), path, add);
+  });
+  // An exception's rules depend on the mode of its org's policies: plan them once bindings are valid.
+  const policyPlans =
+    problems.count === tenancyBefore
+      ? new Map(settings.map((env) => [env.name, planEnvironment(env, rollout, sources.templates, []).policies]))
+      : undefined;
+  validateExceptions(sources.exceptions, settings, problems, {
+    templates: sources.templates,
+    policyMode: (env, org, template) => {
+      const plan = policyPlans?.get(env);
+      const settingsOf = settings.find((e) => e.name === env);
+      return plan ? orgTemplateMode(plan, org, template) : settingsOf?.org === org ? templateMode(rollout, template, env) : undefined;
+    },
+  });
   problems.throwIfAny();
 
   const exceptions = sources.exceptions as readonly ExceptionRequest[];

@@ -69,17 +69,25 @@ export function krateKyvernoValues(env: ResolvedEnvironment): KrateKyvernoValues
             ? { values: { monitoring: { enabled: true, serviceMonitor: { labels: { ...env.monitoring.selectorLabels } } } } }
             : {}),
         },
-        defaultPolicyPack: { ...k.defaultPolicyPack },
+        // The tenancy model renders the profiles and bindings (the krate-model app): the chart's placeholder pack is off.
+        defaultPolicyPack: { enabled: false, installExamples: false },
       },
     },
     rbac: {
       managedPolicyBindings: { enabled: env.rbac.managedPolicyBindings },
       personas: {
         viewer: groups(env.rbac.personas.viewer),
-        exceptionRequester: groups(env.rbac.personas.exceptionRequester),
-        repoAdmin: groups(env.rbac.personas.repoAdmin),
         platformAdmin: groups(env.rbac.personas.platformAdmin),
       },
+      // Exception requesters and repo admins, per org, bound only in the org's namespaces.
+      orgs: env.orgs
+        .filter((o) => o.namespaces.length > 0)
+        .map((o) => ({
+          name: o.slug,
+          namespaces: [...o.namespaces],
+          exceptionRequester: groups(o.personas.exceptionRequester),
+          repoAdmin: groups(o.personas.repoAdmin),
+        })),
     },
     // Explicit either way: synth never depends on helm's built-in Kubernetes version.
     admissionPolicies: { mode: env.admissionPolicies ? 'enabled' : 'disabled' },
@@ -175,16 +183,20 @@ export type KrateKyvernoValues = {
       readonly viewer?: {
         readonly groups?: readonly (string)[];
       };
+      readonly platformAdmin?: {
+        readonly groups?: readonly (string)[];
+      };
+    };
+    readonly orgs?: readonly ({
+      readonly name: string;
+      readonly namespaces: readonly (string)[];
       readonly exceptionRequester?: {
         readonly groups?: readonly (string)[];
       };
       readonly repoAdmin?: {
         readonly groups?: readonly (string)[];
       };
-      readonly platformAdmin?: {
-        readonly groups?: readonly (string)[];
-      };
-    };
+    })[];
   };
   readonly argocd?: {
     readonly namespace?: string;

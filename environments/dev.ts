@@ -1,4 +1,5 @@
-import { PERSONA_GROUPS } from './people';
+import { PEOPLE, PERSONA_GROUPS } from './people';
+import { BINDINGS, ORGS, PROFILES } from './tenants';
 import type { EnvironmentConfig } from './types';
 
 /** Labels kube-prometheus-stack's Prometheus selects rules and ServiceMonitors by (its release name). */
@@ -32,13 +33,17 @@ const dev: EnvironmentConfig = {
   // dashboard go there; Kyverno's controllers are scraped through the chart's ServiceMonitors, and
   // the managed Policy Reporter gets one too.
   monitoring: { prometheusOperator: true, selectorLabels: PROMETHEUS_SELECTOR },
-  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  // People: groups from the cluster's identity provider; viewers and platform admins are bound cluster-wide.
   rbac: {
     managedPolicyBindings: true,
     personas: PERSONA_GROUPS,
   },
-  // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
-  exceptions: { maxDays: 60 },
+  // Sandbox experiments may need a bypass for a release cycle: dev's platform profile allows 60 days
+  // (staging and prod keep the 30-day default).
+  profiles: PROFILES.map((p) => (p.name === 'platform' ? { ...p, exceptions: { ...p.exceptions, maxDays: 60 } } : p)),
+  orgs: ORGS,
+  bindings: BINDINGS,
+  people: PEOPLE,
   exclusions: { platformNamespaces: ['cert-manager'] },
 };
 

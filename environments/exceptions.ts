@@ -12,6 +12,7 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     namespaces: ['sandbox'],
     justification: 'Developers try nightly builds in the sandbox namespace; those images are only published as :latest.',
     ticket: 'PLAT-1412',
+    requester: 'sre-oncall@a5c.ai',
     approver: 'platform-lead@a5c.ai',
     requested: '2026-11-21',
     expiresAt: '2027-01-15',
@@ -25,11 +26,27 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     names: ['billing-batch', 'billing-api'],
     justification: 'The legacy billing chart cannot set the required labels until its v4 migration lands.',
     ticket: 'PLAT-1398',
+    requester: 'sre-oncall@a5c.ai',
     approver: 'platform-lead@a5c.ai',
     // Renewed (PLAT-1398): the v4 migration slipped a sprint.
     requested: '2026-12-01',
     expiresAt: '2026-12-31',
     riskAcceptance: 'Two unlabeled workloads in staging are invisible to cost reports until the migration.',
+  },
+  {
+    // A tenant's exception: shop's own policy, under shop's profile (production-strict: 14 days, 40 characters).
+    name: 'shop-legacy-gateway-root',
+    org: 'shop',
+    environment: 'dev',
+    template: 'require-run-as-nonroot',
+    namespaces: ['shop-payments'],
+    names: ['legacy-gateway'],
+    justification: 'The legacy payment gateway image runs as root until the vendor ships the rootless build (SHOP-77).',
+    ticket: 'SHOP-77',
+    requester: 'dana@a5c.ai',
+    approver: 'platform-lead@a5c.ai',
+    requested: '2026-11-30',
+    expiresAt: '2026-12-14',
   },
   {
     name: 'node-exporter-host-path',
@@ -47,6 +64,7 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     ],
     justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
     ticket: 'PLAT-1405',
+    requester: 'sre-oncall@a5c.ai',
     approver: 'platform-lead@a5c.ai',
     // Renewed (PLAT-1405): node-exporter still needs the host's /proc and /sys.
     requested: '2026-12-01',

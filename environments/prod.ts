@@ -1,4 +1,5 @@
-import { PERSONA_GROUPS } from './people';
+import { PEOPLE, PERSONA_GROUPS } from './people';
+import { BINDINGS, ORGS, PROFILES } from './tenants';
 import type { EnvironmentConfig } from './types';
 
 const prod: EnvironmentConfig = {
@@ -27,11 +28,15 @@ const prod: EnvironmentConfig = {
   kyverno: { mode: 'managed', policyReporter: { enabled: true, mode: 'managed' } },
   // cert-manager issues the webhook certificates; calico-system runs the CNI: a denied pod there breaks the cluster.
   exclusions: { platformNamespaces: ['calico-system', 'cert-manager'] },
-  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  // People: groups from the cluster's identity provider; viewers and platform admins are bound cluster-wide.
   rbac: {
     managedPolicyBindings: true,
     personas: PERSONA_GROUPS,
   },
+  profiles: PROFILES,
+  orgs: ORGS,
+  bindings: BINDINGS,
+  people: PEOPLE,
 };
 
 export default prod;

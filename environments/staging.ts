@@ -1,4 +1,5 @@
-import { PERSONA_GROUPS } from './people';
+import { PEOPLE, PERSONA_GROUPS } from './people';
+import { BINDINGS, ORGS, PROFILES } from './tenants';
 import type { EnvironmentConfig } from './types';
 
 const staging: EnvironmentConfig = {
@@ -15,11 +16,15 @@ const staging: EnvironmentConfig = {
   // owners (agreed with them: krate-system); byo requires it here so a change there is a change here.
   kyverno: { mode: 'byo', policyNamespace: 'krate-system' },
   exclusions: { platformNamespaces: ['cert-manager'] },
-  // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
+  // People: groups from the cluster's identity provider; viewers and platform admins are bound cluster-wide.
   rbac: {
     managedPolicyBindings: false,
     personas: PERSONA_GROUPS,
   },
+  profiles: PROFILES,
+  orgs: ORGS,
+  bindings: BINDINGS,
+  people: PEOPLE,
 };
 
 export default staging;

@@ -27,6 +27,7 @@ import {
 } from '../lib/spec';
 import { isIsoDate } from '../lib/dates';
 import { show } from '../lib/errors';
+import { KRATE_SURFACES } from '../lib/kinds';
 import { LADDER_ENVIRONMENTS, STAGES } from '../lib/ladder';
 
 /** Days a template spends in audit:prod before its first enforce step, unless it sets soakDays. */
@@ -63,10 +64,6 @@ export const FLEET_CLUSTER_LABEL = 'krate.a5c.ai/cluster';
 /** How a managed Kyverno is installed: an Argo CD Application, a vendored Helm subchart, or by you. */
 export const KYVERNO_INSTALL_METHODS = ['argocd', 'helm-dependency', 'none'] as const;
 export type KyvernoInstallMethod = (typeof KYVERNO_INSTALL_METHODS)[number];
-
-/** Mode of Krate's default policy pack. */
-export const POLICY_PACK_MODES = ['audit', 'enforce'] as const;
-export type PolicyPackMode = (typeof POLICY_PACK_MODES)[number];
 
 /** Policy Reporter: announced only (external) or installed by an Argo CD Application (managed). */
 export const POLICY_REPORTER_MODES = ['external', 'managed'] as const;
@@ -179,13 +176,6 @@ export const POLICY_REPORTER = object({
 });
 export type PolicyReporterConfig = InputOf<typeof POLICY_REPORTER.fields>;
 
-export const DEFAULT_POLICY_PACK = object({
-  enabled: withDefault(bool, true, 'Render the krate-default PolicyProfile.'),
-  mode: withDefault(oneOf(POLICY_PACK_MODES), 'audit', 'Mode of the default pack.'),
-  installExamples: withDefault(bool, true, 'Also render an example (audit, opt-in) PolicyBinding.'),
-});
-export type DefaultPolicyPackConfig = InputOf<typeof DEFAULT_POLICY_PACK.fields>;
-
 export const KYVERNO = object({
   mode: required(
     oneOf(KYVERNO_MODES),
@@ -215,23 +205,19 @@ export const KYVERNO = object({
     "Policy Reporter (UI and metrics over Kyverno's reports).",
     '{} (disabled)',
   ),
-  defaultPolicyPack: withDefault(
-    DEFAULT_POLICY_PACK,
-    { enabled: true, mode: 'audit', installExamples: true },
-    "Krate's default policy pack.",
-    '{} (enabled, audit, with examples)',
-  ),
 });
 export type KyvernoConfig = InputOf<typeof KYVERNO.fields>;
 
 const groups = list(nonEmptyString, { of: 'group names' });
 export const PERSONAS = object({
-  viewer: withDefault(groups, [], 'Read policies, exceptions and reports.'),
-  exceptionRequester: withDefault(groups, [], 'Request time-boxed exceptions (developers).'),
-  repoAdmin: withDefault(groups, [], "Bind templates to their repositories' scope."),
-  platformAdmin: withDefault(groups, [], 'Own templates, profiles, enforce mode and exception approvals.'),
+  viewer: withDefault(groups, [], 'Read policies, exceptions and reports, cluster-wide.'),
+  platformAdmin: withDefault(
+    groups,
+    [],
+    'Own templates, profiles, enforce mode and exception approvals: the only persona bound cluster-wide with write (exception requesters and repo admins are bound per org: orgs[].personas).',
+  ),
 });
-/** Groups (as the cluster's authenticator names them) bound to each Krate persona ClusterRole. */
+/** Groups (as the cluster's authenticator names them) bound cluster-wide to the viewer and platform-admin ClusterRoles. */
 export type PersonaGroups = InputOf<typeof PERSONAS.fields>;
 
 export const RBAC = object({
@@ -242,8 +228,8 @@ export const RBAC = object({
   ),
   personas: withDefault(
     PERSONAS,
-    { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] },
-    'Groups bound to the persona ClusterRoles.',
+    { viewer: [], platformAdmin: [] },
+    'Groups bound cluster-wide to the viewer and platform-admin ClusterRoles.',
     '{} (roles exist, nobody is bound)',
   ),
 });
@@ -303,14 +289,173 @@ export const EXCLUSIONS = object({
 export type ExclusionsConfig = InputOf<typeof EXCLUSIONS.fields>;
 
 export const DEFAULT_EXCEPTION_MAX_DAYS = 30;
-export const EXCEPTION_SETTINGS = object({
+export const DEFAULT_MIN_JUSTIFICATION = 20;
+
+/** A profile's default posture: what its orgs' bindings may do (the ladder caps every one of them). */
+export const PROFILE_POSTURES = ['audit', 'enforce', 'mixed'] as const;
+export type ProfilePosture = (typeof PROFILE_POSTURES)[number];
+/** Personas a profile's exception policy names; their groups come from the org (platformAdmin: rbac.personas). */
+export const EXCEPTION_PERSONAS = ['exceptionRequester', 'repoAdmin', 'platformAdmin'] as const;
+export type ExceptionPersona = (typeof EXCEPTION_PERSONAS)[number];
+/** What a webhook does when Kyverno cannot answer (upstream failurePolicy). */
+export const FAILURE_POLICIES = ['Fail', 'Ignore'] as const;
+/** The mode a binding asks for (the ladder and the profile cap it). */
+export const BINDING_MODES = ['audit', 'enforce'] as const;
+export type BindingMode = (typeof BINDING_MODES)[number];
+/** The label that marks a resource as belonging to a repository (repository bindings match it). */
+export const REPOSITORY_LABEL = 'krate.a5c.ai/repository';
+
+const personas = (what: string) =>
+  list(oneOf(EXCEPTION_PERSONAS), { of: 'persona names', unique: true, minItems: 1, item: `persona (${what})` });
+
+export const PROFILE_EXCEPTIONS = object({
+  requesters: withDefault(
+    personas('who may request'),
+    ['exceptionRequester'],
+    "Personas whose groups may request exceptions for the org's policies: the request's requester must belong to one.",
+  ),
+  approvers: withDefault(
+    personas('who may approve'),
+    ['platformAdmin'],
+    "Personas whose groups may approve: the request's approver must be in people and belong to one of their groups.",
+  ),
   maxDays: withDefault(
     int(1, 365),
     DEFAULT_EXCEPTION_MAX_DAYS,
     'Longest an exception may run: expiresAt at most this many days after its requested date.',
   ),
+  minJustification: withDefault(int(1, 4096), DEFAULT_MIN_JUSTIFICATION, 'Shortest justification accepted, in characters.'),
+  riskAcceptanceForEnforce: withDefault(bool, true, 'Require riskAcceptance on an exception whose policy enforces in the environment.'),
 });
-export type ExceptionSettings = InputOf<typeof EXCEPTION_SETTINGS.fields>;
+export type ProfileExceptionPolicy = InputOf<typeof PROFILE_EXCEPTIONS.fields>;
+
+export const PROFILE = object({
+  name: required(dnsLabel, 'Profile name (a DNS label): the PolicyProfile object and the krate.a5c.ai/profile annotation.'),
+  displayName: required(nonEmptyString, 'Name shown in Krate.'),
+  description: withDefault(nonEmptyString, 'Krate policy profile.', 'What the profile is for.'),
+  templates: required(
+    list(nonEmptyString, { of: "template names, '<pack>/*' or '*'", unique: true, minItems: 1, item: 'template' }),
+    "The template set: template names, '<pack>/*' for a whole pack, '*' for every template. Bindings of its orgs may bind only these; the platform org's profile is what renders cluster-wide.",
+  ),
+  posture: required(
+    oneOf(PROFILE_POSTURES),
+    "audit: its orgs' bindings never enforce; enforce: they take the ladder's mode; mixed: each binding says (audit unless it asks for enforce).",
+  ),
+  exceptions: withDefault(
+    PROFILE_EXCEPTIONS,
+    {
+      requesters: ['exceptionRequester'],
+      approvers: ['platformAdmin'],
+      maxDays: DEFAULT_EXCEPTION_MAX_DAYS,
+      minJustification: DEFAULT_MIN_JUSTIFICATION,
+      riskAcceptanceForEnforce: true,
+    },
+    "The exception policy for its orgs' policies.",
+  ),
+  failurePolicy: withDefault(
+    oneOf(FAILURE_POLICIES),
+    'Fail',
+    'What its enforce-mode policies do when Kyverno is unavailable: Fail denies, Ignore admits (audit-mode policies always Ignore).',
+  ),
+});
+export type ProfileConfig = InputOf<typeof PROFILE.fields>;
+
+/** The built-in profile an environment that lists no orgs serves its platform org with (the ladder decides everything). */
+export const DEFAULT_PROFILE: OutputOf<typeof PROFILE.fields> = {
+  name: 'krate-default',
+  displayName: 'Krate default',
+  description: "Every template, in the ladder's mode.",
+  templates: ['*'],
+  posture: 'enforce',
+  exceptions: {
+    // The platform org owns no namespaces (no requester RoleBindings): platform engineers request its exceptions.
+    requesters: ['platformAdmin'],
+    approvers: ['platformAdmin'],
+    maxDays: DEFAULT_EXCEPTION_MAX_DAYS,
+    minJustification: DEFAULT_MIN_JUSTIFICATION,
+    riskAcceptanceForEnforce: true,
+  },
+  failurePolicy: 'Fail',
+};
+
+export const ORG_PERSONAS = object({
+  exceptionRequester: withDefault(groups, [], "Request exceptions in the org's namespaces (developers)."),
+  repoAdmin: withDefault(groups, [], "Bind templates to the org's repositories, in the org's namespaces."),
+});
+
+export const ORG = object({
+  slug: required(dnsLabel, 'Org slug (a DNS label): part of every policy name of the org, krate-{org}-{scope}-{template}.'),
+  profile: required(dnsLabel, 'The profile it follows (profiles[].name).'),
+  namespaces: withDefault(
+    namespaces,
+    [],
+    'Namespaces the org owns: its PolicyBindings and PolicyExceptionRequests live in the first, its persona RoleBindings in each, and its policies match them (unless namespaceLabel is set). Required for every org but the platform org (whose objects live in krate.namespace).',
+  ),
+  namespaceLabel: optional(
+    NAMESPACE_LABEL_MATCH,
+    "The namespace label that marks the org's namespaces: its policies match namespaces carrying it instead of the namespaces by name.",
+    'namespaces by name',
+  ),
+  personas: withDefault(
+    ORG_PERSONAS,
+    { exceptionRequester: [], repoAdmin: [] },
+    "Groups bound, by RoleBindings in the org's namespaces only, to the exception-requester and repo-admin ClusterRoles.",
+    '{} (nobody)',
+  ),
+});
+export type OrgConfig = InputOf<typeof ORG.fields>;
+
+export const BINDING = object({
+  org: required(dnsLabel, 'The org it binds for (orgs[].slug).'),
+  template: required(nonEmptyString, "A template of the org's profile, or '*' for every template of it (narrowed by surfaces and kinds)."),
+  repository: optional(
+    labelValue,
+    `Bind to this repository of the org only: resources labelled ${REPOSITORY_LABEL}=<name> in the org's namespaces (scope repo-<name>).`,
+    "the whole org (scope org): every resource in the org's namespaces",
+  ),
+  environments: optional(
+    list(oneOf(LADDER_ENVIRONMENTS), { of: 'environment names', unique: true, minItems: 1, item: 'environment' }),
+    'Only in these environments (the ladder must render the template in each).',
+    'every environment that lists the binding, from the rung the ladder renders the template on',
+  ),
+  surfaces: optional(
+    list(oneOf(KRATE_SURFACES), { of: 'surfaces', unique: true, minItems: 1, item: 'surface' }),
+    'Only templates governing these Krate surfaces (krate.a5c.ai/surface).',
+    'every surface',
+  ),
+  kinds: optional(
+    list(nonEmptyString, { of: 'resource names', unique: true, minItems: 1, item: 'resource' }),
+    "Only these resources (plural, as in resourceRules: pods, deployments, pullrequests): narrows the policy's matchConstraints.resourceRules.",
+    'every resource the template matches',
+  ),
+  mode: optional(
+    oneOf(BINDING_MODES),
+    'audit or enforce; never more than the ladder gives the template in the environment (it is capped there), never enforce under an audit profile, and enforce on a repository only with an approver.',
+    "enforce under an 'enforce' profile (audit for repository bindings), audit otherwise",
+  ),
+  approver: optional(
+    nonEmptyString,
+    'The platform engineer (a person in people, in a platformAdmin group) who approved an enforce-mode repository binding.',
+    'none: a repository binding stays in audit',
+  ),
+  parameters: withDefault(
+    anyObject,
+    {},
+    "Values for the template's parameters (over the rollout's).",
+    "{} (the rollout's, else the template's defaults)",
+  ),
+});
+/** A template bound to an org, or to one repository of an org. */
+export type BindingConfig = InputOf<typeof BINDING.fields>;
+
+export const PERSON = object({
+  email: required(nonEmptyString, 'How approvals and requests name the person (an email).'),
+  groups: required(
+    list(nonEmptyString, { of: 'group names', minItems: 1, item: 'group' }),
+    "The identity provider's groups the person is in.",
+  ),
+});
+export type Person = InputOf<typeof PERSON.fields>;
 
 /**
  * When a template may enforce in an environment, judged from the audit evidence recorded for that
@@ -454,7 +599,10 @@ export type MonitoringConfig = InputOf<typeof MONITORING.fields>;
 
 export const ENVIRONMENT = object({
   name: required(dnsLabel, 'Environment name: a ladder rung (dev, staging, prod), also the folder under dist/ and the file name.'),
-  org: required(dnsLabel, 'Krate organisation this environment serves (a DNS label); part of every policy name.'),
+  org: required(
+    dnsLabel,
+    'The platform organisation (a DNS label): owns the cluster-scope policies its profile renders (krate-{org}-cluster-{template}); one of orgs[].slug when orgs are listed.',
+  ),
   argocd: required(ARGOCD, 'How Argo CD syncs this environment.'),
   clusters: required(
     list(CLUSTER, { of: 'clusters', minItems: 1, item: 'cluster' }),
@@ -468,7 +616,27 @@ export const ENVIRONMENT = object({
     'Namespace exclusions beyond the protected and built-in platform namespaces.',
     "{} (protected + Argo CD's, Kyverno's and Krate's namespaces)",
   ),
-  exceptions: withDefault(EXCEPTION_SETTINGS, { maxDays: DEFAULT_EXCEPTION_MAX_DAYS }, 'Exception bounds.'),
+  profiles: withDefault(
+    list(PROFILE, { of: 'profiles' }),
+    [],
+    "Profiles the orgs follow: template set, posture, exception policy, failure policy. 'krate-default' is built in (every template, the ladder's mode) unless listed.",
+  ),
+  orgs: withDefault(
+    list(ORG, { of: 'orgs' }),
+    [],
+    'The orgs this environment serves, the platform org (org) among them.',
+    "[] (only the platform org, following 'krate-default')",
+  ),
+  bindings: withDefault(
+    list(BINDING, { of: 'bindings' }),
+    [],
+    "Templates bound to an org's namespaces or to one of its repositories, beyond the platform org's cluster-scope policies.",
+  ),
+  people: withDefault(
+    list(PERSON, { of: 'people' }),
+    [],
+    'The people who request and approve exceptions and approve enforce-mode repository bindings (usually environments/people.ts).',
+  ),
   promotion: withDefault(
     PROMOTION,
     {
@@ -512,7 +680,7 @@ export const ENVIRONMENT = object({
   ),
   rbac: withDefault(
     RBAC,
-    { managedPolicyBindings: false, personas: { viewer: [], exceptionRequester: [], repoAdmin: [], platformAdmin: [] } },
+    { managedPolicyBindings: false, personas: { viewer: [], platformAdmin: [] } },
     "Who may do what: Krate's controller write switches and persona groups.",
     '{} (read-only controller, no persona bindings)',
   ),
@@ -570,17 +738,25 @@ export const EXCEPTION_REQUEST = object({
     'every name',
   ),
   conditions: withDefault(list(EXCEPTION_CONDITION, { of: '{ name, expression }' }), [], 'Extra CEL match conditions; all must hold.'),
-  justification: required(nonEmptyString, 'Why the bypass is needed (at least 20 characters).'),
+  justification: required(nonEmptyString, "Why the bypass is needed (at least the profile's exceptions.minJustification characters)."),
   ticket: required(nonEmptyString, 'Tracking ticket: a key like PLAT-1234 or an https URL.'),
-  approver: required(nonEmptyString, 'Who approved it (a platform engineer).'),
+  approver: required(
+    nonEmptyString,
+    "Who approved it: a person in the environment's people, in one of the profile's approver personas' groups.",
+  ),
+  org: optional(dnsLabel, "The org whose policies it bypasses (its profile's exception policy applies).", 'the platform org'),
+  requester: required(
+    nonEmptyString,
+    "Who asked for it: a person in the environment's people, in one of the profile's requester personas' groups.",
+  ),
   requested: required(isoDate, 'The date (YYYY-MM-DD) it was requested: the start of its maximum duration.'),
   expiresAt: required(
     isoDate,
-    "The date (YYYY-MM-DD, UTC midnight) it stops applying: at most the environment's exceptions.maxDays after requested.",
+    "The date (YYYY-MM-DD, UTC midnight) it stops applying: at most the profile's exceptions.maxDays after requested.",
   ),
   riskAcceptance: optional(
     nonEmptyString,
-    'The risk the approver accepts; required when the template enforces in this environment.',
+    "The risk the approver accepts; required when the org's policy enforces in this environment and the profile says so (exceptions.riskAcceptanceForEnforce).",
     'none (only allowed while the template audits there)',
   ),
 });

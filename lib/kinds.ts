@@ -2,6 +2,10 @@
 // what the Kyverno CLI's REST mapper knows offline, and the one list of cluster-scoped kinds. CRDs a test brings (clusterResources) add to it;
 // any other kind is namespaced and pluralised the way meta.UnsafeGuessKindToResource does.
 
+/** Krate's vocabulary for the kind of resource a policy governs (the `krate.a5c.ai/surface` label). */
+export const KRATE_SURFACES = ['repo', 'pr', 'run', 'runner', 'deployment', 'hook', 'identity', 'workload'] as const;
+export type KrateSurface = (typeof KRATE_SURFACES)[number];
+
 /** `group/Kind` → [plural, namespaced]. */
 const BUILTIN: ReadonlyMap<string, readonly [string, boolean]> = (() => {
   const m = new Map<string, readonly [string, boolean]>();

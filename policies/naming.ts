@@ -13,6 +13,14 @@ export function policyName(org: string, scope: string, template: string): string
   return `${full.slice(0, MAX_NAME - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
-/** Scope of the cluster-wide policy, and of the Audit twin that covers per-namespace audit overrides. */
-export const POLICY_SCOPES = { cluster: 'cluster', auditOverride: 'audit' } as const;
+/**
+ * Scope of the cluster-wide policy, of the Audit twin that covers per-namespace audit overrides,
+ * and of an org-wide binding; a repository binding's scope is `repo-<name>` (repositoryScope).
+ */
+export const POLICY_SCOPES = { cluster: 'cluster', auditOverride: 'audit', org: 'org' } as const;
 export type PolicyScope = (typeof POLICY_SCOPES)[keyof typeof POLICY_SCOPES];
+
+/** The scope of a binding to one repository. */
+export function repositoryScope(repository: string): string {
+  return `repo-${repository}`;
+}

@@ -2,7 +2,7 @@ import { ConfigError, Problems, show } from '../lib/errors';
 import type { PolicyMode } from '../lib/ladder';
 import type { LabelSelector, Manifest } from '../lib/manifests';
 import { POLICY_SCOPES, policyName } from './naming';
-import type { Attestor, ParameterValues, PodController, PolicyKind, PolicyTemplate } from './template';
+import type { Attestor, ParameterValues, PodController, PolicyKind, PolicyTemplate, ResourceRule } from './template';
 
 /** The API version and kind every rendered template becomes (image-verification templates: ImageValidatingPolicy). */
 export const VALIDATING_POLICY = { apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy' } as const;
@@ -49,7 +49,24 @@ export const POLICY_KEYS = {
   mode: 'krate.a5c.ai/policy-mode',
   profile: 'krate.a5c.ai/profile',
   uiPath: 'krate.a5c.ai/ui-path',
+  org: 'krate.a5c.ai/org',
+  surface: 'krate.a5c.ai/surface',
+  binding: 'krate.a5c.ai/policy-binding',
+  minVersion: 'policies.kyverno.io/minversion',
 } as const;
+
+/** The oldest Kyverno serving policies.kyverno.io/v1 (stable from v1.17): `policies.kyverno.io/minversion`. */
+export const KYVERNO_MIN_VERSION = '1.17.0';
+
+/** Where a policy comes from in Krate's model: the PolicyBinding, its profile and the org's UI path. */
+export interface PolicyContract {
+  /** The PolicyBinding the policy is generated from (`krate.a5c.ai/policy-binding`). */
+  readonly binding: string;
+  /** The PolicyProfile of the binding's org (`krate.a5c.ai/profile`). */
+  readonly profile: string;
+  /** Krate's UI path for the org's policies (`krate.a5c.ai/ui-path`). */
+  readonly uiPath: string;
+}
 
 export interface RenderPolicyOptions {
   /** Krate organisation: part of the policy name. */
@@ -76,6 +93,26 @@ export interface RenderPolicyOptions {
    * @default `parameters`
    */
   readonly parametersPath?: string;
+  /**
+   * What an Enforce policy does when Kyverno cannot answer (an Audit policy always ignores).
+   * @default 'Fail'
+   */
+  readonly failurePolicy?: 'Fail' | 'Ignore';
+  /**
+   * matchConstraints.objectSelector, joined with the template's own (a repository binding's label).
+   * @default the template's
+   */
+  readonly objectSelector?: LabelSelector;
+  /**
+   * matchConstraints.resourceRules in place of the template's (a binding narrowed to some kinds).
+   * @default the template's
+   */
+  readonly resourceRules?: readonly ResourceRule[];
+  /**
+   * The Krate contract: org label, binding, profile and UI path annotations, Kyverno minversion.
+   * @default none (the template's pack as profile, its catalog path as UI path: template suites and scans)
+   */
+  readonly contract?: PolicyContract;
 }
 
 /**
@@ -226,6 +263,8 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
   const name = policyName(opts.org, opts.scope ?? POLICY_SCOPES.cluster, template.name);
   const image = body.imageVerification;
   const namespaceSelector = joinSelectors(opts.namespaceSelector, template.namespaceSelector);
+  const objectSelector = joinSelectors(opts.objectSelector, template.objectSelector);
+  const contract = opts.contract;
   const controllers = podControllersOf(template);
   const timeoutSeconds = image ? 30 : template.timeoutSeconds;
   return {
@@ -239,13 +278,20 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
         [POLICY_KEYS.template]: template.name,
         [POLICY_KEYS.pack]: template.pack,
         [POLICY_KEYS.mode]: opts.mode.toLowerCase(),
+        ...(contract ? { [POLICY_KEYS.org]: opts.org, [POLICY_KEYS.surface]: template.surface } : {}),
       },
       annotations: {
         // The CRD comes from the Kyverno app (an earlier wave): skip dry-run until it exists.
         'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
         [POLICY_KEYS.template]: `${template.name}@${template.version}`,
-        [POLICY_KEYS.profile]: template.pack,
-        [POLICY_KEYS.uiPath]: `/policies/${template.pack}/${template.name}`,
+        ...(contract
+          ? {
+              [POLICY_KEYS.binding]: contract.binding,
+              [POLICY_KEYS.profile]: contract.profile,
+              [POLICY_KEYS.uiPath]: `${contract.uiPath}/${template.name}`,
+              [POLICY_KEYS.minVersion]: KYVERNO_MIN_VERSION,
+            }
+          : { [POLICY_KEYS.profile]: template.pack, [POLICY_KEYS.uiPath]: `/policies/${template.pack}/${template.name}` }),
         'policies.kyverno.io/title': template.title,
         'policies.kyverno.io/category': template.category,
         'policies.kyverno.io/severity': template.severity,
@@ -256,16 +302,16 @@ export function renderPolicy(template: PolicyTemplate, opts: RenderPolicyOptions
     spec: {
       validationActions: [opts.mode === 'Enforce' ? 'Deny' : 'Audit'],
       // An expression that cannot be evaluated blocks in enforce mode and only reports in audit.
-      failurePolicy: opts.mode === 'Enforce' ? 'Fail' : 'Ignore',
+      failurePolicy: opts.mode === 'Enforce' ? (opts.failurePolicy ?? 'Fail') : 'Ignore',
       evaluation: {
         admission: { enabled: template.evaluation?.admission ?? true },
         background: { enabled: template.evaluation?.background ?? true },
       },
       matchConstraints: {
-        resourceRules: template.resourceRules.map((r) => copy(r)),
+        resourceRules: (opts.resourceRules ?? template.resourceRules).map((r) => copy(r)),
         ...(template.excludeResourceRules?.length ? { excludeResourceRules: template.excludeResourceRules.map((r) => copy(r)) } : {}),
         ...(namespaceSelector ? { namespaceSelector: copy(namespaceSelector) } : {}),
-        ...(template.objectSelector ? { objectSelector: copy(template.objectSelector) } : {}),
+        ...(objectSelector ? { objectSelector: copy(objectSelector) } : {}),
         ...(template.matchPolicy ? { matchPolicy: template.matchPolicy } : {}),
       },
       ...(body.matchConditions?.length ? { matchConditions: body.matchConditions.map((c) => ({ ...c })) } : {}),

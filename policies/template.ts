@@ -1,3 +1,4 @@
+import type { KrateSurface } from '../lib/kinds';
 import type { LabelSelector } from '../lib/manifests';
 import type { PolicyPackName } from './packs';
 
@@ -108,8 +109,7 @@ export interface PolicyBody {
 /** Values of a template's parameters after defaults are applied. */
 export type ParameterValues = Readonly<Record<string, string[] | number[] | number | readonly Attestor[]>>;
 
-/** Krate's vocabulary for the kind of resource a policy governs (the `krate.a5c.ai/surface` label). */
-export type KrateSurface = 'repo' | 'pr' | 'run' | 'runner' | 'deployment' | 'hook' | 'identity' | 'workload';
+export type { KrateSurface } from '../lib/kinds';
 
 /** The pod controllers Kyverno auto-generates a Pod policy for (resource names, as `autogen.podControllers.controllers` lists them). */
 export type PodController = 'deployments' | 'statefulsets' | 'daemonsets' | 'replicasets' | 'jobs' | 'cronjobs';

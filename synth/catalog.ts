@@ -2,6 +2,7 @@
 import type { CatalogEntry } from '../constructs/krate-environment';
 import { KrateKyverno } from '../constructs/krate-kyverno';
 import { KrateMonitoring } from '../constructs/krate-monitoring';
+import { KrateModel } from '../constructs/krate-model';
 import { KratePolicies } from '../constructs/krate-policies';
 import { PolicyExceptions } from '../constructs/policy-exceptions';
 import { hasKyverno } from '../environments/types';
@@ -19,6 +20,16 @@ export const CATALOG: readonly CatalogEntry[] = [
     // No finalizer: deleting the Application must never cascade to CRDs (every policy, exception
     // and report goes with them).
     argocd: { finalizer: 'none' },
+  },
+  {
+    // Krate's resource model (PolicyTemplates, PolicyProfiles, PolicyBindings, PolicyExceptionRequests),
+    // after the CRDs (krate-kyverno, wave 0) and before the Kyverno policies each binding generates.
+    name: 'krate-model',
+    syncWave: 5,
+    destinationNamespace: (env) => env.krate.namespace,
+    build: (scope, env) => new KrateModel(scope, 'krate-model', { env }),
+    // Deleting the app removes the model objects with it (the policies are the policies app's).
+    argocd: { finalizer: 'foreground' },
   },
   {
     // After the engine (its CRDs and webhooks); only environments some template has reached and

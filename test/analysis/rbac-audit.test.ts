@@ -28,9 +28,67 @@ describe('RBAC audit', () => {
     (env, ns) => {
       const items = readManifests([join(DIST_DIR, env)]);
       expect(items.filter((i) => /Role$/.test(i.manifest.kind)).length).toBeGreaterThan(0);
-      expect(auditRbac(items, { exceptionNamespace: ns }).map(formatRbacFinding)).toEqual([]);
+      expect(auditRbac(items, { exceptionNamespace: ns, platformGroups: ['krate-platform'] }).map(formatRbacFinding)).toEqual([]);
+      // Org personas are bound only in their org's namespaces.
+      const orgBindings = items.filter(
+        (i) => i.manifest.kind === 'RoleBinding' && /-(exception-requester|repo-admin)-/.test(i.manifest.metadata.name),
+      );
+      expect(orgBindings.map((i) => i.manifest.metadata.namespace).sort()).toEqual([
+        'labs',
+        'labs',
+        'shop',
+        'shop',
+        'shop-payments',
+        'shop-payments',
+      ]);
     },
   );
+
+  describe('krate-policy-cluster-write', () => {
+    const KRATE_WRITER = clusterRole(
+      '  - {apiGroups: [krate.a5c.ai], resources: [policybindings, policyexceptionrequests], verbs: [get, create, delete]}\n',
+    ).replace('name: r', 'name: krate-writer');
+    const crb = (subjects: string) =>
+      `${KRATE_WRITER}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: krate-writer}\nsubjects:\n${subjects}`;
+
+    it('fails when a group of people is bound cluster-wide to write Krate policy resources', () => {
+      expect(audit(crb('  - {kind: Group, name: krate-developers}\n'), { platformGroups: ['krate-platform'] })).toEqual([
+        "rbac.yaml: ClusterRoleBinding/b: subjects[0]: krate-policy-cluster-write: Group 'krate-developers' gets write on krate.a5c.ai policybindings, policyexceptionrequests cluster-wide via ClusterRole/krate-writer; bind it with RoleBindings in the org's namespaces (only platform engineers: krate-platform keep cluster-wide rights)",
+      ]);
+    });
+
+    it('fails when a user is bound cluster-wide to write them, and when no platform group is named', () => {
+      expect(audit(crb('  - {kind: User, name: dana@a5c.ai}\n  - {kind: Group, name: krate-platform}\n'))).toEqual([
+        "rbac.yaml: ClusterRoleBinding/b: subjects[0]: krate-policy-cluster-write: User 'dana@a5c.ai' gets write on krate.a5c.ai policybindings, policyexceptionrequests cluster-wide via ClusterRole/krate-writer; bind it with RoleBindings in the org's namespaces (only platform engineers keep cluster-wide rights)",
+        "rbac.yaml: ClusterRoleBinding/b: subjects[1]: krate-policy-cluster-write: Group 'krate-platform' gets write on krate.a5c.ai policybindings, policyexceptionrequests cluster-wide via ClusterRole/krate-writer; bind it with RoleBindings in the org's namespaces (only platform engineers keep cluster-wide rights)",
+      ]);
+    });
+
+    it('fails when a role granting that write is aggregated (into edit/admin, bound widely)', () => {
+      const aggregated = KRATE_WRITER.replace(
+        'name: krate-writer',
+        'name: krate-writer, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}',
+      );
+      expect(audit(aggregated)).toEqual([
+        'rbac.yaml: ClusterRole/krate-writer: rules[0]: krate-policy-cluster-write: grants write on krate.a5c.ai policybindings, policyexceptionrequests and is aggregated (rbac.authorization.k8s.io/aggregate-to-edit), so every holder of that role, cluster-wide, could write them; drop the label or the write verbs',
+      ]);
+    });
+
+    it('passes platform groups and ServiceAccounts cluster-wide, and persona groups through RoleBindings', () => {
+      expect(
+        audit(
+          crb(
+            '  - {kind: Group, name: krate-platform}\n  - {kind: ServiceAccount, name: krate-kyverno-controller, namespace: krate-system}\n',
+          ),
+          {
+            platformGroups: ['krate-platform'],
+          },
+        ),
+      ).toEqual([]);
+      const rb = `${KRATE_WRITER}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: krate-writer}\nsubjects:\n  - {kind: Group, name: shop-developers}\n`;
+      expect(audit(rb)).toEqual([]);
+    });
+  });
 
   it('fails when a rule has a wildcard verb, resource or apiGroup', () => {
     expect(audit(clusterRole("  - {apiGroups: ['*'], resources: ['pods/*'], verbs: ['*']}\n"))).toEqual([
@@ -257,10 +315,18 @@ describe('krate-policy audit-rbac', () => {
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'audit-rbac-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 on dist/', () => {
-    const r = cli(DIST_DIR);
+  it('exits 0 on dist/ with the platform engineers named', () => {
+    const r = cli('--platform-group', 'krate-platform', DIST_DIR);
     expect(r.stdout).toMatch(/audit-rbac: \d+ Role\/ClusterRole\(s\) in \d+ file\(s\), 0 finding\(s\)/);
     expect(r.status).toBe(0);
+  });
+
+  it('fails when no group is named as platform engineers: then nobody may write Krate policies cluster-wide', () => {
+    const r = cli(join(DIST_DIR, 'dev'));
+    expect(r.stdout).toContain(
+      "ClusterRoleBinding/krate-kyverno-platform-admin: subjects[0]: krate-policy-cluster-write: Group 'krate-platform' gets write on krate.a5c.ai",
+    );
+    expect(r.status).toBe(1);
   });
 
   it('fails with exit 1 naming the rule and the object on a finding', () => {

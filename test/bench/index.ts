@@ -4,9 +4,10 @@ import { scanBench } from './scan';
 import { scanPolicyBench, testUpstreamBench } from './scan-policy';
 import { synthBench } from './synth';
 import { fleetBench } from './fleet';
+import { tenancyBench } from './tenancy';
 import type { Bench } from './harness';
 
-const BENCHES: readonly Bench[] = [synthBench, scanBench, scanPolicyBench, testUpstreamBench, rolloutBench, fleetBench];
+const BENCHES: readonly Bench[] = [synthBench, scanBench, scanPolicyBench, testUpstreamBench, rolloutBench, fleetBench, tenancyBench];
 
 for (const bench of BENCHES) {
   const figures = await bench.run();

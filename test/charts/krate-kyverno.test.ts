@@ -68,9 +68,9 @@ describe('krate-kyverno chart in each mode', () => {
 
   it.each(MODES)('passes the RBAC audit in %s mode, with every write switch on where allowed', (mode) => {
     const items = template(kyverno({ mode, policyReporter: { enabled: mode !== 'disabled', mode: 'managed' } }, {
-      rbac: { managedPolicyBindings: { enabled: mode === 'managed' }, personas: { viewer: { groups: ['v'] }, exceptionRequester: { groups: ['d'] }, repoAdmin: { groups: ['r'] }, platformAdmin: { groups: ['p'] } } },
+      rbac: { managedPolicyBindings: { enabled: mode === 'managed' }, personas: { viewer: { groups: ['v'] }, platformAdmin: { groups: ['p'] } }, orgs: [{ name: 'shop', namespaces: ['shop'], exceptionRequester: { groups: ['d'] }, repoAdmin: { groups: ['r'] } }] },
     })).items;
-    expect(auditRbac(items, { exceptionNamespace: 'krate-system' }).map(formatRbacFinding)).toEqual([]);
+    expect(auditRbac(items, { exceptionNamespace: 'krate-system', platformGroups: ['p'] }).map(formatRbacFinding)).toEqual([]);
   });
 
   it('renders the Kyverno Application only in managed mode with installMethod argocd', () => {
@@ -124,18 +124,23 @@ describe('krate-kyverno chart in each mode', () => {
     expect(find(on, 'ClusterRoleBinding', 'krate-kyverno-controller-policy-write')).toBeDefined();
   });
 
-  it('aggregates the viewer into view and binds personas only to the groups given', () => {
+  it("aggregates the viewer into view, binds personas only to the groups given, and org personas only in the org's namespaces", () => {
     const viewer = find(byMode.auto, 'ClusterRole', 'krate-kyverno-viewer')!;
     expect(viewer.metadata.labels).toMatchObject({ 'rbac.authorization.k8s.io/aggregate-to-view': 'true' });
     const viewerResources = (viewer as unknown as { rules: Rule[] }).rules.flatMap((r) => r.apiGroups!.map((g) => `${g}:${r.resources!.join(',')}`));
     expect(viewerResources).toEqual(expect.arrayContaining(['kyverno.io:clusterpolicies,policies,policyexceptions', 'openreports.io:reports,clusterreports']));
     expect(byMode.auto.filter((m) => m.kind === 'ClusterRoleBinding').map((m) => m.metadata.name)).toEqual(['krate-kyverno-controller', 'krate-kyverno-exception-controller']);
-    const bound = render(kyverno({ mode: 'auto' }, { rbac: { personas: { repoAdmin: { groups: ['team-a', 'team-b'] } } } }));
-    const crb = find(bound, 'ClusterRoleBinding', 'krate-kyverno-repo-admin') as unknown as { subjects: unknown[]; roleRef: unknown };
-    expect(crb.subjects).toEqual([
+    const bound = render(kyverno({ mode: 'auto' }, { rbac: { personas: { platformAdmin: { groups: ['platform'] } }, orgs: [{ name: 'shop', namespaces: ['shop', 'shop-payments'], repoAdmin: { groups: ['team-a', 'team-b'] } }] } }));
+    const crb = find(bound, 'ClusterRoleBinding', 'krate-kyverno-platform-admin') as unknown as { subjects: unknown[] };
+    expect(crb.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'platform' }]);
+    expect(find(bound, 'ClusterRoleBinding', 'krate-kyverno-repo-admin')).toBeUndefined();
+    const rbs = bound.filter((m) => m.kind === 'RoleBinding' && m.metadata.name.startsWith('krate-kyverno-repo-admin-'));
+    expect(rbs.map((m) => m.metadata.namespace)).toEqual(['shop', 'shop-payments']);
+    expect((rbs[0] as unknown as { subjects: unknown[] }).subjects).toEqual([
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-a' },
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'team-b' },
     ]);
+    expect(find(bound, 'ClusterRoleBinding', 'krate-kyverno-catalog-reader')).toBeDefined();
   });
 
   it('lets a managed Kyverno read exactly the Krate kinds the context-aware templates read, aggregated into its admission and reports controllers', () => {

@@ -43,7 +43,9 @@ describe('content-keyed build', () => {
 
   it('keeps synth on the current environment data when an environment file changes', () => {
     expect(cli(dir, 'synth', '--out', join(dir, 'before')).status).toBe(0);
+    // The platform org is named twice: the environment's org and its entry among the orgs.
     edit(dir, 'environments/dev.ts', /org: '[^']+'/, "org: 'freshorg'");
+    edit(dir, 'environments/dev.ts', 'orgs: ORGS,', "orgs: ORGS.map((o) => (o.slug === 'a5c' ? { ...o, slug: 'freshorg' } : o)),");
     const r = cli(dir, 'synth', '--out', join(dir, 'after'));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -20,7 +20,8 @@ const good: ExceptionRequest = {
   names: ['node-exporter'],
   justification: 'node-exporter reads /proc and /sys from the host.',
   ticket: 'PLAT-1',
-  approver: 'lead@a5c.ai',
+  requester: 'sre-oncall@a5c.ai',
+  approver: 'platform-lead@a5c.ai',
   requested: '2026-11-20',
   expiresAt: '2026-12-10',
 };
@@ -39,7 +40,7 @@ describe('exception requests', () => {
 
   it('fails when an exception runs longer than the maximum', () => {
     expect(problemsFor({ expiresAt: '2027-03-01' })).toContain(
-      "exceptions.node-exporter.expiresAt: '2027-03-01' is 101 days after requested '2026-11-20'; environment prod allows at most 30 (exceptions.maxDays); shorten it or renew it later with a new request (edit environments/exceptions.ts)",
+      "exceptions.node-exporter.expiresAt: '2027-03-01' is 101 days after requested '2026-11-20'; profile 'platform' of org 'a5c' allows at most 30 in environment prod (profiles[].exceptions.maxDays); shorten it or renew it later with a new request (edit environments/exceptions.ts)",
     );
   });
 
@@ -64,7 +65,7 @@ describe('exception requests', () => {
   it('fails when risk acceptance is missing for an enforced template', () => {
     // require-labels enforces in staging (enforce:staging in environments/rollout.ts).
     expect(problemsFor({ environment: 'staging', template: 'require-labels' })).toContain(
-      "exceptions.node-exporter.riskAcceptance: missing: 'require-labels' enforces in staging, so the approver must record the accepted risk",
+      "exceptions.node-exporter.riskAcceptance: missing: 'require-labels' enforces in staging for org 'a5c', and profile 'krate-default' requires the approver to record the accepted risk",
     );
   });
 
@@ -82,7 +83,7 @@ describe('exception requests', () => {
 
   it('fails when the justification is too short', () => {
     expect(problemsFor({ justification: 'needed' })).toContain(
-      "exceptions.node-exporter.justification: 'needed' is too short: say why the bypass is needed (at least 20 characters)",
+      "exceptions.node-exporter.justification: 'needed' is too short: say why the bypass is needed (profile 'platform' of org 'a5c' asks for at least 20 characters)",
     );
   });
 
@@ -153,7 +154,7 @@ describe('exception requests', () => {
   it('fails when the template is not rendered in that environment (synth refuses it, not only check)', () => {
     // The fixture rollout has production-deployment-image-verified at audit:dev: nothing renders in prod.
     const message =
-      "exceptions.node-exporter.template: 'production-deployment-image-verified' is not rendered in prod (its rollout stage does not reach prod), so the exception has nothing to bypass; remove it, or promote the template first (edit environments/exceptions.ts)";
+      "exceptions.node-exporter.template: 'production-deployment-image-verified' is not rendered in prod (its rollout stage does not reach prod, or profile 'platform' leaves it out), so the exception has nothing to bypass; remove it, or promote the template first (edit environments/exceptions.ts)";
     expect(problemsFor({ template: 'production-deployment-image-verified' })).toContain(message);
     expect(() => resolveFixture({ exceptions: [{ ...good, template: 'production-deployment-image-verified' }] })).toThrow(message);
   });
@@ -222,7 +223,7 @@ describe('PolicyException rendering', () => {
         name: 'node-exporter',
         namespace: prod.kyverno.policyNamespace,
         labels: { 'krate.a5c.ai/policy-template': 'disallow-host-path' },
-        annotations: { 'krate.a5c.ai/approver': 'lead@a5c.ai', 'krate.a5c.ai/ticket': 'PLAT-1' },
+        annotations: { 'krate.a5c.ai/approver': 'platform-lead@a5c.ai', 'krate.a5c.ai/ticket': 'PLAT-1' },
       },
       spec: { policyRefs: [{ name: 'krate-a5c-cluster-disallow-host-path', kind: 'ValidatingPolicy' }], expiresAt: '2026-12-10T00:00:00Z' },
     });

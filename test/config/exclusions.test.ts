@@ -156,9 +156,10 @@ describe('namespace exclusions', () => {
     );
   });
 
-  it('fails when the exception maximum is not a whole number of days', () => {
-    expect(errorFor(withExclusions({}, (e) => (e.exceptions = { maxDays: 0 })))).toContain(
-      'environments.prod.exceptions.maxDays: 0 must be a whole number from 1 to 365',
+  it("fails when a profile's exception maximum is not a whole number of days", () => {
+    const profile = { name: 'p', displayName: 'P', templates: ['*'], posture: 'enforce', exceptions: { maxDays: 0 } };
+    expect(errorFor(withExclusions({}, (e) => (e.profiles = [profile])))).toContain(
+      'environments.prod.profiles[0].exceptions.maxDays: 0 must be a whole number from 1 to 365',
     );
   });
 

@@ -19,7 +19,8 @@ const exception = (template: string, name = 'x'): ExceptionRequest => ({
   namespaces: ['legacy'],
   justification: 'a justification of enough length',
   ticket: 'PLAT-1',
-  approver: 'lead@example.com',
+  requester: 'sre-oncall@a5c.ai',
+  approver: 'platform-lead@a5c.ai',
   requested: '2026-11-01',
   expiresAt: '2026-11-20',
 });

@@ -29,7 +29,7 @@ describe('resolveEnvironments', () => {
 
   it('fails when an environment has an unknown field', () => {
     expect(errorFor((e) => (e.kyvern = {}))).toContain(
-      'environments.prod.kyvern: unknown field; expected one of name|org|argocd|clusters|kyverno|krate|exclusions|exceptions|promotion',
+      'environments.prod.kyvern: unknown field; expected one of name|org|argocd|clusters|kyverno|krate|exclusions|profiles|orgs|bindings|people|promotion',
     );
   });
 

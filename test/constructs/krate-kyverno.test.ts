@@ -137,33 +137,27 @@ describe('Kyverno settings in environments', () => {
     expect(() => resolveEnvironments([ok])).not.toThrow();
   });
 
-  it('fails when the default pack mode or Policy Reporter mode is unknown', () => {
+  it('fails when the Policy Reporter mode is unknown, or the superseded default pack is still configured', () => {
     const msg = errorFor((e) => {
-      e.kyverno.defaultPolicyPack = { mode: 'enforced' };
+      e.kyverno.defaultPolicyPack = { mode: 'enforce' };
       e.kyverno.policyReporter = { mode: 'bundled' };
     });
-    expect(msg).toContain("environments.prod.kyverno.defaultPolicyPack.mode: 'enforced' is not one of audit|enforce");
+    expect(msg).toContain('environments.prod.kyverno.defaultPolicyPack: unknown field; expected one of mode|namespace|policyNamespace');
     expect(msg).toContain("environments.prod.kyverno.policyReporter.mode: 'bundled' is not one of external|managed");
   });
 
   it('fails when persona groups are not a list of names, or a persona is unknown', () => {
     expect(errorFor((e) => (e.rbac = { personas: { admins: [] } }))).toContain(
-      'environments.prod.rbac.personas.admins: unknown field; expected one of viewer|exceptionRequester|repoAdmin|platformAdmin',
+      'environments.prod.rbac.personas.admins: unknown field; expected one of viewer|platformAdmin',
     );
     expect(errorFor((e) => (e.rbac = { personas: { viewer: 'devs' } }))).toContain(
       "environments.prod.rbac.personas.viewer: 'devs' must be a list of group names",
     );
   });
 
-  it("fails synth with the chart's message when an enforce-mode default pack has no Kyverno", () => {
-    const bad = {
-      ...prod,
-      kyverno: { mode: 'disabled' as const, policyReporter: { enabled: false }, defaultPolicyPack: { mode: 'enforce' as const } },
-      rbac: { ...prod.rbac, managedPolicyBindings: false },
-    };
-    expect(() => renderEnvironments(resolveFixture({ environments: [bad] }))).toThrow(
-      "defaultPolicyPack.mode is 'enforce' but externalDependencies.kyverno.mode is 'disabled' and requireForEnforceMode is true",
-    );
+  it("turns the chart's placeholder pack off: the tenancy model renders profiles and bindings", () => {
+    const values = krateKyvernoValues(resolveEnvironments([prod])[0]);
+    expect(values.externalDependencies.kyverno.defaultPolicyPack).toEqual({ enabled: false, installExamples: false });
   });
 });
 
@@ -250,7 +244,7 @@ const withUpstream = existsSync(UPSTREAM_KYVERNO);
     const isReplicaSet = (f: string) => f.startsWith('[ReplicaSet,') || f.startsWith('[ReplicaSet/');
 
     it("keeps upstream's default resource filters except ReplicaSets and adds every excluded namespace", () => {
-      const env = resolveEnvironments([fixture])[0];
+      const env = resolveEnvironments([fixture], { exceptions: [] })[0];
       const release = krateKyvernoRelease(env);
       const r = helm(['template', release.releaseName, release.chart, '--namespace', release.namespace], release.values);
       expect(r.stderr).toBe('');

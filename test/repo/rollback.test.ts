@@ -65,12 +65,15 @@ describe('rollback by git revert', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("the promotion changes exactly that template's policy in the environment it reaches", () => {
+  it("the promotion changes exactly that template's policy, and its PolicyBinding's mode, in the environment it reaches", () => {
     const env = to.split(':')[1];
     const diff = compareTrees(before.dist, promoted.dist);
     expect([...diff.added, ...diff.removed]).toEqual([]);
-    expect(diff.changed).toEqual([`${env}/policies/validatingpolicy-krate-a5c-cluster-${TEMPLATE}.yaml`]);
-    expect(promoted.dist.get(diff.changed[0])).toContain('- Deny');
+    const policy = `${env}/policies/validatingpolicy-krate-a5c-cluster-${TEMPLATE}.yaml`;
+    const binding = `${env}/krate-model/policybinding-krate-a5c-cluster-${TEMPLATE}.yaml`;
+    expect(diff.changed).toEqual([binding, policy]);
+    expect(promoted.dist.get(policy)).toContain('- Deny');
+    expect(promoted.dist.get(binding)).toContain('mode: enforce');
   });
 
   it('rollout check accepted the promotion and accepts the revert', () => {

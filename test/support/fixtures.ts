@@ -3,7 +3,16 @@
 // template in the real environments/ never changes what a unit test sees. Only test/repo/ reads
 // the real data, on purpose.
 import { resolveConfig, type ConfigSources, type ResolvedConfig, type ResolvedEnvironment } from '../../config/resolve';
-import type { EnvironmentConfig, ExceptionRequest, PersonaGroups, RolloutEntry } from '../../environments/types';
+import type {
+  BindingConfig,
+  EnvironmentConfig,
+  ExceptionRequest,
+  OrgConfig,
+  PersonaGroups,
+  Person,
+  ProfileConfig,
+  RolloutEntry,
+} from '../../environments/types';
 export type { EnvironmentConfig } from '../../environments/types';
 export type { ResolvedEnvironment } from '../../config/resolve';
 import { honouredExceptionsOnly } from '../../analysis/scan';
@@ -15,10 +24,68 @@ import { renderManifests } from '../../synth/synth';
 
 export const FIXTURE_PERSONAS: PersonaGroups = {
   viewer: ['krate-developers'],
-  exceptionRequester: ['krate-developers'],
-  repoAdmin: ['krate-repo-admins'],
   platformAdmin: ['krate-platform'],
 };
+
+/** The fixture directory: platform engineers approve; shop's developers and repo admins act for shop only. */
+export const FIXTURE_PEOPLE: readonly Person[] = [
+  { email: 'platform-lead@a5c.ai', groups: ['krate-platform'] },
+  { email: 'sre-oncall@a5c.ai', groups: ['krate-platform'] },
+  { email: 'dana@a5c.ai', groups: ['krate-developers', 'shop-developers'] },
+  { email: 'lee@a5c.ai', groups: ['krate-developers', 'shop-repo-admins'] },
+  { email: 'sam@a5c.ai', groups: ['labs-developers'] },
+];
+
+/** dev's platform profile: every template, the ladder's mode, 60-day exceptions. */
+export const FIXTURE_PLATFORM_PROFILE: ProfileConfig = {
+  name: 'platform',
+  displayName: 'Platform baseline',
+  templates: ['*'],
+  posture: 'enforce',
+  exceptions: { requesters: ['platformAdmin'], maxDays: 60 },
+};
+
+/**
+ * The tenant fixture (prod, and dev through tenantSources): a strict profile and a lenient,
+ * audit-only one, as environments/tenants.ts has them.
+ */
+export const FIXTURE_TENANT_PROFILES: readonly ProfileConfig[] = [
+  {
+    name: 'production-strict',
+    displayName: 'Production (strict)',
+    templates: ['pod-security-restricted/*', 'best-practices/*'],
+    posture: 'enforce',
+    exceptions: { maxDays: 14, minJustification: 40 },
+  },
+  {
+    name: 'sandbox',
+    displayName: 'Sandbox',
+    templates: ['best-practices/*'],
+    posture: 'audit',
+    exceptions: { approvers: ['repoAdmin', 'platformAdmin'], riskAcceptanceForEnforce: false },
+    failurePolicy: 'Ignore',
+  },
+];
+
+/** Tenant orgs: the platform org, shop (strict) and labs (sandbox, namespaces marked by a label). */
+export const FIXTURE_ORGS: readonly OrgConfig[] = [
+  { slug: 'a5c', profile: 'platform' },
+  {
+    slug: 'shop',
+    profile: 'production-strict',
+    namespaces: ['shop', 'shop-payments'],
+    personas: { exceptionRequester: ['shop-developers'], repoAdmin: ['shop-repo-admins'] },
+  },
+  { slug: 'labs', profile: 'sandbox', namespaces: ['labs'], namespaceLabel: { key: 'krate.a5c.ai/org', values: ['labs'] } },
+];
+
+/** Tenant bindings: an org binding, two repository bindings (one approved to enforce), a sandbox one (dev and staging). */
+export const FIXTURE_BINDINGS: readonly BindingConfig[] = [
+  { org: 'shop', template: 'require-run-as-nonroot' },
+  { org: 'shop', repository: 'checkout', template: 'require-labels', parameters: { labels: ['team', 'app', 'cost-center'] } },
+  { org: 'shop', repository: 'payments', template: 'disallow-latest-tag', mode: 'enforce', approver: 'platform-lead@a5c.ai' },
+  { org: 'labs', template: 'require-resource-limits', environments: ['dev', 'staging'] },
+];
 
 const dev: EnvironmentConfig = {
   name: 'dev',
@@ -41,8 +108,11 @@ const dev: EnvironmentConfig = {
     managedPolicyBindings: true,
     personas: FIXTURE_PERSONAS,
   },
-  // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default.
-  exceptions: { maxDays: 60 },
+  // Sandbox experiments may need a bypass for a release cycle; staging and prod keep the 30-day default
+  // (they list no orgs: their platform org follows the built-in krate-default profile).
+  profiles: [FIXTURE_PLATFORM_PROFILE],
+  orgs: [{ slug: 'a5c', profile: 'platform' }],
+  people: FIXTURE_PEOPLE,
   exclusions: { platformNamespaces: ['cert-manager'] },
 };
 
@@ -65,6 +135,7 @@ const staging: EnvironmentConfig = {
     managedPolicyBindings: false,
     personas: FIXTURE_PERSONAS,
   },
+  people: FIXTURE_PEOPLE,
 };
 
 const prod: EnvironmentConfig = {
@@ -93,11 +164,16 @@ const prod: EnvironmentConfig = {
   kyverno: { mode: 'managed', policyReporter: { enabled: true, mode: 'managed' } },
   // cert-manager issues the webhook certificates; calico-system runs the CNI: a denied pod there breaks the cluster.
   exclusions: { platformNamespaces: ['calico-system', 'cert-manager'] },
+  // prod serves the tenant fixture (staging lists no orgs: the built-in krate-default path).
+  profiles: [{ ...FIXTURE_PLATFORM_PROFILE, exceptions: { requesters: ['platformAdmin'] } }, ...FIXTURE_TENANT_PROFILES],
+  orgs: FIXTURE_ORGS,
+  bindings: FIXTURE_BINDINGS,
   // People: groups from the cluster's identity provider, bound to Krate's persona ClusterRoles.
   rbac: {
     managedPolicyBindings: true,
     personas: FIXTURE_PERSONAS,
   },
+  people: FIXTURE_PEOPLE,
 };
 
 /** The fixture environments, in ladder order. */
@@ -147,6 +223,7 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     namespaces: ['sandbox'],
     justification: 'Developers try nightly builds in the sandbox namespace; those images are only published as :latest.',
     ticket: 'PLAT-1412',
+    requester: 'sre-oncall@a5c.ai',
     approver: 'platform-lead@a5c.ai',
     requested: '2026-11-21',
     expiresAt: '2027-01-15',
@@ -160,6 +237,7 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     names: ['billing-batch', 'billing-api'],
     justification: 'The legacy billing chart cannot set the required labels until its v4 migration lands.',
     ticket: 'PLAT-1398',
+    requester: 'sre-oncall@a5c.ai',
     approver: 'platform-lead@a5c.ai',
     requested: '2026-11-22',
     expiresAt: '2026-12-22',
@@ -181,11 +259,34 @@ export const EXCEPTIONS: readonly ExceptionRequest[] = [
     ],
     justification: 'node-exporter reads /proc and /sys from the host to export node metrics.',
     ticket: 'PLAT-1405',
+    requester: 'sre-oncall@a5c.ai',
     approver: 'platform-lead@a5c.ai',
     requested: '2026-11-22',
     expiresAt: '2026-12-22',
   },
 ];
+
+/**
+ * dev with the tenant fixture: orgs a5c (platform), shop and labs, their profiles and bindings, in
+ * the fixture rollout (with `patch` applied to a JSON copy, for `fails when` tests).
+ */
+export function tenantEnvironment(patch: (env: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const env = JSON.parse(
+    JSON.stringify({
+      ...dev,
+      profiles: [FIXTURE_PLATFORM_PROFILE, ...FIXTURE_TENANT_PROFILES],
+      orgs: FIXTURE_ORGS,
+      bindings: FIXTURE_BINDINGS,
+    }),
+  ) as Record<string, any>;
+  patch(env);
+  return env;
+}
+
+/** Fixture sources with dev replaced by tenantEnvironment(patch) (staging and prod unchanged). */
+export function tenantSources(patch?: (env: Record<string, any>) => void, overrides: Partial<ConfigSources> = {}): ConfigSources {
+  return fixtureSources({ environments: [tenantEnvironment(patch), staging, prod], ...overrides });
+}
 
 /** Fixture sources, with any part replaced. */
 export function fixtureSources(overrides: Partial<ConfigSources> = {}): ConfigSources {
@@ -202,7 +303,9 @@ export function resolveEnvironments(
   configs: readonly unknown[],
   sources: { readonly rollout?: unknown; readonly exceptions?: unknown } = {},
 ): ResolvedEnvironment[] {
-  return [...resolveFixture({ environments: configs, ...sources }).environments];
+  // The fixture exceptions name fixture people: an environment built without people gets them.
+  const withPeople = configs.map((c) => (c && typeof c === 'object' && !('people' in c) ? { ...c, people: FIXTURE_PEOPLE } : c));
+  return [...resolveFixture({ environments: withPeople, ...sources }).environments];
 }
 
 /** Every template with default parameters, in Audit: what `scan --all-templates` evaluates. */

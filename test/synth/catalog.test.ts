@@ -28,8 +28,9 @@ describe('the application catalog follows the Kyverno mode', () => {
     'renders no policies or policy-exceptions app (nor their Applications) for a %s environment',
     (mode) => {
       const config = stagingWith(mode, { requireForEnforceMode: false });
-      expect(appsOf(config)).toEqual(['app-of-apps', 'krate-kyverno']);
-      expect(childApps(config)).toEqual(['staging-krate-kyverno', 'krate-staging-root'].sort());
+      // Krate's model (templates and profiles) renders anyway: it needs only Krate's CRDs.
+      expect(appsOf(config)).toEqual(['app-of-apps', 'krate-kyverno', 'krate-model']);
+      expect(childApps(config)).toEqual(['staging-krate-kyverno', 'staging-krate-model', 'krate-staging-root'].sort());
     },
   );
 });

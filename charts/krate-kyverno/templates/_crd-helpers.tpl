@@ -38,3 +38,20 @@ annotations:
   argocd.argoproj.io/sync-options: Prune=false
   helm.sh/resource-policy: keep
 {{- end -}}
+
+
+{{/* metav1.LabelSelector. */}}
+{{- define "krate-kyverno.crd.labelSelector" -}}
+type: object
+properties:
+  matchLabels: {type: object, additionalProperties: {type: string}}
+  matchExpressions:
+    type: array
+    items:
+      type: object
+      required: [key, operator]
+      properties:
+        key: {type: string}
+        operator: {type: string, enum: [In, NotIn, Exists, DoesNotExist]}
+        values: {type: array, items: {type: string}}
+{{- end -}}
