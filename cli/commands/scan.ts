@@ -30,17 +30,28 @@ export function readInputs(paths: readonly string[], stdin: () => string = () =>
 
 /** One line per failure (policy, resource, message) and a summary. */
 export function formatTable(report: ScanReport, policySet: string): string {
-  const lines: string[] = [];
+  return [...tableChunks(report, policySet)].join('').slice(0, -1);
+}
+
+/**
+ * formatTable's text with a final newline, in pieces of about a megabyte: a large scan's table is
+ * written as it is built rather than held whole (and again as bytes) in memory.
+ */
+export function* tableChunks(report: ScanReport, policySet: string): Generator<string> {
+  let chunk = '';
   for (const r of report.results) {
     if (r.result !== 'fail' && r.result !== 'error') continue;
     const res = r.resource.namespace
       ? `${r.resource.kind}/${r.resource.namespace}/${r.resource.name}`
       : `${r.resource.kind}/${r.resource.name}`;
-    lines.push(`${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}`);
+    chunk += `${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}\n`;
+    if (chunk.length >= 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
   }
   const s = report.summary;
-  lines.push(`scan (${policySet}): ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error`);
-  return lines.join('\n');
+  yield `${chunk}scan (${policySet}): ${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error\n`;
 }
 
 /** Which policies a scan evaluates: an environment's active ones, or every template in audit. */
@@ -125,7 +136,7 @@ export const scan: Command = {
           .map(toYaml)
           .join('---\n'),
       );
-    else console.log(formatTable(report, label));
+    else for (const chunk of tableChunks(report, label)) process.stdout.write(chunk);
     return scanFails(report) ? EXIT.findings : EXIT.ok;
   },
 };
