@@ -29,7 +29,7 @@ describe('CelEngine', () => {
     });
     expect(Object.keys(out.spec)).toEqual(['containers', 'ratio']);
     expect(JSON.stringify(input)).toBe(before);
-    expect(input.spec.containers[0].ports[0].containerPort).toBe(80);
+    expect(input.spec.containers[0].ports?.[0].containerPort).toBe(80);
     // Subtrees without numbers are shared, not copied; key order is kept wherever a copy is made.
     expect(out.metadata).toBe(input.metadata);
     expect(out.spec.containers[1]).toBe(input.spec.containers[1]);
