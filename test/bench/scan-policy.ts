@@ -23,6 +23,8 @@ interface Run {
   readonly wallMs: number;
   /** Peak resident set size of the child, when /usr/bin/time is there to measure it. */
   readonly maxRssKiB?: number;
+  /** The child's CPU time (user + system), with /usr/bin/time: on a shared machine it varies less than wall time. */
+  readonly cpuMs?: number;
   readonly stdout: string;
 }
 
@@ -32,18 +34,20 @@ function runCli(args: readonly string[], dir: string): Run {
   const out = join(dir, 'time.txt');
   const t0 = performance.now();
   const r = timed
-    ? spawnSync(TIME, ['-f', '%M', '-o', out, process.execPath, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    ? spawnSync(TIME, ['-f', '%M %U %S', '-o', out, process.execPath, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
     : spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wallMs = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) throw new Error(`krate-policy ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  const maxRssKiB = timed ? Number(readFileSync(out, 'utf8').trim().split('\n').at(-1)) : undefined;
-  return { wallMs, maxRssKiB, stdout: r.stdout };
+  if (!timed) return { wallMs, stdout: r.stdout };
+  const [rss, user, system] = (readFileSync(out, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { wallMs, maxRssKiB: rss, cpuMs: (user + system) * 1000, stdout: r.stdout };
 }
 
-function measure(args: readonly string[], dir: string): { wall: number; rss?: number; last: Run } {
+function measure(args: readonly string[], dir: string): { wall: number; rss?: number; cpu?: number; last: Run } {
   const runs = Array.from({ length: RUNS }, () => runCli(args, dir));
   const rss = runs.every((r) => r.maxRssKiB !== undefined) ? Math.max(...runs.map((r) => r.maxRssKiB!)) : undefined;
-  return { wall: median(runs.map((r) => r.wallMs)), rss, last: runs[RUNS - 1] };
+  const cpu = runs.every((r) => r.cpuMs !== undefined) ? median(runs.map((r) => r.cpuMs!)) : undefined;
+  return { wall: median(runs.map((r) => r.wallMs)), rss, cpu, last: runs[RUNS - 1] };
 }
 
 /** Results counted from the summary line (`scan (…): N pass, N fail, N skip, N error`). */
@@ -53,6 +57,7 @@ function results(stdout: string): number {
   return m.slice(1).reduce((n, x) => n + Number(x), 0);
 }
 
+const cpuTime = (x: number | undefined) => (x === undefined ? `not measured (${TIME} absent)` : ms(x));
 const mib = (kib: number | undefined) => (kib === undefined ? `not measured (${TIME} absent)` : `${(kib / 1024).toFixed(0)} MiB`);
 
 export const scanPolicyBench: Bench = {
@@ -123,16 +128,19 @@ export const scanEndToEndBench: Bench = {
       }
       const all = measure(['scan', '--all-templates', input], dir);
       const env = measure(['scan', '--env', 'prod', input], dir);
+      // On a shared machine wall time is as much the other processes' as this one's: say how busy it was.
       const load = loadavg()
         .map((x) => x.toFixed(2))
         .join(' ');
       return [
         { label: 'input', value: `${(bytes / 1e6).toFixed(1)} MB of YAML, ${corpus.length} documents` },
         { label: `--all-templates: wall time, median of ${RUNS}`, value: ms(all.wall) },
+        { label: `--all-templates: CPU time (user + system), median of ${RUNS}`, value: cpuTime(all.cpu) },
         { label: '--all-templates: peak memory', value: mib(all.rss) },
         { label: '--all-templates: policy×resource results', value: String(results(all.last.stdout)) },
         { label: '--all-templates: documents per second (wall)', value: (corpus.length / (all.wall / 1000)).toFixed(0) },
         { label: `--env prod: wall time, median of ${RUNS}`, value: ms(env.wall) },
+        { label: `--env prod: CPU time (user + system), median of ${RUNS}`, value: cpuTime(env.cpu) },
         { label: '--env prod: peak memory', value: mib(env.rss) },
         { label: '--env prod: policy×resource results', value: String(results(env.last.stdout)) },
         { label: 'load average (1, 5, 15 min) after the runs', value: load },
