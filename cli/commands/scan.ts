@@ -12,7 +12,7 @@ import type { Manifest } from '../../lib/manifests';
 import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
 import { repositorySources } from '../sources';
-import { EXIT } from '../support';
+import { EXIT, writeChunks } from '../support';
 import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
 
@@ -136,7 +136,7 @@ export const scan: Command = {
           .map(toYaml)
           .join('---\n'),
       );
-    else for (const chunk of tableChunks(report, label)) process.stdout.write(chunk);
+    else await writeChunks(tableChunks(report, label));
     return scanFails(report) ? EXIT.findings : EXIT.ok;
   },
 };
