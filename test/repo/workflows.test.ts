@@ -126,11 +126,13 @@ function parseUsage(command: string, help: string): Map<string, OptionSpec> {
       .split(/(\[|\])|\s+/)
       .filter((t): t is string => t !== undefined && t !== '');
     tokens.forEach((t, i) => {
-      if (!/^--?[a-z][a-z-]*$/.test(t)) return;
+      // An option, or spellings of one option (`-f|--values`).
+      const names = t.split('|');
+      if (!names.every((n) => /^--?[a-z][a-z-]*$/.test(n))) return;
       const next = tokens[i + 1];
       const value = next !== undefined && next !== '[' && next !== ']' && next !== '|' && !next.startsWith('-');
       const choices = value && !next.includes('<') && next.includes('|') ? next.split('|') : undefined;
-      options.set(t, { value, ...(choices ? { choices } : {}) });
+      for (const name of names) options.set(name, { value, ...(choices ? { choices } : {}) });
     });
   }
   return options;
@@ -378,6 +380,21 @@ describe('GitHub workflows and actions', () => {
 
   describe('krate-policy command lines', () => {
     const usage = cliUsage();
+
+    it('reads options, their values and their spellings from a usage line', () => {
+      const usage = parseUsage(
+        'scan',
+        'usage: krate-policy scan [--env <env> | --all-templates] [--output table|json|sarif[=<file>]]... [--helm <chart> [-f|--values <values.yaml>]...] [<file|dir|->...]',
+      );
+      expect(Object.fromEntries(usage)).toEqual({
+        '--env': { value: true },
+        '--all-templates': { value: false },
+        '--output': { value: true, choices: ['table', 'json', 'sarif'] },
+        '--helm': { value: true },
+        '-f': { value: true },
+        '--values': { value: true },
+      });
+    });
 
     it('reads every command and its options from the CLI', () => {
       expect(usage.get('scan')?.get('--output')?.choices).toEqual(expect.arrayContaining(['table', 'json']));
