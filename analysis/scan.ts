@@ -243,6 +243,40 @@ export interface PolicySetOptions {
   readonly bindings?: Readonly<Record<string, unknown>>;
 }
 
+/** What every object of one (apiVersion, kind) shares in a scan (see PolicySet.scan). */
+interface TypeInfo {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly clusterScoped: boolean;
+  readonly isNamespace: boolean;
+  /** Where a pod controller keeps its pod template; undefined for other kinds. */
+  readonly controller: Family | undefined;
+  /** `request.kind` and `request.resource`, shared by every object of the type (CEL never writes to them). */
+  readonly requestKind: { readonly group: string; readonly version: string; readonly kind: string };
+  readonly requestResource: { readonly group: string; readonly version: string; readonly resource: string };
+  /** The candidates per namespace name ('' for cluster-scoped objects). */
+  readonly plans: Map<string, readonly Candidate[]>;
+}
+
+function typeInfo(apiVersion: string, kind: string): TypeInfo {
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const resource = resourceName(kind);
+  return {
+    group,
+    version,
+    resource,
+    clusterScoped: isBuiltInClusterScoped(`${groupOf(apiVersion)}/${kind}`),
+    isNamespace: kind === 'Namespace',
+    controller: version === 'v1' ? POD_TEMPLATE_PATHS[`${group}/${resource}`] : undefined,
+    requestKind: { group, version, kind },
+    requestResource: { group, version, resource },
+    plans: new Map(),
+  };
+}
+
 /** Compiled policies and exceptions, ready to scan any number of manifests. */
 export class PolicySet {
   private readonly policies: CompiledPolicy[] = [];
@@ -380,34 +414,37 @@ export class PolicySet {
     for (const { manifest } of items)
       if (manifest.kind === 'Namespace' && manifest.apiVersion === 'v1') namespaces.set(manifest.metadata.name, manifest);
     const celNamespaces = new Map<string, unknown>();
-    // Which policies apply to (apiVersion, kind, namespace), worked out once per scan: the namespaces'
-    // labels are fixed for the scan, so every later object of that type and namespace reuses it.
-    const plans = new Map<string, readonly Candidate[]>();
+    // What a resource type's objects share, worked out once per (apiVersion, kind): group, version,
+    // resource, scope, pod-controller family, and which policies apply per namespace (the
+    // namespaces' labels are fixed for the scan, so every later object of that type and namespace reuses it).
+    const types = new Map<string, Map<string, TypeInfo>>();
     const results: ScanResult[] = [];
     const summary: ScanSummary = { pass: 0, fail: 0, skip: 0, error: 0 };
-    for (const { manifest } of items) {
+    // CEL is side-effect free: an identical program on the same object gives the same value, so
+    // matchConditions and variables lists shared by several policies are evaluated once per object.
+    // Cleared per object rather than allocated per object.
+    const memo = new Map<CelProgram, unknown>();
+    const withVariables = new Map<number, CelContext | Outcome>();
+    for (let n = 0; n < items.length; n++) {
+      const manifest = items[n].manifest;
+      let byKind = types.get(manifest.apiVersion);
+      if (!byKind) types.set(manifest.apiVersion, (byKind = new Map()));
+      let type = byKind.get(manifest.kind);
+      if (!type) byKind.set(manifest.kind, (type = typeInfo(manifest.apiVersion, manifest.kind)));
       const name = manifest.metadata?.name ?? '';
-      const clusterScoped = isBuiltInClusterScoped(`${groupOf(manifest.apiVersion)}/${manifest.kind}`);
-      const namespace = clusterScoped ? '' : (manifest.metadata.namespace ?? 'default');
-      const nsName = manifest.kind === 'Namespace' ? name : namespace;
-      const planKey = `${manifest.apiVersion}\0${manifest.kind}\0${nsName}`;
-      let plan = plans.get(planKey);
-      if (!plan) plans.set(planKey, (plan = this.plan(manifest, nsName, namespaces)));
+      const namespace = type.clusterScoped ? '' : (manifest.metadata.namespace ?? 'default');
+      const nsName = type.isNamespace ? name : namespace;
+      let plan = type.plans.get(nsName);
+      if (!plan) type.plans.set(nsName, (plan = this.plan(type, nsName, namespaces)));
       if (plan.length === 0) continue;
-      const slash = manifest.apiVersion.indexOf('/');
-      const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
-      const version = manifest.apiVersion.slice(slash + 1);
+      const { group, version } = type;
       let resource: ScanResult['resource'] | undefined;
       let context: CelContext | undefined;
-      // CEL is side-effect free: an identical program on the same object gives the same value, so
-      // matchConditions and variables lists shared by several policies are evaluated once per object.
-      const memo = new Map<CelProgram, unknown>();
-      const withVariables = new Map<number, CelContext | Outcome>();
       for (let i = 0; i < plan.length; i++) {
         const { p, family: planned } = plan[i];
         let programs = plan[i].programs;
         if (!programs) {
-          const family = planned ?? this.familyOf(p, group, version, resourceName(manifest.kind), name);
+          const family = planned ?? this.familyOf(p, group, version, type.resource, name);
           if (!family) continue;
           programs = p.programs[family]!;
         }
@@ -416,21 +453,21 @@ export class PolicySet {
           if (!celNamespaces.has(nsName)) celNamespaces.set(nsName, namespaces.has(nsName) ? toCelValue(namespaces.get(nsName)) : null);
           // One conversion per object, shared by every policy. A pod controller is seen as the API
           // server serializes it (with its pod template's metadata), whichever policy asks.
-          const resource = resourceName(manifest.kind);
-          const controller = version === 'v1' ? POD_TEMPLATE_PATHS[`${group}/${resource}`] : undefined;
           context = {
-            object: toCelValue(controller ? withTemplateMetadata(manifest, controller) : manifest),
+            object: toCelValue(type.controller ? withTemplateMetadata(manifest, type.controller) : manifest),
             oldObject: null,
             namespaceObject: celNamespaces.get(nsName),
             request: {
               operation: 'CREATE',
               name,
               namespace,
-              kind: { group, version, kind: manifest.kind },
-              resource: { group, version, resource },
+              kind: type.requestKind,
+              resource: type.requestResource,
             },
           };
           if (this.bindings) Object.assign(context, this.bindings);
+          memo.clear();
+          withVariables.clear();
         }
         const outcome = this.evaluate(p, programs, context, memo, withVariables);
         if (!outcome) continue;
@@ -452,11 +489,8 @@ export class PolicySet {
   }
 
   /** The policies that may apply to objects of this type in this namespace, in policy order. */
-  private plan(manifest: Manifest, nsName: string, namespaces: ReadonlyMap<string, Manifest>): Candidate[] {
-    const slash = manifest.apiVersion.indexOf('/');
-    const group = slash < 0 ? '' : manifest.apiVersion.slice(0, slash);
-    const version = manifest.apiVersion.slice(slash + 1);
-    const resource = resourceName(manifest.kind);
+  private plan(type: TypeInfo, nsName: string, namespaces: ReadonlyMap<string, Manifest>): Candidate[] {
+    const { group, version, resource } = type;
     const plan: Candidate[] = [];
     for (const p of this.byResource.get(`${group}/${resource}`) ?? []) {
       if (nsName !== '' && !this.namespaceMatches(p, nsName, namespaces)) continue;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { ConfigError } from '../lib/errors';
 
 /**
@@ -23,6 +24,25 @@ export function internalError(e: unknown, debug: boolean): string {
   const message = e instanceof Error ? e.message : String(e);
   if (debug) return `krate-policy: internal error: ${e instanceof Error && e.stack ? e.stack : message}`;
   return `krate-policy: internal error: ${message} (this is a bug; rerun with --debug for the stack trace)`;
+}
+
+/**
+ * Writes a large output piece by piece, waiting whenever the reader is behind (a pipe to a slow
+ * consumer): memory holds one piece at a time, not the whole output. A closed or failed stream
+ * ends the wait (quietOnClosedPipe drops the rest).
+ */
+export async function writeChunks(chunks: Iterable<string>, stream: Writable = process.stdout): Promise<void> {
+  for (const chunk of chunks) {
+    if (stream.destroyed) return;
+    if (stream.write(chunk)) continue;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+        resolve();
+      };
+      for (const event of ['drain', 'close', 'error']) stream.once(event, done);
+    });
+  }
 }
 
 /**

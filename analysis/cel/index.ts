@@ -84,6 +84,8 @@ export class CelEngine {
 /**
  * Converts parsed YAML/JSON to CEL values: whole numbers become BigInt (CEL int), other numbers
  * stay doubles. Kubernetes decodes integer fields as int64, so `hostPort == 0` must compare ints.
+ * A map or list with no whole number and no undefined value anywhere below it is returned as it is
+ * (CEL never writes to its data), so converting a manifest copies only the paths to its numbers.
  */
 export function toCelValue(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
@@ -93,20 +95,37 @@ export function toCelValue(value: unknown): unknown {
 // Leaves (mostly strings) are converted inline: a call per leaf was most of a manifest's conversion.
 function convertObject(value: object): unknown {
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
+    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      out[i] = typeof v === 'object' && v !== null ? convertObject(v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+      const c = typeof v === 'object' && v !== null ? convertObject(v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+      if (c !== v && out === undefined) out = value.slice(0, i);
+      if (out !== undefined) out.push(c);
     }
-    return out;
+    return out ?? value;
   }
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> | undefined;
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    out[k] = typeof v === 'object' && v !== null ? convertObject(v) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+    const c =
+      v === undefined
+        ? v
+        : typeof v === 'object' && v !== null
+          ? convertObject(v)
+          : typeof v === 'number' && Number.isInteger(v)
+            ? BigInt(v)
+            : v;
+    if ((c !== v || v === undefined) && out === undefined) {
+      // The first change: copy the keys before it, then keep building the copy.
+      out = {};
+      for (const before in value) {
+        if (before === k) break;
+        out[before] = (value as Record<string, unknown>)[before];
+      }
+    }
+    if (out !== undefined && c !== undefined) out[k] = c;
   }
-  return out;
+  return out ?? value;
 }
 
 export { isQuantity, setsContains, setsIntersects, setsEquivalent } from '../../lib/cel';

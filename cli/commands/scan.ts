@@ -13,7 +13,7 @@ import type { Manifest } from '../../lib/manifests';
 import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
 import { repositorySources } from '../sources';
-import { EXIT } from '../support';
+import { EXIT, writeChunks } from '../support';
 import { enumFlag, parseArgs, type ParsedArgs } from '../args';
 import { REPO_ROOT } from '../../lib/paths';
 import { formatBaseline, parseBaseline, scannedBy, type Baseline } from '../../analysis/report/baseline';
@@ -107,7 +107,15 @@ export function summaryLine(report: Findings, policySet: string): string {
 
 /** One line per failure (policy, resource, message, where; baselined ones marked) and a summary. */
 export function formatTable(report: Findings, policySet: string): string {
-  const lines: string[] = [];
+  return [...tableChunks(report, policySet)].join('').slice(0, -1);
+}
+
+/**
+ * formatTable's text with a final newline, in pieces of about a megabyte: a large scan's table is
+ * written as it is built rather than held whole (and again as bytes) in memory.
+ */
+export function* tableChunks(report: Findings, policySet: string): Generator<string> {
+  let chunk = '';
   for (const f of report.findings) {
     if (!isProblem(f)) continue;
     const r = f.result;
@@ -115,12 +123,13 @@ export function formatTable(report: Findings, policySet: string): string {
       ? `${r.resource.kind}/${r.resource.namespace}/${r.resource.name}`
       : `${r.resource.kind}/${r.resource.name}`;
     const mark = f.suppressed ? '  [baselined]' : '';
-    lines.push(
-      `${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}  (${f.file}:${f.line})${mark}`,
-    );
+    chunk += `${r.result.toUpperCase()}  ${r.mode.toLowerCase().padEnd(7)}  ${r.policy}  ${res}  ${r.message}  (${f.file}:${f.line})${mark}\n`;
+    if (chunk.length >= 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  lines.push(summaryLine(report, policySet));
-  return lines.join('\n');
+  yield `${chunk}${summaryLine(report, policySet)}\n`;
 }
 
 /** Which policies a scan evaluates: an environment's active ones, or every template in audit. */
@@ -320,9 +329,13 @@ export const scan: Command = {
     const stale = baseline
       ? baseline.stale(report.results, parsed.flags.has('changed') ? scannedBy(inputs.map((i) => i.manifest)) : undefined)
       : [];
+    // A table on stdout is streamed in pieces (tableChunks), never built whole.
+    const streamed = (o: (typeof outputs)[number]) => o.path === undefined && o.format === 'table';
     const texts = outputs.map((o) => ({
       ...o,
-      text: render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
+      text: streamed(o)
+        ? ''
+        : render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
     }));
     // Everything is computed: only now write, files first, stdout last.
     if (newBaseline !== undefined) writeReport(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
@@ -335,7 +348,7 @@ export const scan: Command = {
       );
     if (newBaseline !== undefined)
       console.error(`note: --write-baseline ${writeBaseline}: ${JSON.parse(newBaseline).findings.length} accepted findings written`);
-    for (const t of texts) if (t.path === undefined) console.log(t.text);
+    for (const t of texts) if (t.path === undefined) await writeChunks(streamed(t) ? tableChunks(findings, label) : [`${t.text}\n`]);
     return findings.findings.some((f) => f.failsGate) ? EXIT.findings : EXIT.ok;
   },
 };

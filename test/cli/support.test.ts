@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { writeChunks } from '../../cli/support';
 import { copyRepo } from './copy-repo';
 
 let dir: string;
@@ -48,5 +50,33 @@ describe('runMain', () => {
     });
     expect(r.stdout).toBe('line 0\nstatus 1\n');
     expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+  });
+});
+
+describe('writeChunks', () => {
+  it('writes every piece in order, waiting for the reader whenever the stream is full', async () => {
+    const received: string[] = [];
+    let waits = 0;
+    // A slow reader: accepts one piece per tick, then reports the stream full until it drains.
+    const stream = new Writable({
+      highWaterMark: 4,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk.toString());
+        setImmediate(callback);
+      },
+    });
+    stream.on('drain', () => waits++);
+    const pieces = Array.from({ length: 50 }, (_, i) => `piece ${i}\n`);
+    await writeChunks(pieces, stream);
+    await new Promise((resolve) => stream.end(resolve));
+    expect(received.join('')).toBe(pieces.join(''));
+    expect(waits).toBeGreaterThan(10);
+  });
+
+  it('stops waiting when the stream closes (a reader that went away)', async () => {
+    const stream = new Writable({ highWaterMark: 1, write: () => undefined }); // never drains
+    const done = writeChunks(['a', 'b', 'c'], stream);
+    stream.destroy();
+    await expect(done).resolves.toBeUndefined();
   });
 });

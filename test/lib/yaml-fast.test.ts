@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { fastLoadAll } from '../../lib/yaml-fast';
+import { blockLoadAll, declines, fastLoadAll } from '../../lib/yaml-fast';
 import { parseManifests, toYaml } from '../../lib/manifests';
 import { generateCorpus } from '../bench/scan';
 import { REPO_ROOT } from '../../lib/paths';
@@ -125,6 +125,187 @@ describe('yaml fast path', () => {
       '{null: a}\n',
     ])
       expect([text, fastLoadAll(text)]).toEqual([text, undefined]);
+  });
+
+  describe('block reader', () => {
+    /** The reference's reading when yaml reads the text without error; the block reader must agree or decline. */
+    const agrees = (text: string): boolean => {
+      const got = blockLoadAll(text);
+      if (got === undefined) return true;
+      const want = reference(text);
+      return want !== undefined && isDeepStrictEqual(got, want);
+    };
+
+    it('reads every YAML file of the repository (and the upstream artifacts, when present) as yaml does, or declines', () => {
+      const upstream = join(REPO_ROOT, '..', 'shared', 'upstream');
+      const files = [...yamlFiles(REPO_ROOT), ...(existsSync(upstream) ? yamlFiles(upstream) : [])];
+      const texts = files.map((f) => readFileSync(f, 'utf8'));
+      expect(files.filter((_, i) => !agrees(texts[i]))).toEqual([]);
+      // dist/, the charts' rendered output and the fixtures are block YAML: a large share takes this path.
+      expect(texts.filter((t) => blockLoadAll(t) !== undefined).length).toBeGreaterThan(files.length * 0.4);
+    });
+
+    it('takes generated workloads as synth writes them, and fastLoadAll uses it', () => {
+      const text = generateCorpus(600)
+        .map((i) => toYaml(i.manifest))
+        .join('---\n');
+      const got = blockLoadAll(text);
+      expect(got).toHaveLength(600);
+      expect(isDeepStrictEqual(got, reference(text))).toBe(true);
+    });
+
+    const READS = [
+      'a: 1\nb: two\nc:\n  d: [x]\n',
+      'a:\n- x\n- y: 1\n  z: 2\n-\n- - ignored\n',
+      'a:\n  - x\n  -\n    b: 1\n  - c: 1\n    d:\ne: ~\n',
+      "a: \"x\\ty\\u00e9\\x41\\\\\\\"q\"\nb: 'it''s'\n\"k y\": 1\n'k''z': 2\n",
+      'a: |\n  one\n\n  two\n\n\nb: |-\n  x\n    indented\nc: |+\n  keep\n\n',
+      '# Source: chart/templates/a.yaml\n---\napiVersion: v1\nkind: ConfigMap # not a comment here? yes it is\n',
+      '---\na: 1\n---\n---\n# only a comment\n',
+      'url: http://example.com:8080/x\nempty: {}\nlist: []\nneg: -1\nfloat: 1.5e3\nbool: true\nnothing: ~\n',
+      'a:   spaced   \nb: x  # comment\nc: "q"  # comment\nd:  # comment\n  e: 1\n',
+      'a: -x\nb: x-y\nc: a,b[c]{d}\nd: don\'t\ne: "#not"\nf: 1:2\n',
+    ];
+
+    it.each(READS.map((t) => [t]))('reads %j as yaml does (or declines, then fastLoadAll still does)', (text) => {
+      expect(agrees(text)).toBe(true);
+      const fast = fastLoadAll(text);
+      if (fast !== undefined) expect(isDeepStrictEqual(fast, reference(text))).toBe(true);
+    });
+
+    it('reads the common constructs itself rather than declining them', () => {
+      for (const text of [READS[2], READS[3], READS[4], READS[6], READS[7], READS[9]])
+        expect([text, blockLoadAll(text)]).toEqual([text, reference(text)]);
+    });
+
+    const DECLINES = [
+      'a: {x: 1}\n', // flow mapping
+      'a: [1, 2]\n', // flow sequence
+      'a: >\n  folded\n', // folded scalar
+      'a: |2\n  explicit\n', // indentation indicator
+      'a: plain\n  continued\n', // multi-line plain scalar
+      'a: "multi\n  line"\n', // multi-line quoted scalar
+      'a: 1\na: 2\n', // duplicate key
+      '1: a\n', // a key that is not a string
+      'true: a\n',
+      '- - a\n', // compact nested sequence
+      'a: b: c\n', // an error in yaml
+      'a: x #c\nb: y\n'.replace(' #c', ' #c'), // a comment after a plain value
+      'a: |\n  x\n   \n  y\n', // a line of spaces inside a literal
+      'a: 1', // no final newline
+      'a: 1\r\n', // CRLF
+      'a:\tb\n', // a tab
+      '--- x\n', // content on the marker line
+      'a: 1\n...\n', // document end marker
+      'just a scalar\n',
+      '{"apiVersion": "v1"}\n', // JSON
+      '__proto__: x\n',
+      'a: "\\q"\n', // an unknown escape
+    ];
+
+    it.each(DECLINES.map((t) => [t]))('declines %j, and fastLoadAll still reads it as yaml does', (text) => {
+      expect(blockLoadAll(text)).toBeUndefined();
+      const fast = fastLoadAll(text);
+      const want = reference(text);
+      if (fast !== undefined) expect(isDeepStrictEqual(fast, want)).toBe(true);
+    });
+
+    it('agrees with yaml on 4,000 random edits of manifests (or declines)', () => {
+      const seeds = [
+        ...generateCorpus(12).map((i) => toYaml(i.manifest)),
+        ...READS,
+        'spec:\n  validations:\n    - expression: "a == b"\n      message: |\n        line one\n        line two\n',
+      ];
+      const pieces = [
+        ' ',
+        '  ',
+        '\n',
+        '#',
+        ' #',
+        ':',
+        ': ',
+        '- ',
+        '-',
+        '"',
+        "'",
+        '|',
+        '|-',
+        '|+',
+        '{}',
+        '[]',
+        '~',
+        '1',
+        'true',
+        '---\n',
+        'a: b\n',
+        '\\',
+      ];
+      let seed = 424242;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+      const bad: string[] = [];
+      let taken = 0;
+      for (let k = 0; k < 4000; k++) {
+        let text = seeds[next() % seeds.length];
+        for (let e = 1 + (next() % 3); e > 0; e--) {
+          const at = next() % (text.length + 1);
+          text =
+            next() % 3 === 0
+              ? text.slice(0, at) + text.slice(at + 1 + (next() % 3))
+              : text.slice(0, at) + pieces[next() % pieces.length] + text.slice(at);
+        }
+        if (blockLoadAll(text) !== undefined) taken++;
+        if (!agrees(text)) bad.push(text);
+      }
+      expect(bad.slice(0, 5)).toEqual([]);
+      expect(taken).toBeGreaterThan(400);
+    });
+  });
+
+  // The one regular expression `declines` replaced (it was a tenth of a large scan), kept as the specification it must match.
+  const DECLINE_SPEC =
+    /\{\{|(?:^|[\s[{,])(?:[&*][^\s,[\]{}&*'"]|!)|^%|^[ \t]*\?(?:\s|$)|(?:^|[\s[{,-])(?:~|null|Null|NULL)?[ \t]*:(?:\s|$)|^ *\t/m;
+
+  it('declines exactly the texts the specification expression matches: every repository file and 20,000 generated ones', () => {
+    const files = yamlFiles(REPO_ROOT).map((f) => readFileSync(f, 'utf8'));
+    // Random texts over the characters that matter, seeded so a failure reproduces.
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      '&',
+      '*',
+      '!',
+      '%',
+      '?',
+      ':',
+      '-',
+      '~',
+      'null',
+      'Null',
+      'NULL',
+      'l',
+      'L',
+      'a',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u00a0',
+      '\u2028',
+      "'",
+      '"',
+    ];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const random = Array.from({ length: 20_000 }, () =>
+      Array.from({ length: 1 + (next() % 12) }, () => alphabet[next() % alphabet.length]).join(''),
+    );
+    const differ = [...files, ...random].filter((t) => declines(t) !== DECLINE_SPEC.test(t));
+    expect(differ).toEqual([]);
+    expect(random.filter((t) => declines(t)).length).toBeGreaterThan(1000);
+    expect(random.filter((t) => !declines(t)).length).toBeGreaterThan(1000);
   });
 
   it('leaves every error to yaml, so messages do not change', () => {

@@ -14,6 +14,31 @@ describe('CelEngine', () => {
     expect(toCelValue({ a: [1, 0.5] })).toEqual({ a: [1n, 0.5] });
   });
 
+  it('copies only the paths to whole numbers and undefined values, never changing its input', () => {
+    const input = {
+      metadata: { name: 'a', labels: { x: 'y' } },
+      spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }, { name: 'd' }], gone: undefined, ratio: 0.5 },
+      list: ['a', 'b', 3],
+    };
+    const before = JSON.stringify(input);
+    const out = toCelValue(input) as typeof input & { spec: Record<string, unknown> };
+    expect(out).toEqual({
+      metadata: { name: 'a', labels: { x: 'y' } },
+      spec: { containers: [{ name: 'c', ports: [{ containerPort: 80n }] }, { name: 'd' }], ratio: 0.5 },
+      list: ['a', 'b', 3n],
+    });
+    expect(Object.keys(out.spec)).toEqual(['containers', 'ratio']);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(input.spec.containers[0].ports?.[0].containerPort).toBe(80);
+    // Subtrees without numbers are shared, not copied; key order is kept wherever a copy is made.
+    expect(out.metadata).toBe(input.metadata);
+    expect(out.spec.containers[1]).toBe(input.spec.containers[1]);
+    expect(out).not.toBe(input);
+    const plain = { a: { b: ['x', null, true, 0.25] } };
+    expect(toCelValue(plain)).toBe(plain);
+    expect(Object.keys(toCelValue({ z: 1, a: 'x', m: 2 }) as object)).toEqual(['z', 'a', 'm']);
+  });
+
   it('compiles each expression once', () => {
     const e = new CelEngine();
     const p = e.compile('1 + 1 == 2');
