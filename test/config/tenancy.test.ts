@@ -1,7 +1,7 @@
 import { resolveConfig } from '../../config/resolve';
 import { renderPolicy } from '../../policies/render';
 import { problemsOf } from '../support/problems';
-import { EXCEPTIONS, resolveFixture, tenantSources } from '../support/fixtures';
+import { EXCEPTIONS, ROLLOUT, resolveFixture, tenantSources } from '../support/fixtures';
 
 const resolveTenants = (patch?: (env: Record<string, any>) => void, exceptions?: unknown) =>
   resolveConfig(tenantSources(patch, exceptions === undefined ? {} : { exceptions }));
@@ -322,6 +322,20 @@ describe('tenancy: exceptions follow their org profile', () => {
     expect(exceptionProblems({ template: 'require-resource-limits', namespaces: ['shop'] })).toContain(
       `exceptions.shop-root.template: org 'shop' has no policy of 'require-resource-limits' in dev (no binding of it renders there), so the exception has nothing to bypass; remove it, or bind the template first ${EX}`,
     );
+  });
+
+  it("fails with only the binding's problem when another binding of the environment is broken (its exceptions are not called orphans)", () => {
+    const typo = (e: Record<string, any>) => e.bindings.push({ org: 'shpo', template: 'require-labels' });
+    expect(exceptionProblems({}, typo)).toEqual([
+      `environments.dev.bindings[4].org: 'shpo' is not an org of environment dev (one of a5c, shop, labs) (did you mean 'shop'?) ${FIX}`,
+    ]);
+  });
+
+  it("fails with only the rollout's problem when the rollout is invalid (bindings and exceptions are not called orphans)", () => {
+    const rollout = { ...ROLLOUT, 'require-run-as-nonroot': { ...ROLLOUT['require-run-as-nonroot'], stage: 'audit:stagin' } };
+    expect(problemsOf(() => resolveConfig(tenantSources(undefined, { rollout, exceptions: [...EXCEPTIONS, shopException] })))).toEqual([
+      `rollout.require-run-as-nonroot.stage: 'audit:stagin' is not one of draft|audit:dev|audit:staging|audit:prod|enforce:dev|enforce:staging|enforce:prod (edit environments/rollout.ts)`,
+    ]);
   });
 
   it("fails when risk acceptance is missing for the org's enforced policy, unless its profile waives it", () => {
