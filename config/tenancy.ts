@@ -212,7 +212,7 @@ export function expandBindings(
 ): ExpandedBinding[] {
   const out: ExpandedBinding[] = [];
   const names = templates.map((t) => t.name);
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { index: number; org: string; scope: string }>();
   env.bindings.forEach((b, index) => {
     const bpath = `${path}.bindings[${index}]`;
     if (b.environments && !b.environments.includes(env.name as (typeof b.environments)[number])) return;
@@ -308,11 +308,14 @@ export function expandBindings(
       if (twice !== undefined) {
         add(
           bpath,
-          `binds '${template.name}' to scope ${scope} of org '${org.slug}' again (bindings[${twice}] already does, as ${name}); merge the two`,
+          twice.org === org.slug && twice.scope === scope
+            ? `binds '${template.name}' to scope ${scope} of org '${org.slug}' again (bindings[${twice.index}] already does, as ${name}); merge the two`
+            : // Policy names are cluster-wide: 'krate-a-repo-b-org-x' is org a-repo-b's org scope and org a's repository b-org.
+              `generates policy ${name} (org '${org.slug}', scope ${scope}), the name bindings[${twice.index}] (org '${twice.org}', scope ${twice.scope}) generates too; policy names are cluster-wide: rename the repository or the org`,
         );
         continue;
       }
-      seen.set(name, index);
+      seen.set(name, { index, org: org.slug, scope });
       const mode: PolicyMode = asked === 'enforce' && ladder === 'Enforce' ? 'Enforce' : 'Audit';
       const resourceRules = b.kinds
         ? template.resourceRules

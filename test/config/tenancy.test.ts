@@ -254,6 +254,19 @@ describe('tenancy: bindings', () => {
       `environments.dev.bindings[4]: binds 'require-run-as-nonroot' to scope org of org 'shop' again (bindings[0] already does, as krate-shop-org-require-run-as-nonroot); merge the two ${FIX}`,
     );
   });
+
+  it("fails when two orgs' bindings generate one policy name (org a-repo-b's org scope is org a's repository b-org)", () => {
+    const colliding = (e: Record<string, any>) => {
+      e.orgs.push({ slug: 'shop-repo-web', profile: 'production-strict', namespaces: ['web'] });
+      e.bindings.push(
+        { org: 'shop-repo-web', template: 'require-labels' },
+        { org: 'shop', repository: 'web-org', template: 'require-labels' },
+      );
+    };
+    expect(problems(colliding)).toEqual([
+      `environments.dev.bindings[5]: generates policy krate-shop-repo-web-org-require-labels (org 'shop', scope repo-web-org), the name bindings[4] (org 'shop-repo-web', scope org) generates too; policy names are cluster-wide: rename the repository or the org ${FIX}`,
+    ]);
+  });
 });
 
 describe('tenancy: exceptions follow their org profile', () => {
