@@ -255,6 +255,13 @@ describe('tenancy: bindings', () => {
     );
   });
 
+  it('fails when a repository name is not a label value (more than 63 characters), saying what one is', () => {
+    const long = 'pipelines-for-the-customer-data-warehouse-and-the-reporting-stack';
+    expect(problems((e) => e.bindings.push({ org: 'shop', repository: long, template: 'require-labels' }))).toContain(
+      `environments.dev.bindings[4].repository: '${long}' is not a valid label value (1–63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit) ${FIX}`,
+    );
+  });
+
   it("fails when two orgs' bindings generate one policy name (org a-repo-b's org scope is org a's repository b-org)", () => {
     const colliding = (e: Record<string, any>) => {
       e.orgs.push({ slug: 'shop-repo-web', profile: 'production-strict', namespaces: ['web'] });
