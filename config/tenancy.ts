@@ -38,6 +38,8 @@ export interface ResolvedOrg extends ParsedOrg {
 /** What the tenancy rules read of an environment. */
 export interface TenancyEnv extends ExclusionsEnv {
   readonly name: string;
+  /** Kyverno's exception namespace (undefined: krate.namespace, already a platform namespace). */
+  readonly kyverno: ExclusionsEnv['kyverno'] & { readonly policyNamespace?: string };
   readonly org: string;
   readonly profiles: readonly Profile[];
   readonly orgs: readonly ParsedOrg[];
@@ -114,6 +116,12 @@ export function resolveTenancy(env: TenancyEnv, path: string, add: Add): { profi
         add(
           `${opath}.namespaces[${j}]`,
           `'${ns}' is excluded from policies in environment ${env.name} (a protected or platform namespace); an org cannot own it`,
+        );
+      else if (ns === env.kyverno.policyNamespace)
+        // Every PolicyException lives there: no tenant's personas or policies belong in it.
+        add(
+          `${opath}.namespaces[${j}]`,
+          `'${ns}' is kyverno.policyNamespace of environment ${env.name}, where Kyverno honours PolicyExceptions; an org cannot own it (its persona RoleBindings and policies would land there): list the org's own namespaces`,
         );
       else if (owner.has(ns))
         add(`${opath}.namespaces[${j}]`, `'${ns}' is already owned by org '${owner.get(ns)}'; a namespace belongs to one org`);

@@ -66,6 +66,16 @@ describe('tenancy: orgs and profiles', () => {
     );
   });
 
+  it("fails when an org claims Kyverno's exception namespace (kyverno.policyNamespace)", () => {
+    const claim = (e: Record<string, any>) => {
+      e.kyverno.policyNamespace = 'policy-exceptions';
+      e.orgs[1].namespaces.push('policy-exceptions');
+    };
+    expect(problems(claim)).toEqual([
+      `environments.dev.orgs[1].namespaces[2]: 'policy-exceptions' is kyverno.policyNamespace of environment dev, where Kyverno honours PolicyExceptions; an org cannot own it (its persona RoleBindings and policies would land there): list the org's own namespaces ${FIX}`,
+    ]);
+  });
+
   it('fails when two orgs claim one namespace', () => {
     expect(problems((e) => e.orgs[2].namespaces.push('shop-payments'))).toContain(
       `environments.dev.orgs[2].namespaces[1]: 'shop-payments' is already owned by org 'shop'; a namespace belongs to one org ${FIX}`,
