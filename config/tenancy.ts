@@ -29,7 +29,7 @@ type ParsedOrg = OutputOf<typeof ORG.fields>;
 export interface ResolvedOrg extends ParsedOrg {
   /** The environment's platform org (`org`): its profile renders cluster-wide. */
   readonly platform: boolean;
-  /** The namespace its PolicyBindings and PolicyExceptionRequests live in. */
+  /** The namespace its PolicyBindings and PolicyExceptionRequests live in (krate.namespace for the platform org). */
   readonly home: string;
   /** Where Krate's UI shows the org's policies (`krate.a5c.ai/ui-path`). */
   readonly uiPath: string;
@@ -127,7 +127,10 @@ export function resolveTenancy(env: TenancyEnv, path: string, add: Add): { profi
         add(`${opath}.namespaces[${j}]`, `'${ns}' is already owned by org '${owner.get(ns)}'; a namespace belongs to one org`);
       owner.set(ns, owner.get(ns) ?? o.slug);
     });
-    orgs.push({ ...o, platform, home: o.namespaces[0] ?? env.krate.namespace, uiPath: orgUiPath(o.slug) });
+    // The platform org's bindings describe cluster-wide policies: they stay where only platform
+    // engineers write, never in a namespace of its own where its org personas are bound.
+    const home = platform ? env.krate.namespace : (o.namespaces[0] ?? env.krate.namespace);
+    orgs.push({ ...o, platform, home, uiPath: orgUiPath(o.slug) });
   });
   if (!orgs.some((o) => o.platform))
     add(

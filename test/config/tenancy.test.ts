@@ -24,6 +24,17 @@ describe('tenancy: orgs and profiles', () => {
     ]);
   });
 
+  it("keeps the platform org's PolicyBindings in krate.namespace even when it owns namespaces (its org personas are bound there)", () => {
+    const env = dev((e) => {
+      e.orgs[0].namespaces = ['platform-team'];
+      e.orgs[0].personas = { repoAdmin: ['krate-developers'] };
+    });
+    expect(env.orgs[0]).toMatchObject({ slug: 'a5c', platform: true, home: 'krate-system', namespaces: ['platform-team'] });
+    const cluster = env.plan.policies.filter((p) => p.scope === 'cluster');
+    expect(cluster.length).toBeGreaterThan(0);
+    expect(new Set(cluster.map((p) => p.bindingNamespace))).toEqual(new Set(['krate-system']));
+  });
+
   it('fails when two profiles share a name', () => {
     expect(problems((e) => e.profiles.push({ ...e.profiles[1] }))).toContain(
       `environments.dev.profiles[3].name: 'production-strict' is listed twice; profile names must be unique ${FIX}`,
