@@ -3,7 +3,7 @@
 // are exact, lists are capped and say how much they left out. Pure: the date is an argument.
 import { EVIDENCE_FORMAT, type EvidenceSnapshot, type TemplateEvidence } from '../environments/types';
 import type { LadderEnvironment } from '../lib/ladder';
-import { isFailing, templateMatcher, type ReportExport } from './policy-reports';
+import { isFailing, templateMatcher, type GeneratedPolicy, type ReportExport } from './policy-reports';
 
 /** How much of each list a snapshot keeps (the counts stay exact). */
 export const EVIDENCE_LIMITS = {
@@ -28,6 +28,8 @@ export interface SnapshotInput {
   readonly date: string;
   /** Every template of the library: results of other policies are counted as unmatched. */
   readonly templates: readonly string[];
+  /** The environment's generated policies (its plan), so bindings' results count for their template. @default only `org`'s names by rule */
+  readonly policies?: readonly GeneratedPolicy[];
   readonly exports: readonly ReportExport[];
 }
 
@@ -42,7 +44,7 @@ const clip = (s: string): string => (s.length <= EVIDENCE_LIMITS.nameChars ? s :
 
 /** The snapshot of one environment on one day: the same exports give the same bytes, in any order. */
 export function evidenceSnapshot(input: SnapshotInput): EvidenceSnapshot {
-  const ofTemplate = templateMatcher(input.org, input.templates);
+  const ofTemplate = templateMatcher(input.org, input.templates, input.policies);
   const tallies = new Map<string, Tally>();
   const unmatched = new Set<string>();
   let unmatchedResults = 0;

@@ -104,15 +104,27 @@ function reportName(m: Manifest): string {
   return `${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name ?? '?'}`;
 }
 
+/** A generated policy of an environment and its template (from the environment's plan). */
+export interface GeneratedPolicy {
+  readonly name: string;
+  readonly template: string;
+}
+
 /**
  * Which template a result belongs to: its policy is one of the template's generated policy names
- * for `org` (any scope), or it carries the `krate.a5c.ai/policy-template` property. Undefined for
- * every other policy.
+ * for `org` (any scope) or one of `policies` (the environment's plan: every org's and repository's
+ * bindings, whose names no rule recovers once truncated), or it carries the
+ * `krate.a5c.ai/policy-template` property. Undefined for every other policy.
  */
-export function templateMatcher(org: string, templates: readonly string[]): (r: ReportResult) => string | undefined {
+export function templateMatcher(
+  org: string,
+  templates: readonly string[],
+  policies: readonly GeneratedPolicy[] = [],
+): (r: ReportResult) => string | undefined {
   const byName = new Map<string, string>();
   for (const t of templates) for (const scope of Object.values(POLICY_SCOPES)) byName.set(policyName(org, scope, t), t);
   const known = new Set(templates);
+  for (const p of policies) if (known.has(p.template)) byName.set(p.name, p.template);
   return (r) =>
     byName.get(r.policy) ?? (r.templateProperty !== undefined && known.has(r.templateProperty) ? r.templateProperty : undefined);
 }
@@ -134,7 +146,7 @@ export interface TemplateReportSummary {
 /** Summarises one template's results in a report export (`promote --reports`). */
 export function summariseReports(text: string, file: string, env: ResolvedEnvironment, template: string): TemplateReportSummary {
   const { reports, results: all } = readReportExport(text, file);
-  const ofTemplate = templateMatcher(env.org, [template]);
+  const ofTemplate = templateMatcher(env.org, [template], generatedPolicies(env));
   const results: Record<string, number> = {};
   const examples: string[] = [];
   let failing = 0;
@@ -146,4 +158,9 @@ export function summariseReports(text: string, file: string, env: ResolvedEnviro
     if (examples.length < 5) examples.push(`${r.resource} (${r.outcome}${r.rule ? `, ${r.rule}` : ''})`);
   }
   return { reports, results, failing, examples };
+}
+
+/** The generated policies of an environment's plan, for templateMatcher. */
+export function generatedPolicies(env: Pick<ResolvedEnvironment, 'plan'>): GeneratedPolicy[] {
+  return env.plan.policies.map((p) => ({ name: p.name, template: p.template.name }));
 }

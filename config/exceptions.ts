@@ -85,6 +85,8 @@ export interface ValidateExceptionsOptions {
   readonly policyMode: (env: string, org: string, template: string) => PolicyMode | undefined;
   /** The template library. */
   readonly templates: readonly PolicyTemplate[];
+  /** False when the rollout or an environment's bindings have problems (reported with them): the checks that need the org's policies there are skipped. */
+  readonly policiesKnown: (env: string, org: string) => boolean;
 }
 
 /**
@@ -135,13 +137,14 @@ export function validateExceptions(
     const profile = env.profiles.find((p) => p.name === org.profile);
     if (!profile) return; // reported with the org
     const policy = profile.exceptions;
+    const known = options.policiesKnown(env.name, org.slug);
     const mode = options.policyMode(env.name, org.slug, e.template as string);
     if (!templates.includes(e.template as string)) {
       fail(
         `${path}.template`,
         `${show(e.template)} is not a known template${typeof e.template === 'string' ? didYouMean(e.template, templates) : ''}; templates are the folders policies/<pack>/<template>/`,
       );
-    } else if (mode === undefined) {
+    } else if (known && mode === undefined) {
       fail(
         `${path}.template`,
         org.platform

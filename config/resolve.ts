@@ -74,25 +74,27 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const rolloutValid = problems.count === before;
   const rollout = (rolloutValid ? sources.rollout : {}) as Rollout;
   if (rolloutValid) checkEnforceNeedsKyverno(settings, rollout, templateNames, problems);
-  const tenancyBefore = problems.count;
+  // An exception's rules depend on the mode of its org's policies: plan each environment whose
+  // bindings are valid. Another environment's problems must not make its exceptions look orphaned.
+  const policyPlans = new Map<string, EnvironmentPlan['policies']>();
   settings.forEach((env, i) => {
     const path = `environments.${env.name}`;
     const add = (p: string, message: string): void =>
       problems.add(p, `${message} (edit ${sources.environmentFiles?.[i] ?? environmentFile(env.name)})`);
+    const before = problems.count;
     checkProfileTemplates(env.profiles, sources.templates, path, add);
-    expandBindings(env, sources.templates, (t) => templateMode(rollout, t, env.name), path, add);
+    // With the rollout invalid (reported) the ladder is unknown: check what does not depend on it.
+    expandBindings(env, sources.templates, (t) => (rolloutValid ? templateMode(rollout, t, env.name) : 'Audit'), path, add);
+    if (rolloutValid && problems.count === before) policyPlans.set(env.name, planEnvironment(env, rollout, sources.templates, []).policies);
   });
-  // An exception's rules depend on the mode of its org's policies: plan them once bindings are valid.
-  const policyPlans =
-    problems.count === tenancyBefore
-      ? new Map(settings.map((env) => [env.name, planEnvironment(env, rollout, sources.templates, []).policies]))
-      : undefined;
+  const isPlatform = (env: string, org: string): boolean => settings.find((e) => e.name === env)?.org === org;
   validateExceptions(sources.exceptions, settings, problems, {
     templates: sources.templates,
+    // Without a plan the platform org's policies still follow the ladder; another org's are unknown.
+    policiesKnown: (env, org) => policyPlans.has(env) || (rolloutValid && isPlatform(env, org)),
     policyMode: (env, org, template) => {
-      const plan = policyPlans?.get(env);
-      const settingsOf = settings.find((e) => e.name === env);
-      return plan ? orgTemplateMode(plan, org, template) : settingsOf?.org === org ? templateMode(rollout, template, env) : undefined;
+      const plan = policyPlans.get(env);
+      return plan ? orgTemplateMode(plan, org, template) : isPlatform(env, org) ? templateMode(rollout, template, env) : undefined;
     },
   });
   problems.throwIfAny();

@@ -29,7 +29,7 @@ type ParsedOrg = OutputOf<typeof ORG.fields>;
 export interface ResolvedOrg extends ParsedOrg {
   /** The environment's platform org (`org`): its profile renders cluster-wide. */
   readonly platform: boolean;
-  /** The namespace its PolicyBindings and PolicyExceptionRequests live in. */
+  /** The namespace its PolicyBindings and PolicyExceptionRequests live in (krate.namespace for the platform org). */
   readonly home: string;
   /** Where Krate's UI shows the org's policies (`krate.a5c.ai/ui-path`). */
   readonly uiPath: string;
@@ -38,6 +38,8 @@ export interface ResolvedOrg extends ParsedOrg {
 /** What the tenancy rules read of an environment. */
 export interface TenancyEnv extends ExclusionsEnv {
   readonly name: string;
+  /** Kyverno's exception namespace (undefined: krate.namespace, already a platform namespace). */
+  readonly kyverno: ExclusionsEnv['kyverno'] & { readonly policyNamespace?: string };
   readonly org: string;
   readonly profiles: readonly Profile[];
   readonly orgs: readonly ParsedOrg[];
@@ -115,11 +117,20 @@ export function resolveTenancy(env: TenancyEnv, path: string, add: Add): { profi
           `${opath}.namespaces[${j}]`,
           `'${ns}' is excluded from policies in environment ${env.name} (a protected or platform namespace); an org cannot own it`,
         );
+      else if (ns === env.kyverno.policyNamespace)
+        // Every PolicyException lives there: no tenant's personas or policies belong in it.
+        add(
+          `${opath}.namespaces[${j}]`,
+          `'${ns}' is kyverno.policyNamespace of environment ${env.name}, where Kyverno honours PolicyExceptions; an org cannot own it (its persona RoleBindings and policies would land there): list the org's own namespaces`,
+        );
       else if (owner.has(ns))
         add(`${opath}.namespaces[${j}]`, `'${ns}' is already owned by org '${owner.get(ns)}'; a namespace belongs to one org`);
       owner.set(ns, owner.get(ns) ?? o.slug);
     });
-    orgs.push({ ...o, platform, home: o.namespaces[0] ?? env.krate.namespace, uiPath: orgUiPath(o.slug) });
+    // The platform org's bindings describe cluster-wide policies: they stay where only platform
+    // engineers write, never in a namespace of its own where its org personas are bound.
+    const home = platform ? env.krate.namespace : (o.namespaces[0] ?? env.krate.namespace);
+    orgs.push({ ...o, platform, home, uiPath: orgUiPath(o.slug) });
   });
   if (!orgs.some((o) => o.platform))
     add(
@@ -212,7 +223,7 @@ export function expandBindings(
 ): ExpandedBinding[] {
   const out: ExpandedBinding[] = [];
   const names = templates.map((t) => t.name);
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { index: number; org: string; scope: string }>();
   env.bindings.forEach((b, index) => {
     const bpath = `${path}.bindings[${index}]`;
     if (b.environments && !b.environments.includes(env.name as (typeof b.environments)[number])) return;
@@ -308,11 +319,14 @@ export function expandBindings(
       if (twice !== undefined) {
         add(
           bpath,
-          `binds '${template.name}' to scope ${scope} of org '${org.slug}' again (bindings[${twice}] already does, as ${name}); merge the two`,
+          twice.org === org.slug && twice.scope === scope
+            ? `binds '${template.name}' to scope ${scope} of org '${org.slug}' again (bindings[${twice.index}] already does, as ${name}); merge the two`
+            : // Policy names are cluster-wide: 'krate-a-repo-b-org-x' is org a-repo-b's org scope and org a's repository b-org.
+              `generates policy ${name} (org '${org.slug}', scope ${scope}), the name bindings[${twice.index}] (org '${twice.org}', scope ${twice.scope}) generates too; policy names are cluster-wide: rename the repository or the org`,
         );
         continue;
       }
-      seen.set(name, index);
+      seen.set(name, { index, org: org.slug, scope });
       const mode: PolicyMode = asked === 'enforce' && ladder === 'Enforce' ? 'Enforce' : 'Audit';
       const resourceRules = b.kinds
         ? template.resourceRules

@@ -82,14 +82,16 @@ export const duration: Spec<string> = leaf(
 
 export const labelKey: Spec<string> = leaf(
   'label key',
-  (v): v is string => isString(v) && v.length <= 316 && LABEL_KEY.test(v),
-  (v) => `${show(v)} is not a valid label key`,
+  (v): v is string => isString(v) && LABEL_KEY.test(v) && v.split('/').pop()!.length <= 63 && v.length <= 317,
+  (v) =>
+    `${show(v)} is not a valid label key (an optional DNS-subdomain prefix and '/', then a name of 1–63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
 );
 
 export const labelValue: Spec<string> = leaf(
   'label value',
   (v): v is string => isString(v) && v !== '' && v.length <= 63 && LABEL_VALUE.test(v),
-  (v) => `${show(v)} is not a valid label value`,
+  (v) =>
+    `${show(v)} is not a valid label value (1–63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
 );
 
 /** A URL with one of the schemes; scp-like git remotes (git@host:org/repo.git) too when ssh is allowed. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evidenceSnapshot, formatSnapshot } from '../../analysis/evidence';
-import { readReportExport, type ReportExport } from '../../analysis/policy-reports';
+import { generatedPolicies, readReportExport, type ReportExport } from '../../analysis/policy-reports';
 import { failingOf } from '../../config/evidence';
 import { resolveConfig } from '../../config/resolve';
 import { isIsoDate, todayUtc } from '../../lib/dates';
@@ -66,6 +66,7 @@ export const evidenceAdd: Command = {
       org: env.org,
       date,
       templates: repositoryTemplates().map((t) => t.name),
+      policies: generatedPolicies(env),
       exports,
     });
     const file = evidenceFile(env.name, date);

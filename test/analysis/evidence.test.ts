@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { CLUSTER_SCOPE, EVIDENCE_LIMITS, evidenceSnapshot, formatSnapshot } from '../../analysis/evidence';
-import { readReportExport } from '../../analysis/policy-reports';
+import { generatedPolicies, readReportExport, summariseReports } from '../../analysis/policy-reports';
+import { resolveConfig } from '../../config/resolve';
 import { SchemaValidator, formatFinding } from '../../analysis/schema';
 import { failingOf } from '../../config/evidence';
 import { EVIDENCE_SNAPSHOT, REPORT_OUTCOMES } from '../../environments/types';
@@ -13,6 +14,7 @@ import { parseOrThrow } from '../../lib/spec';
 import { TEMPLATES } from '../../policies';
 import { policyName } from '../../policies/naming';
 import { reportExport, type SyntheticResult } from '../support/evidence';
+import { tenantSources } from '../support/fixtures';
 
 const NAMES = TEMPLATES.map((t) => t.name);
 const snapshot = (text: string, file = 'export.yaml') =>
@@ -85,6 +87,47 @@ describe('evidence snapshots', () => {
 
   it('reads openreports.io Reports and ClusterReports the same way', () => {
     expect(snapshot(reportExport(sample, { group: 'openreports.io' }))).toEqual(snapshot(reportExport(sample)));
+  });
+
+  it("counts the results of org and repository bindings for their template, by the environment's plan (truncated names too)", () => {
+    const longRepo = 'pipelines-for-the-customer-data-warehouse-and-reports';
+    const config = resolveConfig(tenantSources((e) => e.bindings.push({ org: 'shop', repository: longRepo, template: 'require-labels' })));
+    const dev = config.environments.find((e) => e.name === 'dev')!;
+    const truncated = policyName('shop', `repo-${longRepo}`, 'require-labels');
+    expect(truncated).toHaveLength(63);
+    const results: SyntheticResult[] = [
+      {
+        template: 'disallow-latest-tag',
+        outcome: 'fail',
+        namespace: 'shop-payments',
+        name: 'api',
+        policy: 'krate-shop-repo-payments-disallow-latest-tag',
+      },
+      {
+        template: 'require-run-as-nonroot',
+        outcome: 'fail',
+        namespace: 'shop',
+        name: 'web',
+        policy: 'krate-shop-org-require-run-as-nonroot',
+      },
+      { template: 'require-labels', outcome: 'error', namespace: 'shop', name: 'etl', policy: truncated },
+    ];
+    const exported = readReportExport(reportExport(results), 'export.yaml');
+    const s = evidenceSnapshot({
+      environment: 'dev',
+      org: 'a5c',
+      date: '2026-11-22',
+      templates: NAMES,
+      policies: generatedPolicies(dev),
+      exports: [exported],
+    });
+    expect(Object.fromEntries(Object.entries(s.templates).map(([t, e]) => [t, failingOf(e)]))).toEqual({
+      'disallow-latest-tag': 1,
+      'require-labels': 1,
+      'require-run-as-nonroot': 1,
+    });
+    expect(s.unmatched.results).toBe(0);
+    expect(summariseReports(reportExport(results), 'export.yaml', dev, 'disallow-latest-tag').failing).toBe(1);
   });
 
   it('maps a result to its template by the krate.a5c.ai/policy-template property when the policy name is not generated', () => {

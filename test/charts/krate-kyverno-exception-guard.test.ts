@@ -189,6 +189,8 @@ describe('PolicyExceptionRequest guard (krate-kyverno-exception-request-guard)',
   const CHANGED = 'An approved PolicyExceptionRequest is not changed (only platform engineers may): withdraw it and request a new one.';
   const NOT_YOURS = 'A PolicyExceptionRequest is withdrawn only by its requester (spec.requestedBy) or a platform engineer.';
   const APPROVED = ['Approved', 'Active', 'Expired'];
+  const SELF_APPROVED =
+    'Only platform engineers (or Git, through Argo CD) record spec.approval on a PolicyExceptionRequest: create it without one and ask for approval.';
 
   it.each(APPROVED)('fails when the requester changes the spec, labels or annotations of a request in phase %s', (phase) => {
     const old = request(phase);
@@ -196,6 +198,30 @@ describe('PolicyExceptionRequest guard (krate-kyverno-exception-request-guard)',
     expect(denials(REQUEST_GUARD, update(DEVELOPER, old, request(phase, {}, { team: 'b' })))).toEqual([CHANGED]);
     const annotated = { ...request(phase), metadata: { ...old.metadata, annotations: { note: 'x' } } };
     expect(denials(REQUEST_GUARD, update(DEVELOPER, old, annotated))).toEqual([CHANGED]);
+  });
+
+  it('fails when the requester changes a request approved in Git (spec.approval) before the controller reports its phase', () => {
+    const approved = request(undefined, { approval: { approver: 'pat@a5c.ai' } });
+    const widened = request(undefined, { approval: { approver: 'pat@a5c.ai' }, expiresAt: '2028-01-01T00:00:00Z' });
+    expect(denials(REQUEST_GUARD, update(DEVELOPER, approved, widened))).toEqual([CHANGED]);
+    expect(denials(REQUEST_GUARD, update(ENGINEER, approved, widened))).toEqual([]);
+    expect(denials(REQUEST_GUARD, update({ username: ARGOCD }, approved, widened))).toEqual([]);
+  });
+
+  it('fails when anyone but a platform engineer or Argo CD records spec.approval (no self-approval)', () => {
+    const selfApproved = request(undefined, { approval: { approver: 'pat@a5c.ai' } });
+    const create = (who: { username: string; groups?: readonly string[] }): AdmissionRequest => ({
+      operation: 'CREATE',
+      resource: RESOURCE,
+      namespace: 'team-a',
+      ...who,
+      object: selfApproved,
+    });
+    expect(denials(REQUEST_GUARD, create(DEVELOPER))).toEqual([SELF_APPROVED]);
+    expect(denials(REQUEST_GUARD, create(ENGINEER))).toEqual([]);
+    expect(denials(REQUEST_GUARD, create({ username: ARGOCD }))).toEqual([]);
+    // Adding the approval to a pending request is a change of an approved one.
+    expect(denials(REQUEST_GUARD, update(DEVELOPER, request('Pending'), { ...selfApproved, status: { phase: 'Pending' } }))).toEqual([CHANGED]);
   });
 
   it('lets platform engineers and Argo CD (the change was reviewed in Git) change an approved request', () => {

@@ -132,9 +132,16 @@ describe('namespace exclusions', () => {
     );
   });
 
+  it("fails when a namespace label key's name is longer than 63 characters", () => {
+    const key = `example.com/${'a'.repeat(64)}`;
+    expect(errorFor(withExclusions({ namespaceLabels: [{ key }] }))).toContain(
+      `environments.prod.exclusions.namespaceLabels[0].key: '${key}' is not a valid label key (an optional DNS-subdomain prefix and '/', then a name of 1–63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+    );
+  });
+
   it('fails when a namespace label key is invalid', () => {
     expect(errorFor(withExclusions({ namespaceLabels: [{ key: 'not a key' }] }))).toContain(
-      "environments.prod.exclusions.namespaceLabels[0].key: 'not a key' is not a valid label key",
+      "environments.prod.exclusions.namespaceLabels[0].key: 'not a key' is not a valid label key (an optional DNS-subdomain prefix and '/', then a name of 1–63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
     );
   });
 

@@ -59,7 +59,7 @@ describe('resolveEnvironments', () => {
 
   it('fails when a cluster label value is invalid', () => {
     expect(errorFor((e) => (e.clusters = [{ name: 'a', labels: { env: 'no spaces' } }]))).toContain(
-      "environments.prod.clusters[0].labels.env: 'no spaces' is not a valid label value",
+      "environments.prod.clusters[0].labels.env: 'no spaces' is not a valid label value (1–63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
     );
   });
 

@@ -1,7 +1,7 @@
 import { resolveConfig } from '../../config/resolve';
 import { renderPolicy } from '../../policies/render';
 import { problemsOf } from '../support/problems';
-import { EXCEPTIONS, resolveFixture, tenantSources } from '../support/fixtures';
+import { EXCEPTIONS, ROLLOUT, resolveFixture, tenantSources } from '../support/fixtures';
 
 const resolveTenants = (patch?: (env: Record<string, any>) => void, exceptions?: unknown) =>
   resolveConfig(tenantSources(patch, exceptions === undefined ? {} : { exceptions }));
@@ -22,6 +22,17 @@ describe('tenancy: orgs and profiles', () => {
       ['shop', 'production-strict', 'shop', '/orgs/shop/policies'],
       ['labs', 'sandbox', 'labs', '/orgs/labs/policies'],
     ]);
+  });
+
+  it("keeps the platform org's PolicyBindings in krate.namespace even when it owns namespaces (its org personas are bound there)", () => {
+    const env = dev((e) => {
+      e.orgs[0].namespaces = ['platform-team'];
+      e.orgs[0].personas = { repoAdmin: ['krate-developers'] };
+    });
+    expect(env.orgs[0]).toMatchObject({ slug: 'a5c', platform: true, home: 'krate-system', namespaces: ['platform-team'] });
+    const cluster = env.plan.policies.filter((p) => p.scope === 'cluster');
+    expect(cluster.length).toBeGreaterThan(0);
+    expect(new Set(cluster.map((p) => p.bindingNamespace))).toEqual(new Set(['krate-system']));
   });
 
   it('fails when two profiles share a name', () => {
@@ -64,6 +75,16 @@ describe('tenancy: orgs and profiles', () => {
     expect(problems((e) => e.orgs[1].namespaces.push('kyverno'))).toContain(
       `environments.dev.orgs[1].namespaces[2]: 'kyverno' is excluded from policies in environment dev (a protected or platform namespace); an org cannot own it ${FIX}`,
     );
+  });
+
+  it("fails when an org claims Kyverno's exception namespace (kyverno.policyNamespace)", () => {
+    const claim = (e: Record<string, any>) => {
+      e.kyverno.policyNamespace = 'policy-exceptions';
+      e.orgs[1].namespaces.push('policy-exceptions');
+    };
+    expect(problems(claim)).toEqual([
+      `environments.dev.orgs[1].namespaces[2]: 'policy-exceptions' is kyverno.policyNamespace of environment dev, where Kyverno honours PolicyExceptions; an org cannot own it (its persona RoleBindings and policies would land there): list the org's own namespaces ${FIX}`,
+    ]);
   });
 
   it('fails when two orgs claim one namespace', () => {
@@ -254,6 +275,26 @@ describe('tenancy: bindings', () => {
       `environments.dev.bindings[4]: binds 'require-run-as-nonroot' to scope org of org 'shop' again (bindings[0] already does, as krate-shop-org-require-run-as-nonroot); merge the two ${FIX}`,
     );
   });
+
+  it('fails when a repository name is not a label value (more than 63 characters), saying what one is', () => {
+    const long = 'pipelines-for-the-customer-data-warehouse-and-the-reporting-stack';
+    expect(problems((e) => e.bindings.push({ org: 'shop', repository: long, template: 'require-labels' }))).toContain(
+      `environments.dev.bindings[4].repository: '${long}' is not a valid label value (1–63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit) ${FIX}`,
+    );
+  });
+
+  it("fails when two orgs' bindings generate one policy name (org a-repo-b's org scope is org a's repository b-org)", () => {
+    const colliding = (e: Record<string, any>) => {
+      e.orgs.push({ slug: 'shop-repo-web', profile: 'production-strict', namespaces: ['web'] });
+      e.bindings.push(
+        { org: 'shop-repo-web', template: 'require-labels' },
+        { org: 'shop', repository: 'web-org', template: 'require-labels' },
+      );
+    };
+    expect(problems(colliding)).toEqual([
+      `environments.dev.bindings[5]: generates policy krate-shop-repo-web-org-require-labels (org 'shop', scope repo-web-org), the name bindings[4] (org 'shop-repo-web', scope org) generates too; policy names are cluster-wide: rename the repository or the org ${FIX}`,
+    ]);
+  });
 });
 
 describe('tenancy: exceptions follow their org profile', () => {
@@ -322,6 +363,20 @@ describe('tenancy: exceptions follow their org profile', () => {
     expect(exceptionProblems({ template: 'require-resource-limits', namespaces: ['shop'] })).toContain(
       `exceptions.shop-root.template: org 'shop' has no policy of 'require-resource-limits' in dev (no binding of it renders there), so the exception has nothing to bypass; remove it, or bind the template first ${EX}`,
     );
+  });
+
+  it("fails with only the binding's problem when another binding of the environment is broken (its exceptions are not called orphans)", () => {
+    const typo = (e: Record<string, any>) => e.bindings.push({ org: 'shpo', template: 'require-labels' });
+    expect(exceptionProblems({}, typo)).toEqual([
+      `environments.dev.bindings[4].org: 'shpo' is not an org of environment dev (one of a5c, shop, labs) (did you mean 'shop'?) ${FIX}`,
+    ]);
+  });
+
+  it("fails with only the rollout's problem when the rollout is invalid (bindings and exceptions are not called orphans)", () => {
+    const rollout = { ...ROLLOUT, 'require-run-as-nonroot': { ...ROLLOUT['require-run-as-nonroot'], stage: 'audit:stagin' } };
+    expect(problemsOf(() => resolveConfig(tenantSources(undefined, { rollout, exceptions: [...EXCEPTIONS, shopException] })))).toEqual([
+      `rollout.require-run-as-nonroot.stage: 'audit:stagin' is not one of draft|audit:dev|audit:staging|audit:prod|enforce:dev|enforce:staging|enforce:prod (edit environments/rollout.ts)`,
+    ]);
   });
 
   it("fails when risk acceptance is missing for the org's enforced policy, unless its profile waives it", () => {

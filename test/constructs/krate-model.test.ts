@@ -37,6 +37,17 @@ describe("KrateModel: Krate's resource model of an environment", () => {
     expect((await new SchemaValidator().validate(items)).map(formatFinding)).toEqual([]);
   });
 
+  it('renders a binding of a repository with a 63-character name valid against the CRDs (scope repo-<name>, name truncated)', async () => {
+    const repository = 'r'.repeat(63);
+    const long = resolveConfig(tenantSources((e) => e.bindings.push({ org: 'shop', repository, template: 'require-labels' })));
+    const out = renderManifests({ ...long, environments: long.environments.filter((e) => e.name === 'dev') }).map((r) => r.manifest);
+    const binding = out.find((m) => m.kind === 'PolicyBinding' && (m as Any).spec.match.repository === repository) as Any;
+    expect(binding.spec.scope.name).toBe(`repo-${repository}`);
+    expect(binding.metadata.name).toHaveLength(63);
+    const items = out.map((manifest: Manifest, index) => ({ manifest, file: 'rendered', index }));
+    expect((await new SchemaValidator().validate(items)).map(formatFinding)).toEqual([]);
+  });
+
   it('renders a PolicyTemplate with display name, target kinds, parameter schema, modes, remediation and its Kyverno manifest', () => {
     const t = find('PolicyTemplate', 'require-labels');
     expect(t.metadata.labels['krate.a5c.ai/rendered-by']).toBe('gitops');
