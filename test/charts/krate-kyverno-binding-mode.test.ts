@@ -48,6 +48,52 @@ describe('PolicyBinding enforce-mode gate (ValidatingAdmissionPolicy)', () => {
   });
 });
 
+const FROM_GIT = { name: 'krate-shop-repo-payments-require-labels', labels: { 'krate.a5c.ai/rendered-by': 'gitops' } };
+
+/** Admission result for a change to a PolicyBinding: undefined when allowed, else the messages joined. */
+function change(operation: 'CREATE' | 'UPDATE' | 'DELETE', username: string, groups: string[], old?: object, next?: object): string | undefined {
+  const d = decide(vap, {
+    operation,
+    resource: 'krate.a5c.ai/v1alpha1/policybindings',
+    namespace: 'shop',
+    username,
+    groups,
+    object: next ?? null,
+    oldObject: old ?? null,
+  });
+  if (!d.matched) throw new Error(`the gate does not match PolicyBinding ${operation}`);
+  return d.denied.length > 0 ? d.denied.join(' | ') : undefined;
+}
+
+describe('PolicyBindings rendered from Git (krate.a5c.ai/rendered-by: gitops)', () => {
+  const approved = { metadata: FROM_GIT, spec: { mode: 'enforce' } };
+  const downgraded = { metadata: FROM_GIT, spec: { mode: 'audit' } };
+  const GIT_MESSAGE = 'This PolicyBinding is rendered from Git (krate.a5c.ai/rendered-by: gitops): change it in the policy repository';
+
+  it('fails when a repo admin downgrades or deletes a binding rendered from Git', () => {
+    expect(change('UPDATE', 'lee', ['shop-repo-admins'], approved, downgraded)).toContain(GIT_MESSAGE);
+    expect(change('DELETE', 'lee', ['shop-repo-admins'], approved)).toContain(GIT_MESSAGE);
+  });
+
+  it('fails when a repo admin creates a binding that claims to come from Git, or drops the label', () => {
+    expect(change('CREATE', 'lee', ['shop-repo-admins'], undefined, downgraded)).toContain(GIT_MESSAGE);
+    expect(change('UPDATE', 'lee', ['shop-repo-admins'], approved, { metadata: { name: FROM_GIT.name }, spec: { mode: 'enforce' } })).toContain(GIT_MESSAGE);
+  });
+
+  it('lets Argo CD and platform admins change and delete it, and Kubernetes delete it with its namespace', () => {
+    expect(change('UPDATE', 'system:serviceaccount:argocd:argocd-application-controller', [], approved, downgraded)).toBeUndefined();
+    expect(change('DELETE', 'bob', ['platform'], approved)).toBeUndefined();
+    expect(change('DELETE', 'system:serviceaccount:kube-system:namespace-controller', [], approved)).toBeUndefined();
+    expect(change('UPDATE', 'system:serviceaccount:kube-system:namespace-controller', [], approved, downgraded)).toContain(GIT_MESSAGE);
+  });
+
+  it("leaves repo admins' own bindings to them: change and delete in audit mode", () => {
+    const own = { metadata: { name: 'my-binding' }, spec: { mode: 'audit' } };
+    expect(change('UPDATE', 'lee', ['shop-repo-admins'], own, { ...own, spec: { mode: 'audit', parameters: {} } })).toBeUndefined();
+    expect(change('DELETE', 'lee', ['shop-repo-admins'], own)).toBeUndefined();
+  });
+});
+
 describe('the gate needs admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (GA in Kubernetes 1.30)', () => {
   const kinds = (...flags: string[]): string[] => {
     const out = helm(['template', 'krate-kyverno', join(CHARTS_DIR, 'krate-kyverno'), '--namespace', 'krate-system', ...flags]);

@@ -134,3 +134,10 @@ one of them, so synth never depends on helm's default Kubernetes version).
 {{- define "krate-kyverno.serviceAccountUser" -}}
 {{- printf "system:serviceaccount:%s:%s" (index . 0) (index . 1) -}}
 {{- end -}}
+
+{{- /* The users kube-controller-manager deletes as when a namespace empties or an owner goes (its
+controllers' own ServiceAccounts with --use-service-account-credentials, its user without): the
+admission guards always let them delete, so a namespace can be deleted. A CEL list literal. */ -}}
+{{- define "krate-kyverno.kubernetesCleanupUsers" -}}
+['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager']
+{{- end -}}
