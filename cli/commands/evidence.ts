@@ -1,3 +1,4 @@
+import { didYouMean } from '../../lib/suggest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evidenceSnapshot, formatSnapshot } from '../../analysis/evidence';
@@ -41,7 +42,7 @@ export const evidenceAdd: Command = {
     if (!env) {
       const known = environments.map((e) => e.name);
       throw new ConfigError([
-        `--env: '${envName}' is not an environment of this repository (${known.join('|')}, the files in environments/)`,
+        `--env: '${envName}' is not an environment of this repository${didYouMean(envName, known)} (${known.join('|')}, the files in environments/)`,
       ]);
     }
     const exports: ReportExport[] = parsed.positional.map((file) => {

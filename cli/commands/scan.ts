@@ -1,3 +1,4 @@
+import { didYouMean } from '../../lib/suggest';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseToday } from '../../lib/dates';
@@ -150,8 +151,10 @@ function policyManifests(source: PolicySource, sources: ReturnType<typeof reposi
   if ('allTemplates' in source) return planAllTemplates(sources.templates).map((p) => renderPolicy(p.template, p.options));
   const config = resolveConfig(sources);
   const env = config.environments.find((e) => e.name === source.env);
-  if (!env)
-    throw new ConfigError([`--env: '${source.env}' is not an environment (one of ${config.environments.map((e) => e.name).join('|')})`]);
+  if (!env) {
+    const known = config.environments.map((e) => e.name);
+    throw new ConfigError([`--env: '${source.env}' is not an environment${didYouMean(source.env, known)} (one of ${known.join('|')})`]);
+  }
   const manifests = renderManifests({ ...config, environments: [env] })
     .map((r) => r.manifest)
     .filter(

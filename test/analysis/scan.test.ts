@@ -383,6 +383,12 @@ describe('krate-policy scan (CLI)', () => {
     expect(r.stderr).toContain("error: --env: 'qa' is not an environment (one of dev|staging|prod)");
   });
 
+  it('fails when --env is misspelled, suggesting the environment meant', () => {
+    const r = cli(['--env', 'stagin', 'dist']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: --env: 'stagin' is not an environment (did you mean 'staging'?) (one of dev|staging|prod)");
+  });
+
   it('fails when a document is not a Kubernetes object, naming file and index', () => {
     expect(() => readInputs(['-'], () => 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\njust: data\n')).toThrow(
       '-: document 1: not a Kubernetes object (needs apiVersion and kind)',

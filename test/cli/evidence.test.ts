@@ -125,6 +125,10 @@ describe('evidence add input', () => {
       ['--env', 'qa', writeExport('x.yaml', 0)],
       "--env: 'qa' is not an environment of this repository (dev|staging|prod, the files in environments/)",
     );
+    fails(
+      ['--env', 'stagin', writeExport('x.yaml', 0)],
+      "--env: 'stagin' is not an environment of this repository (did you mean 'staging'?) (dev|staging|prod, the files in environments/)",
+    );
   });
 
   it('fails when --env is missing', () => {
