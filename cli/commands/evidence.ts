@@ -1,5 +1,4 @@
-import { didYouMean } from '../../lib/suggest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { evidenceSnapshot, formatSnapshot } from '../../analysis/evidence';
 import { generatedPolicies, readReportExport, type ReportExport } from '../../analysis/policy-reports';
@@ -7,6 +6,7 @@ import { failingOf } from '../../config/evidence';
 import { resolveConfig } from '../../config/resolve';
 import { isIsoDate, todayUtc } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
+import { didYouMean } from '../../lib/suggest';
 import type { LadderEnvironment } from '../../lib/ladder';
 import { parseArgs, requiredFlag } from '../args';
 import type { Command } from '../command';
@@ -44,6 +44,20 @@ export const evidenceAdd: Command = {
       throw new ConfigError([
         `--env: '${envName}' is not an environment of this repository${didYouMean(envName, known)} (${known.join('|')}, the files in environments/)`,
       ]);
+    }
+    // One export named twice would count every result twice: a stricter gate, but a false trend.
+    const seen = new Map<string, string>();
+    for (const file of parsed.positional) {
+      let key: string;
+      try {
+        key = realpathSync(file);
+      } catch {
+        continue; // reading it below says what is wrong
+      }
+      const first = seen.get(key);
+      if (first !== undefined)
+        throw new ConfigError([`${file}: the same export as ${first}: its results would count twice; name each export once`]);
+      seen.set(key, file);
     }
     const exports: ReportExport[] = parsed.positional.map((file) => {
       let text: string;

@@ -131,6 +131,12 @@ describe('evidence add input', () => {
     );
   });
 
+  it('fails when one export is named twice (its results would count twice)', () => {
+    const file = writeExport('twice.yaml', 0);
+    fails(['--env', 'dev', file, `${file}`.replace(/twice\.yaml$/, './twice.yaml')], 'the same export as');
+    fails(['--env', 'dev', file, file], `${file}: the same export as ${file}: its results would count twice; name each export once`);
+  });
+
   it('fails when --env is missing', () => {
     fails([writeExport('x.yaml', 0)], '--env: required (e.g. --env staging)');
   });
