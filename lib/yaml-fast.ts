@@ -6,6 +6,7 @@
 // every value and every message. test/lib/yaml-fast.test.ts checks both agree on every YAML file
 // of the repository and on each construct below.
 import { FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
+import { Document, stringify } from 'yaml';
 
 const NOT_CORE = Symbol('not a core-schema scalar');
 
@@ -430,4 +431,144 @@ function quoted(s: string, start: number): { readonly value: string; readonly en
   }
   // Not closed on this line: a multi-line scalar, `yaml`'s to fold.
   return decline();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path for writing: toYaml's output (lib/manifests.ts) without building a `yaml`
+// Document per manifest. The block layout of maps and lists is laid out here; every scalar and
+// every key is written by `yaml` itself (in the same indentation), once per distinct text and
+// remembered, except the plain names that no `yaml` schema rule could read as anything else.
+// Whatever else `yaml` could write differently (non-plain objects, all-null maps, explicit keys),
+// the writer declines and toYaml falls back to `yaml`. test/lib/yaml-fast.test.ts compares both.
+// ---------------------------------------------------------------------------------------------
+
+/** The options toYaml writes with (lib/manifests.ts): no line folding, YAML 1.1 quoting. */
+export const WRITE_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' } as const;
+
+const STEP = '  ';
+/** Letters, digits and `_./-`, starting with neither `.` nor `-`: no indicator, no `: `/` #`, no document marker. */
+const SAFE_PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9_./-]*$/;
+
+let notStrings: readonly RegExp[] | undefined;
+/** Whether `yaml`'s 1.1 schema reads a plain scalar as a string: no non-string tag's test matches it (as `yaml` checks before writing plain). */
+function readsAsString(s: string): boolean {
+  if (!notStrings) {
+    const { tags, compat } = new Document(null, WRITE_OPTIONS).schema;
+    notStrings = [...tags, ...(compat ?? [])]
+      .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str')
+      .flatMap((t) => ('test' in t && t.test instanceof RegExp ? [t.test] : []));
+  }
+  return !notStrings.some((re) => re.test(s));
+}
+
+/** A plain `a:` map nesting `depth` levels deep: `yaml` writes its innermost value at STEP × depth. */
+function nest(value: unknown, depth: number): unknown {
+  let v = value;
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+}
+
+function nestPrefix(depth: number): string {
+  return Array.from({ length: depth }, (_, i) => `${STEP.repeat(i)}a:`).join('\n');
+}
+
+const scalars = new Map<string, string | null>();
+/** How `yaml` writes a scalar whose indentation is STEP × depth (a map value or list item there); null when it is not on the key's line. */
+function scalarAt(value: string | number | boolean | null, depth: number): string | null {
+  const id = `${depth}\0${typeof value}\0${Object.is(value, -0) ? '-0' : String(value)}`;
+  let text = scalars.get(id);
+  if (text === undefined) {
+    const out = stringify(nest(value, depth), WRITE_OPTIONS);
+    const prefix = `${nestPrefix(depth)} `;
+    text = out.startsWith(prefix) && out.endsWith('\n') && out.length > prefix.length + 1 ? out.slice(prefix.length, -1) : null;
+    if (text !== null && text[0] === '\n') text = null;
+    scalars.set(id, text);
+  }
+  return text;
+}
+
+const keys = new Map<string, string | null>();
+/** How `yaml` writes a key of a map indented STEP × depth; null for an explicit (`? `) key. */
+function keyAt(key: string, depth: number): string | null {
+  if (key.length <= 1024 && SAFE_PLAIN.test(key) && readsAsString(key)) return key;
+  const id = `${depth}\0${key}`;
+  let text = keys.get(id);
+  if (text === undefined) {
+    const out = stringify(nest({ [key]: 0 }, depth), WRITE_OPTIONS);
+    const prefix = depth === 0 ? '' : `${nestPrefix(depth)}\n${STEP.repeat(depth)}`;
+    const rest = out.startsWith(prefix) && out.endsWith(': 0\n') ? out.slice(prefix.length, -': 0\n'.length) : '';
+    text = rest === '' || rest.includes('\n') || rest.startsWith('? ') ? null : rest;
+    keys.set(id, text);
+  }
+  return text;
+}
+
+/** Thrown inside the writer when `yaml` might write the value differently; caught by fastDump. */
+const DECLINE = Symbol('decline');
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A value as `yaml` writes it after `key:` or `- ` at STEP × depth (collections start on the next line when not empty). */
+function value(v: unknown, depth: number, after: 'pair' | 'item'): string {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return ' []';
+    const body = seq(v, depth);
+    return after === 'pair' ? `\n${STEP.repeat(depth)}${body}` : ` ${body}`;
+  }
+  if (isPlainObject(v)) {
+    if (Object.keys(v).length === 0) return ' {}';
+    const body = map(v, depth);
+    return after === 'pair' ? `\n${STEP.repeat(depth)}${body}` : ` ${body}`;
+  }
+  let text: string | null;
+  if (typeof v === 'string') text = SAFE_PLAIN.test(v) && readsAsString(v) ? v : scalarAt(v, depth);
+  else if (typeof v === 'number' || typeof v === 'boolean' || v === null) text = scalarAt(v, depth);
+  else throw DECLINE;
+  if (text === null) throw DECLINE;
+  return ` ${text}`;
+}
+
+/** A non-empty list whose `- ` lines start at STEP × depth (after the first line's own start). */
+function seq(items: readonly unknown[], depth: number): string {
+  const lines: string[] = [];
+  for (const item of items) {
+    if (item === undefined) throw DECLINE;
+    lines.push(`-${value(item, depth + 1, 'item')}`);
+  }
+  return lines.join(`\n${STEP.repeat(depth)}`);
+}
+
+/** A non-empty map whose keys start at STEP × depth (after the first line's own start). */
+function map(obj: Readonly<Record<string, unknown>>, depth: number): string {
+  const lines: string[] = [];
+  let allNull = true;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v === undefined) throw DECLINE;
+    if (v !== null) allNull = false;
+    const key = keyAt(k, depth);
+    if (key === null) throw DECLINE;
+    lines.push(`${key}:${value(v, depth + 1, 'pair')}`);
+  }
+  // `yaml` writes a map of nothing but nulls as a set (`? key`) in places: leave it to `yaml`.
+  if (allNull) throw DECLINE;
+  return lines.join(`\n${STEP.repeat(depth)}`);
+}
+
+/**
+ * `stringify(value, WRITE_OPTIONS)` for a non-empty map of plain JSON data, or undefined when this
+ * path declines the value (then write it with `yaml`).
+ */
+export function fastDump(v: unknown): string | undefined {
+  if (!isPlainObject(v) || Object.keys(v).length === 0) return undefined;
+  try {
+    return `${map(v, 0)}\n`;
+  } catch (e) {
+    if (e === DECLINE) return undefined;
+    throw e;
+  }
 }
