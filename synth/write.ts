@@ -126,10 +126,16 @@ function checkReplaceable(target: string, label: string): void {
 function swapIn(target: string, staging: string, tree: RenderedTree, label: string): void {
   const next = join(staging, 'new');
   const old = join(staging, 'old');
+  // Folders made in the staging folder so far: one lstat per folder, not per file (thousands of files share a few folders).
+  const made = new Set<string>();
   for (const [path, content] of tree) {
     const file = resolve(next, path);
     if (!file.startsWith(next + sep)) throw new Error(`rendered path ${path} is outside the output folder`);
-    makeFolders(dirname(file));
+    const folder = dirname(file);
+    if (!made.has(folder)) {
+      makeFolders(folder);
+      made.add(folder);
+    }
     writeFileSync(file, content);
   }
   makeFolders(next);
