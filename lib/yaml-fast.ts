@@ -6,7 +6,7 @@
 // every value and every message. test/lib/yaml-fast.test.ts checks both agree on every YAML file
 // of the repository and on each construct below.
 import { FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
-import { Document, stringify } from 'yaml';
+import { Document, isScalar, stringify } from 'yaml';
 
 const NOT_CORE = Symbol('not a core-schema scalar');
 
@@ -124,29 +124,74 @@ function isSpace(c: number): boolean {
 }
 
 /**
- * Every document's value, as `parseAllDocuments(text).map((d) => d.toJS())` would give them, or
- * undefined when this path declines the text (then parse it with `yaml`). Block YAML as synth,
- * kubectl and helm write it goes through blockLoadAll; what that declines, through js-yaml.
+ * Every document's value, as `parseAllDocuments(text, { version }).map((d) => d.toJS())` would give
+ * them, or undefined when this path declines the text (then parse it with `yaml`). Block YAML as
+ * synth, kubectl and helm write it goes through blockLoadAll; what that declines, through js-yaml
+ * (with plain scalars resolved by coreScalar, or for YAML 1.1 by yaml11Scalar).
  */
-export function fastLoadAll(text: string): unknown[] | undefined {
+export function fastLoadAll(text: string, version: '1.1' | '1.2' = '1.2'): unknown[] | undefined {
   if (declines(text)) return undefined;
-  const block = blockLoadAll(text);
+  const block = blockLoadAll(text, version);
   if (block) return block;
   try {
-    return loadAll(text, null, { schema: SCHEMA });
+    return loadAll(text, null, { schema: version === '1.1' ? SCHEMA_11 : SCHEMA });
   } catch {
-    return undefined;
+    return undefined; // a js-yaml error, or a 1.1 scalar yaml11Scalar declined
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The block reader: a line-based reader for the YAML manifests are written in (block mappings and
-// sequences, plain and single-line quoted scalars, `|` literals, `{}` and `[]`, comment lines,
-// `---`), about three times faster than js-yaml. Anything else (flow collections, folded or
-// multi-line scalars, comments after values, odd indentation, duplicate or non-string keys)
-// declines the whole text, which then takes js-yaml and `yaml` as before.
+interface TestedTag {
+  readonly default?: boolean | 'key';
+  readonly test: RegExp;
+  resolve(value: string, onError: (message: string) => void, options: object): unknown;
+}
+let yaml11Tags: readonly TestedTag[] | undefined;
 
-/** Thrown inside the block reader to decline the text. */
+/**
+ * A plain scalar as `yaml`'s YAML 1.1 schema reads it (yes/no/on/off booleans, 0755 octal,
+ * 1_000, sexagesimal numbers), by the schema's own tags: the first default tag whose test
+ * matches resolves it (as yaml's composer does), NOT_CORE for a string. What does not resolve to
+ * null, a boolean or a number (timestamps, the `<<` merge key) is declined, so `yaml` reads it.
+ */
+function yaml11Scalar(s: string): unknown {
+  if (s.length > 0 && !CORE_FIRST[s.charCodeAt(0)] && !YAML11_FIRST.test(s[0])) return NOT_CORE;
+  yaml11Tags ??= new Document(null, { version: '1.1' }).schema.tags.flatMap((t) =>
+    t.default && 'test' in t && t.test instanceof RegExp ? [t as unknown as TestedTag] : [],
+  );
+  const tag = yaml11Tags.find((t) => t.test.test(s));
+  if (!tag) return NOT_CORE;
+  if (tag.default !== true) decline();
+  let failed = false;
+  const res = tag.resolve(s, () => (failed = true), {});
+  // A tag may resolve to a Scalar node (booleans keep their source text), as yaml's composer accepts.
+  const v = isScalar(res) ? res.value : res;
+  if (failed || !(v === null || typeof v === 'boolean' || typeof v === 'number')) decline();
+  return v;
+}
+/** First characters of YAML 1.1 booleans besides core's (y, Y, yes, on, ON, no, off…), and `<` of the merge key. */
+const YAML11_FIRST = /^[yYnNoO<]$/;
+
+/** yaml11Scalar, remembered for the one scalar js-yaml resolves and then constructs (as `resolved`). */
+let last11Source = '';
+let last11Value: unknown = null;
+function resolved11(s: string): unknown {
+  if (last11Source !== s) {
+    last11Value = yaml11Scalar(s);
+    last11Source = s;
+  }
+  return last11Value;
+}
+
+const SCHEMA_11 = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:krate.a5c.ai,2026:yaml-1.1', {
+      kind: 'scalar',
+      resolve: (s: string) => resolved11(s) !== NOT_CORE,
+      construct: (s: string) => resolved11(s),
+    }),
+  ],
+});
+
 const DECLINED: unique symbol = Symbol('declined');
 const decline = (): never => {
   throw DECLINED;
@@ -156,11 +201,11 @@ const decline = (): never => {
  * The documents of `text` read by the block reader, or undefined when it declines. Only for text
  * that `declines` accepted (no anchors, tags, directives, complex or null keys, tabs, placeholders).
  */
-export function blockLoadAll(text: string): unknown[] | undefined {
+export function blockLoadAll(text: string, version: '1.1' | '1.2' = '1.2'): unknown[] | undefined {
   if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff || (text.length > 0 && !text.endsWith('\n')))
     return undefined;
   try {
-    return new BlockReader(text.split('\n')).documents();
+    return new BlockReader(text.split('\n'), version === '1.1' ? yaml11Scalar : resolved).documents();
   } catch (e) {
     if (e === DECLINED) return undefined;
     throw e;
@@ -205,7 +250,11 @@ class BlockReader {
   /** Each line's indentation, or -1 for a blank or comment line (worked out once: every level asks). */
   private readonly indents: Int32Array;
 
-  constructor(private readonly lines: string[]) {
+  constructor(
+    private readonly lines: string[],
+    /** A plain scalar's value, NOT_CORE for a string: the schema of the YAML version read. */
+    private readonly scalar: (s: string) => unknown,
+  ) {
     this.indents = new Int32Array(lines.length);
     for (let l = 0; l < lines.length; l++) {
       const line = lines[l];
@@ -317,7 +366,7 @@ class BlockReader {
         if (at < 0) decline();
         key = line.slice(n, at);
         // Plain keys that are not plain strings (numbers, booleans, `a #b`) are `yaml`'s to read.
-        if (INDICATOR.has(key[0]) || key.includes(' #') || key.endsWith(' ') || resolved(key) !== NOT_CORE) decline();
+        if (INDICATOR.has(key[0]) || key.includes(' #') || key.endsWith(' ') || this.scalar(key) !== NOT_CORE) decline();
         from = at + 1;
       }
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) decline();
@@ -349,7 +398,7 @@ class BlockReader {
     if (mappingIndicator(line, from) >= 0) decline();
     const s = from === 0 && e === line.length ? line : line.slice(from, e);
     if (s.includes(' #')) decline();
-    const v = resolved(s);
+    const v = this.scalar(s);
     return v === NOT_CORE ? s : v;
   }
 
