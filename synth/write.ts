@@ -137,12 +137,13 @@ function checkReplaceable(target: string, label: string): void {
 /**
  * Writes the tree into `<staging>/new`, then swaps: outdir → `<staging>/old`, new → outdir. A file
  * the previous output already holds byte for byte is hard-linked into the new tree instead of
- * written (reuseUnchanged): creating a file is most of a synth's writing on some file systems.
+ * written (previousOutput): creating a file is most of a synth's writing on some file systems.
  */
 function swapIn(target: string, staging: string, tree: RenderedTree, label: string): void {
   const next = join(staging, 'new');
   const old = join(staging, 'old');
   makeFolders(next);
+  // The marker first: its mode is the one every written file gets (what a linked file must have).
   writeFileSync(join(next, SYNTH_MARKER), MARKER_TEXT);
   const previous = previousOutput(target, next, lstatSync(join(next, SYNTH_MARKER)).mode);
   // Folders made in the staging folder so far: one lstat per folder, not per file (thousands of files share a few folders).
@@ -157,6 +158,8 @@ function swapIn(target: string, staging: string, tree: RenderedTree, label: stri
     }
     if (!previous(file, content)) writeFileSync(file, content);
   }
+  // And last, as always: the marker is synth's own, whatever the tree holds.
+  writeFileSync(join(next, SYNTH_MARKER), MARKER_TEXT);
   // Checked again right before the swap: the folder may have changed while synth rendered.
   checkReplaceable(target, label);
   try {
@@ -209,15 +212,14 @@ function previousOutput(target: string, next: string, mode: number): (file: stri
     const path = relative(next, file);
     if (!folderInside(dirname(path))) return false;
     const was = join(root, path);
-    const stat = lstatSync(was, { throwIfNoEntry: false });
-    if (!stat?.isFile() || stat.nlink !== 1 || stat.mode !== mode) return false;
     const bytes = Buffer.from(content);
-    if (stat.size !== bytes.length) return false;
     try {
+      const stat = lstatSync(was, { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.nlink !== 1 || stat.mode !== mode || stat.size !== bytes.length) return false;
       if (!readFileSync(was).equals(bytes)) return false;
       linkSync(was, file);
     } catch {
-      return false;
+      return false; // unreadable, or no hard links here: written instead
     }
     // Read again through the new name: the file may have been edited between the comparison and the link.
     if (readFileSync(file).equals(bytes)) return true;
