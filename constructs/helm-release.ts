@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { helm, helmAsync, type HelmResult } from '../lib/helm';
+import { fastLoadAll } from '../lib/yaml-fast';
 
 export interface HelmReleaseProps {
   /** Path to a local chart folder. */
@@ -42,7 +43,8 @@ export function parseHelmOutput(stdout: string, memo: Map<string, readonly unkno
       documents.push(...structuredClone(cached));
       continue;
     }
-    const parsed = parseAllDocuments(chunk, { version: '1.1' }).map((doc) => doc.toJS() as unknown);
+    // The block reader reads helm's plain block YAML exactly as `yaml` does (1.1 scalars by yaml's own tags); what it declines, yaml reads.
+    const parsed = fastLoadAll(chunk, '1.1') ?? parseAllDocuments(chunk, { version: '1.1' }).map((doc) => doc.toJS() as unknown);
     memo.set(chunk, parsed);
     documents.push(...parsed);
   }

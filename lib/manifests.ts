@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 
 import { join, relative } from 'node:path';
 import { isCollection, isPair, isScalar, isSeq, parseAllDocuments, stringify, visit, type Document } from 'yaml';
 import { ConfigError } from './errors';
-import { fastLoadAll } from './yaml-fast';
+import { fastDump, fastLoadAll, WRITE_OPTIONS } from './yaml-fast';
 
 /** A Kubernetes object as plain data. */
 export interface Manifest {
@@ -66,7 +66,9 @@ export function canonicalize(value: unknown, depth = 0): unknown {
  * Kubernetes and Argo CD parse YAML 1.1-style, and an unquoted date annotation is not a string there.
  */
 export function toYaml(manifest: unknown): string {
-  return stringify(canonicalize(manifest), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
+  const value = canonicalize(manifest);
+  // The fast writer gives `yaml`'s exact text for plain data; what it declines, `yaml` writes.
+  return fastDump(value) ?? stringify(value, WRITE_OPTIONS);
 }
 
 /** File name for a manifest within its app folder: `<kind>-<name>.yaml`, lowercase. */

@@ -6,6 +6,7 @@
 // every value and every message. test/lib/yaml-fast.test.ts checks both agree on every YAML file
 // of the repository and on each construct below.
 import { FAILSAFE_SCHEMA, loadAll, Type } from 'js-yaml';
+import { Document, isScalar, stringify } from 'yaml';
 
 const NOT_CORE = Symbol('not a core-schema scalar');
 
@@ -123,29 +124,74 @@ function isSpace(c: number): boolean {
 }
 
 /**
- * Every document's value, as `parseAllDocuments(text).map((d) => d.toJS())` would give them, or
- * undefined when this path declines the text (then parse it with `yaml`). Block YAML as synth,
- * kubectl and helm write it goes through blockLoadAll; what that declines, through js-yaml.
+ * Every document's value, as `parseAllDocuments(text, { version }).map((d) => d.toJS())` would give
+ * them, or undefined when this path declines the text (then parse it with `yaml`). Block YAML as
+ * synth, kubectl and helm write it goes through blockLoadAll; what that declines, through js-yaml
+ * (with plain scalars resolved by coreScalar, or for YAML 1.1 by yaml11Scalar).
  */
-export function fastLoadAll(text: string): unknown[] | undefined {
+export function fastLoadAll(text: string, version: '1.1' | '1.2' = '1.2'): unknown[] | undefined {
   if (declines(text)) return undefined;
-  const block = blockLoadAll(text);
+  const block = blockLoadAll(text, version);
   if (block) return block;
   try {
-    return loadAll(text, null, { schema: SCHEMA });
+    return loadAll(text, null, { schema: version === '1.1' ? SCHEMA_11 : SCHEMA });
   } catch {
-    return undefined;
+    return undefined; // a js-yaml error, or a 1.1 scalar yaml11Scalar declined
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The block reader: a line-based reader for the YAML manifests are written in (block mappings and
-// sequences, plain and single-line quoted scalars, `|` literals, `{}` and `[]`, comment lines,
-// `---`), about three times faster than js-yaml. Anything else (flow collections, folded or
-// multi-line scalars, comments after values, odd indentation, duplicate or non-string keys)
-// declines the whole text, which then takes js-yaml and `yaml` as before.
+interface TestedTag {
+  readonly default?: boolean | 'key';
+  readonly test: RegExp;
+  resolve(value: string, onError: (message: string) => void, options: object): unknown;
+}
+let yaml11Tags: readonly TestedTag[] | undefined;
 
-/** Thrown inside the block reader to decline the text. */
+/**
+ * A plain scalar as `yaml`'s YAML 1.1 schema reads it (yes/no/on/off booleans, 0755 octal,
+ * 1_000, sexagesimal numbers), by the schema's own tags: the first default tag whose test
+ * matches resolves it (as yaml's composer does), NOT_CORE for a string. What does not resolve to
+ * null, a boolean or a number (timestamps, the `<<` merge key) is declined, so `yaml` reads it.
+ */
+function yaml11Scalar(s: string): unknown {
+  if (s.length > 0 && !CORE_FIRST[s.charCodeAt(0)] && !YAML11_FIRST.test(s[0])) return NOT_CORE;
+  yaml11Tags ??= new Document(null, { version: '1.1' }).schema.tags.flatMap((t) =>
+    t.default && 'test' in t && t.test instanceof RegExp ? [t as unknown as TestedTag] : [],
+  );
+  const tag = yaml11Tags.find((t) => t.test.test(s));
+  if (!tag) return NOT_CORE;
+  if (tag.default !== true) decline();
+  let failed = false;
+  const res = tag.resolve(s, () => (failed = true), {});
+  // A tag may resolve to a Scalar node (booleans keep their source text), as yaml's composer accepts.
+  const v = isScalar(res) ? res.value : res;
+  if (failed || !(v === null || typeof v === 'boolean' || typeof v === 'number')) decline();
+  return v;
+}
+/** First characters of YAML 1.1 booleans besides core's (y, Y, yes, on, ON, no, off…), and `<` of the merge key. */
+const YAML11_FIRST = /^[yYnNoO<]$/;
+
+/** yaml11Scalar, remembered for the one scalar js-yaml resolves and then constructs (as `resolved`). */
+let last11Source = '';
+let last11Value: unknown = null;
+function resolved11(s: string): unknown {
+  if (last11Source !== s) {
+    last11Value = yaml11Scalar(s);
+    last11Source = s;
+  }
+  return last11Value;
+}
+
+const SCHEMA_11 = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:krate.a5c.ai,2026:yaml-1.1', {
+      kind: 'scalar',
+      resolve: (s: string) => resolved11(s) !== NOT_CORE,
+      construct: (s: string) => resolved11(s),
+    }),
+  ],
+});
+
 const DECLINED: unique symbol = Symbol('declined');
 const decline = (): never => {
   throw DECLINED;
@@ -155,11 +201,11 @@ const decline = (): never => {
  * The documents of `text` read by the block reader, or undefined when it declines. Only for text
  * that `declines` accepted (no anchors, tags, directives, complex or null keys, tabs, placeholders).
  */
-export function blockLoadAll(text: string): unknown[] | undefined {
+export function blockLoadAll(text: string, version: '1.1' | '1.2' = '1.2'): unknown[] | undefined {
   if (text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff || (text.length > 0 && !text.endsWith('\n')))
     return undefined;
   try {
-    return new BlockReader(text.split('\n')).documents();
+    return new BlockReader(text.split('\n'), version === '1.1' ? yaml11Scalar : resolved).documents();
   } catch (e) {
     if (e === DECLINED) return undefined;
     throw e;
@@ -204,7 +250,11 @@ class BlockReader {
   /** Each line's indentation, or -1 for a blank or comment line (worked out once: every level asks). */
   private readonly indents: Int32Array;
 
-  constructor(private readonly lines: string[]) {
+  constructor(
+    private readonly lines: string[],
+    /** A plain scalar's value, NOT_CORE for a string: the schema of the YAML version read. */
+    private readonly scalar: (s: string) => unknown,
+  ) {
     this.indents = new Int32Array(lines.length);
     for (let l = 0; l < lines.length; l++) {
       const line = lines[l];
@@ -316,7 +366,7 @@ class BlockReader {
         if (at < 0) decline();
         key = line.slice(n, at);
         // Plain keys that are not plain strings (numbers, booleans, `a #b`) are `yaml`'s to read.
-        if (INDICATOR.has(key[0]) || key.includes(' #') || key.endsWith(' ') || resolved(key) !== NOT_CORE) decline();
+        if (INDICATOR.has(key[0]) || key.includes(' #') || key.endsWith(' ') || this.scalar(key) !== NOT_CORE) decline();
         from = at + 1;
       }
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) decline();
@@ -348,7 +398,7 @@ class BlockReader {
     if (mappingIndicator(line, from) >= 0) decline();
     const s = from === 0 && e === line.length ? line : line.slice(from, e);
     if (s.includes(' #')) decline();
-    const v = resolved(s);
+    const v = this.scalar(s);
     return v === NOT_CORE ? s : v;
   }
 
@@ -430,4 +480,144 @@ function quoted(s: string, start: number): { readonly value: string; readonly en
   }
   // Not closed on this line: a multi-line scalar, `yaml`'s to fold.
   return decline();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path for writing: toYaml's output (lib/manifests.ts) without building a `yaml`
+// Document per manifest. The block layout of maps and lists is laid out here; every scalar and
+// every key is written by `yaml` itself (in the same indentation), once per distinct text and
+// remembered, except the plain names that no `yaml` schema rule could read as anything else.
+// Whatever else `yaml` could write differently (non-plain objects, all-null maps, explicit keys),
+// the writer declines and toYaml falls back to `yaml`. test/lib/yaml-fast.test.ts compares both.
+// ---------------------------------------------------------------------------------------------
+
+/** The options toYaml writes with (lib/manifests.ts): no line folding, YAML 1.1 quoting. */
+export const WRITE_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' } as const;
+
+const STEP = '  ';
+/** Letters, digits and `_./-`, starting with neither `.` nor `-`: no indicator, no `: `/` #`, no document marker. */
+const SAFE_PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9_./-]*$/;
+
+let notStrings: readonly RegExp[] | undefined;
+/** Whether `yaml`'s 1.1 schema reads a plain scalar as a string: no non-string tag's test matches it (as `yaml` checks before writing plain). */
+function readsAsString(s: string): boolean {
+  if (!notStrings) {
+    const { tags, compat } = new Document(null, WRITE_OPTIONS).schema;
+    notStrings = [...tags, ...(compat ?? [])]
+      .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str')
+      .flatMap((t) => ('test' in t && t.test instanceof RegExp ? [t.test] : []));
+  }
+  return !notStrings.some((re) => re.test(s));
+}
+
+/** A plain `a:` map nesting `depth` levels deep: `yaml` writes its innermost value at STEP × depth. */
+function nest(value: unknown, depth: number): unknown {
+  let v = value;
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+}
+
+function nestPrefix(depth: number): string {
+  return Array.from({ length: depth }, (_, i) => `${STEP.repeat(i)}a:`).join('\n');
+}
+
+const scalars = new Map<string, string | null>();
+/** How `yaml` writes a scalar whose indentation is STEP × depth (a map value or list item there); null when it is not on the key's line. */
+function scalarAt(value: string | number | boolean | null, depth: number): string | null {
+  const id = `${depth}\0${typeof value}\0${Object.is(value, -0) ? '-0' : String(value)}`;
+  let text = scalars.get(id);
+  if (text === undefined) {
+    const out = stringify(nest(value, depth), WRITE_OPTIONS);
+    const prefix = `${nestPrefix(depth)} `;
+    text = out.startsWith(prefix) && out.endsWith('\n') && out.length > prefix.length + 1 ? out.slice(prefix.length, -1) : null;
+    if (text !== null && text[0] === '\n') text = null;
+    scalars.set(id, text);
+  }
+  return text;
+}
+
+const keys = new Map<string, string | null>();
+/** How `yaml` writes a key of a map indented STEP × depth; null for an explicit (`? `) key. */
+function keyAt(key: string, depth: number): string | null {
+  if (key.length <= 1024 && SAFE_PLAIN.test(key) && readsAsString(key)) return key;
+  const id = `${depth}\0${key}`;
+  let text = keys.get(id);
+  if (text === undefined) {
+    const out = stringify(nest({ [key]: 0 }, depth), WRITE_OPTIONS);
+    const prefix = depth === 0 ? '' : `${nestPrefix(depth)}\n${STEP.repeat(depth)}`;
+    const rest = out.startsWith(prefix) && out.endsWith(': 0\n') ? out.slice(prefix.length, -': 0\n'.length) : '';
+    text = rest === '' || rest.includes('\n') || rest.startsWith('? ') ? null : rest;
+    keys.set(id, text);
+  }
+  return text;
+}
+
+/** Thrown inside the writer when `yaml` might write the value differently; caught by fastDump. */
+const DECLINE = Symbol('decline');
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A value as `yaml` writes it after `key:` or `- ` at STEP × depth (collections start on the next line when not empty). */
+function value(v: unknown, depth: number, after: 'pair' | 'item'): string {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return ' []';
+    const body = seq(v, depth);
+    return after === 'pair' ? `\n${STEP.repeat(depth)}${body}` : ` ${body}`;
+  }
+  if (isPlainObject(v)) {
+    if (Object.keys(v).length === 0) return ' {}';
+    const body = map(v, depth);
+    return after === 'pair' ? `\n${STEP.repeat(depth)}${body}` : ` ${body}`;
+  }
+  let text: string | null;
+  if (typeof v === 'string') text = SAFE_PLAIN.test(v) && readsAsString(v) ? v : scalarAt(v, depth);
+  else if (typeof v === 'number' || typeof v === 'boolean' || v === null) text = scalarAt(v, depth);
+  else throw DECLINE;
+  if (text === null) throw DECLINE;
+  return ` ${text}`;
+}
+
+/** A non-empty list whose `- ` lines start at STEP × depth (after the first line's own start). */
+function seq(items: readonly unknown[], depth: number): string {
+  const lines: string[] = [];
+  for (const item of items) {
+    if (item === undefined) throw DECLINE;
+    lines.push(`-${value(item, depth + 1, 'item')}`);
+  }
+  return lines.join(`\n${STEP.repeat(depth)}`);
+}
+
+/** A non-empty map whose keys start at STEP × depth (after the first line's own start). */
+function map(obj: Readonly<Record<string, unknown>>, depth: number): string {
+  const lines: string[] = [];
+  let allNull = true;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v === undefined) throw DECLINE;
+    if (v !== null) allNull = false;
+    const key = keyAt(k, depth);
+    if (key === null) throw DECLINE;
+    lines.push(`${key}:${value(v, depth + 1, 'pair')}`);
+  }
+  // `yaml` writes a map of nothing but nulls as a set (`? key`) in places: leave it to `yaml`.
+  if (allNull) throw DECLINE;
+  return lines.join(`\n${STEP.repeat(depth)}`);
+}
+
+/**
+ * `stringify(value, WRITE_OPTIONS)` for a non-empty map of plain JSON data, or undefined when this
+ * path declines the value (then write it with `yaml`).
+ */
+export function fastDump(v: unknown): string | undefined {
+  if (!isPlainObject(v) || Object.keys(v).length === 0) return undefined;
+  try {
+    return `${map(v, 0)}\n`;
+  } catch (e) {
+    if (e === DECLINE) return undefined;
+    throw e;
+  }
 }

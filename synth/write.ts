@@ -1,5 +1,17 @@
-import { existsSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../lib/errors';
 import { makeFolders, SYNTH_MARKER } from '../lib/tree';
 import type { RenderedTree } from './synth';
@@ -122,17 +134,31 @@ function checkReplaceable(target: string, label: string): void {
   ]);
 }
 
-/** Writes the tree into `<staging>/new`, then swaps: outdir → `<staging>/old`, new → outdir. */
+/**
+ * Writes the tree into `<staging>/new`, then swaps: outdir → `<staging>/old`, new → outdir. A file
+ * the previous output already holds byte for byte is hard-linked into the new tree instead of
+ * written (previousOutput): creating a file is most of a synth's writing on some file systems.
+ */
 function swapIn(target: string, staging: string, tree: RenderedTree, label: string): void {
   const next = join(staging, 'new');
   const old = join(staging, 'old');
+  makeFolders(next);
+  // The marker first: its mode is the one every written file gets (what a linked file must have).
+  writeFileSync(join(next, SYNTH_MARKER), MARKER_TEXT);
+  const previous = previousOutput(target, next, lstatSync(join(next, SYNTH_MARKER)).mode);
+  // Folders made in the staging folder so far: one lstat per folder, not per file (thousands of files share a few folders).
+  const made = new Set<string>([next]);
   for (const [path, content] of tree) {
     const file = resolve(next, path);
     if (!file.startsWith(next + sep)) throw new Error(`rendered path ${path} is outside the output folder`);
-    makeFolders(dirname(file));
-    writeFileSync(file, content);
+    const folder = dirname(file);
+    if (!made.has(folder)) {
+      makeFolders(folder);
+      made.add(folder);
+    }
+    if (!previous(file, content)) writeFileSync(file, content);
   }
-  makeFolders(next);
+  // And last, as always: the marker is synth's own, whatever the tree holds.
   writeFileSync(join(next, SYNTH_MARKER), MARKER_TEXT);
   // Checked again right before the swap: the folder may have changed while synth rendered.
   checkReplaceable(target, label);
@@ -151,6 +177,55 @@ function swapIn(target: string, staging: string, tree: RenderedTree, label: stri
     }
     throw new ConfigError([`${label}: cannot replace folder (${reason(e)}); the previous output is unchanged`]);
   }
+}
+
+/**
+ * `reuse(file, content)` for a file of the new tree (under `next`): links the previous output's
+ * file at the same place into it and says true when that file holds exactly `content`. Only a
+ * regular file, inside the previous output (no symbolic link on the way), with no other link to
+ * it and the mode a written file gets (`mode`): the new tree is then exactly what writing would
+ * give, and removing the previous output removes only its own names. Anything else (or a failed
+ * link: a file system without hard links) is written as usual.
+ */
+function previousOutput(target: string, next: string, mode: number): (file: string, content: string) => boolean {
+  let root: string | undefined;
+  try {
+    root = existsSync(join(target, SYNTH_MARKER)) ? realpathSync(target) : undefined;
+  } catch {
+    root = undefined;
+  }
+  if (root === undefined) return () => false;
+  const inside = new Map<string, boolean>();
+  const folderInside = (folder: string): boolean => {
+    let ok = inside.get(folder);
+    if (ok === undefined) {
+      try {
+        ok = realpathSync(join(root, folder)) === join(root, folder);
+      } catch {
+        ok = false;
+      }
+      inside.set(folder, ok);
+    }
+    return ok;
+  };
+  return (file, content) => {
+    const path = relative(next, file);
+    if (!folderInside(dirname(path))) return false;
+    const was = join(root, path);
+    const bytes = Buffer.from(content);
+    try {
+      const stat = lstatSync(was, { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.nlink !== 1 || stat.mode !== mode || stat.size !== bytes.length) return false;
+      if (!readFileSync(was).equals(bytes)) return false;
+      linkSync(was, file);
+    } catch {
+      return false; // unreadable, or no hard links here: written instead
+    }
+    // Read again through the new name: the file may have been edited between the comparison and the link.
+    if (readFileSync(file).equals(bytes)) return true;
+    rmSync(file);
+    return false;
+  };
 }
 
 /** Removes folders prepareOutput created, innermost first, only while they are still empty. */

@@ -308,6 +308,70 @@ describe('yaml fast path', () => {
     expect(random.filter((t) => !declines(t)).length).toBeGreaterThan(1000);
   });
 
+  it('reads YAML 1.1 plain scalars as yaml 1.1 does (booleans, octal, sexagesimal, underscores), or declines', () => {
+    const scalars = [
+      ...['yes', 'Yes', 'YES', 'no', 'No', 'y', 'Y', 'n', 'N', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'true', 'False', 'yEs', 'onn'],
+      ...[
+        '0755',
+        '0o17',
+        '0x1F',
+        '0b101',
+        '-0b11',
+        '1_000',
+        '+1_0',
+        '190:20:30',
+        '-1:20.5',
+        '1e3',
+        '1.5e-3',
+        '+12',
+        '-0',
+        '0',
+        '012345',
+        '089',
+      ],
+      ...[
+        '0.1',
+        '.5',
+        '5.',
+        '1_0.5',
+        '.inf',
+        '-.Inf',
+        '+.INF',
+        '.NaN',
+        '.nan',
+        '~',
+        'null',
+        'Null',
+        'NULL',
+        '2001-12-14',
+        '2001-12-14t21:59:43.10-05:00',
+      ],
+      ...['<<', '<', '=', 'o', 'O', 'oN', 'nO', 'name', 'v1.2.3', '1.2.3', '1:2:3:4', '0x', '0b', '_1', 'yes please', 'ofF'],
+      ...Array.from({ length: 94 }, (_, i) => `${String.fromCharCode(33 + i)}x`),
+    ];
+    const differ: string[] = [];
+    let fast = 0;
+    for (const s of scalars) {
+      for (const text of [`a: ${s}\n`, `- ${s}\n`, `${s}: a\n`, `a: [${s}, b]\n`, `m:\n  ${s}: [1]\n  k: {x: ${s}}\n`]) {
+        const docs = parseAllDocuments(text, { version: '1.1' });
+        if (docs.some((d) => d.errors.length > 0)) continue;
+        const got = fastLoadAll(text, '1.1');
+        if (got === undefined) continue;
+        fast++;
+        const want = docs.map((d) => d.toJS());
+        if (!isDeepStrictEqual(got, want)) differ.push(`${JSON.stringify(text)}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+      }
+    }
+    expect(differ).toEqual([]);
+    expect(fast).toBeGreaterThan(scalars.length * 3);
+    // Where 1.1 and 1.2 read the same text differently, each version is read as yaml reads it.
+    expect(fastLoadAll('a: yes\nb: 0755\nc: 1_000\n', '1.1')).toEqual([{ a: true, b: 493, c: 1000 }]);
+    expect(fastLoadAll('a: yes\nb: 0755\n')).toEqual([{ a: 'yes', b: 755 }]);
+    // A timestamp (a Date in yaml 1.1) and the merge key are yaml's to read.
+    expect(fastLoadAll('a: 2001-12-14\n', '1.1')).toBeUndefined();
+    expect(fastLoadAll('<<: {a: 1}\n', '1.1')).toBeUndefined();
+  });
+
   it('leaves every error to yaml, so messages do not change', () => {
     expect(fastLoadAll('a: 1\na: 2\n')).toBeUndefined();
     expect(fastLoadAll('a: [1, 2\n')).toBeUndefined();

@@ -1,4 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTree, SYNTH_MARKER } from '../../lib/tree';
@@ -140,5 +153,59 @@ describe('prepareOutput', () => {
     );
     expect(readdirSync(dir)).toEqual(['out']);
     expect(readdirSync(join(dir, 'out'))).toEqual(['mine.txt']);
+  });
+});
+
+describe('writeTree over a previous output', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'krate-reuse-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('links the files the previous output holds unchanged into the new one, and writes the changed ones', () => {
+    const out = join(dir, 'out');
+    writeTree(out, TREE);
+    const ino = (p: string) => lstatSync(join(out, p)).ino;
+    const [a, b] = [ino('dev/policies/a.yaml'), ino('prod/policies/b.yaml')];
+    const next = new Map([
+      ['dev/policies/a.yaml', 'a: 1\n'],
+      ['prod/policies/b.yaml', 'b: 3\n'],
+      ['prod/policies/c.yaml', 'c: 1\n'],
+    ]);
+    writeTree(out, next);
+    expect(readTree(out)).toEqual(next);
+    expect(ino('dev/policies/a.yaml')).toBe(a);
+    expect(ino('prod/policies/b.yaml')).not.toBe(b);
+    // The previous output is gone: the reused file has no second name left anywhere.
+    expect(lstatSync(join(out, 'dev/policies/a.yaml')).nlink).toBe(1);
+    expect(readdirSync(dir)).toEqual(['out']);
+  });
+
+  it('writes instead of linking a previous file edited by hand, linked elsewhere, with another mode or behind a symbolic link', () => {
+    const out = join(dir, 'out');
+    const tree = new Map([
+      ['dev/a.yaml', 'a: 1\n'],
+      ['dev/b.yaml', 'b: 1\n'],
+      ['dev/c.yaml', 'c: 1\n'],
+      ['link/d.yaml', 'd: 1\n'],
+    ]);
+    writeTree(out, tree);
+    writeFileSync(join(out, 'dev/a.yaml'), 'a: 2\n'); // same size, other bytes
+    linkSync(join(out, 'dev/b.yaml'), join(dir, 'mine.yaml'));
+    chmodSync(join(out, 'dev/c.yaml'), 0o600);
+    renameSync(join(out, 'link'), join(dir, 'elsewhere'));
+    symlinkSync(join(dir, 'elsewhere'), join(out, 'link'));
+    const before = (p: string) => lstatSync(p).ino;
+    const [b, c, d] = [before(join(out, 'dev/b.yaml')), before(join(out, 'dev/c.yaml')), before(join(dir, 'elsewhere/d.yaml'))];
+    writeTree(out, tree);
+    expect(readTree(out)).toEqual(tree);
+    expect(lstatSync(join(out, 'dev/b.yaml')).ino).not.toBe(b);
+    expect(lstatSync(join(out, 'dev/c.yaml')).ino).not.toBe(c);
+    expect(lstatSync(join(out, 'dev/c.yaml')).mode).toBe(lstatSync(join(out, 'dev/a.yaml')).mode);
+    expect(lstatSync(join(out, 'link/d.yaml')).ino).not.toBe(d);
+    expect(lstatSync(join(out, 'link')).isDirectory()).toBe(true);
+    // What synth did not write stays as it was.
+    expect(readFileSync(join(dir, 'mine.yaml'), 'utf8')).toBe('b: 1\n');
+    expect(readFileSync(join(dir, 'elsewhere/d.yaml'), 'utf8')).toBe('d: 1\n');
+    expect(readdirSync(dir).sort()).toEqual(['elsewhere', 'mine.yaml', 'out']);
   });
 });
