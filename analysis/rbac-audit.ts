@@ -12,7 +12,7 @@ export const RBAC_RULES = {
   'persona-policyexception-write':
     "no persona role (label krate.a5c.ai/persona) can write PolicyExceptions (kyverno.io or policies.kyverno.io; create, update, patch, delete, deletecollection or '*'), by its own rules, wildcards or the ClusterRoles it aggregates: people ask with a PolicyExceptionRequest, the exception controller writes the exception",
   'krate-policy-cluster-write':
-    'no persona writes Krate policy resources (krate.a5c.ai policytemplates, policyprofiles, policybindings, policyexceptionrequests) cluster-wide: a ClusterRoleBinding grants that write only to ServiceAccounts and platform-engineer groups, and no role granting it is aggregated',
+    'no persona writes Krate policy resources (krate.a5c.ai policytemplates, policyprofiles, policybindings, policyexceptionrequests) cluster-wide: a ClusterRoleBinding grants that write only to platform-engineer groups and to ServiceAccounts of the controller namespaces (--controller-namespace; any when not given), and no role granting it is aggregated',
   'kyverno-side-effect-policy-write':
     'no write on Kyverno policies that mutate, generate or delete (policies.kyverno.io mutating/generating/deleting policies, kyverno.io clusterpolicies/policies/cleanup policies): Kyverno applies them with its own broad ServiceAccounts, so that write is cluster-admin by proxy',
 } as const;
@@ -44,6 +44,12 @@ export interface RbacAuditOptions {
    * @default none (no person may)
    */
   readonly platformGroups?: readonly string[];
+  /**
+   * Namespaces whose ServiceAccounts (controllers) may write Krate policy resources cluster-wide:
+   * a ServiceAccount elsewhere, such as one an org runs in its own namespace, may not.
+   * @default any namespace
+   */
+  readonly controllerNamespaces?: readonly string[];
 }
 
 /** Krate's policy resources (and their status): the write personas may hold only in their org's namespaces. */
@@ -180,6 +186,7 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
   /** ClusterRoles that grant Krate policy write, by name → the resources. */
   const krateWriters = new Map<string, string[]>();
   const platformGroups = options.platformGroups ?? [];
+  const controllerNamespaces = options.controllerNamespaces;
   const roleKey = (kind: string, namespace: string | undefined, name: string): string =>
     kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace ?? ''}/${name}`;
 
@@ -275,7 +282,18 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
     const krate = m.kind === 'ClusterRoleBinding' && ref.kind === 'ClusterRole' ? krateWriters.get(ref.name) : undefined;
     if (krate) {
       (m.subjects ?? []).forEach((s, i) => {
-        if (s.kind === 'ServiceAccount' || (s.kind === 'Group' && platformGroups.includes(s.name ?? ''))) return;
+        if (s.kind === 'Group' && platformGroups.includes(s.name ?? '')) return;
+        if (s.kind === 'ServiceAccount') {
+          if (controllerNamespaces === undefined || controllerNamespaces.includes(s.namespace ?? '')) return;
+          findings.push({
+            file: item.file,
+            resource: resourceId(m),
+            field: `subjects[${i}]`,
+            rule: 'krate-policy-cluster-write',
+            message: `ServiceAccount '${s.namespace ?? ''}/${s.name ?? ''}' gets write on krate.a5c.ai ${krate.join(', ')} cluster-wide via ClusterRole/${ref.name}, outside the controllers' namespaces (${controllerNamespaces.join(', ') || 'none'}): a ServiceAccount in an org's namespace would write every org's policy resources; bind it with a RoleBinding in its org's namespaces, or pass its namespace to --controller-namespace if it is a platform controller`,
+          });
+          return;
+        }
         findings.push({
           file: item.file,
           resource: resourceId(m),

@@ -6,7 +6,7 @@ import { enumFlag, parseArgs } from '../args';
 import type { Command } from '../command';
 
 const usage =
-  'krate-policy audit-rbac [--exception-controller name[,name]] [--exception-namespace ns] [--platform-group name[,name]] [--output table|json] <file|dir>...';
+  'krate-policy audit-rbac [--exception-controller name[,name]] [--exception-namespace ns] [--platform-group name[,name]] [--controller-namespace ns[,ns]] [--output table|json] <file|dir>...';
 const OUTPUTS = ['table', 'json'] as const;
 
 export const auditRbacCommand: Command = {
@@ -15,13 +15,14 @@ export const auditRbacCommand: Command = {
     .map(([id, text]) => `  ${id}: ${text}`)
     .join('\n')}`,
   async run(args) {
-    const parsed = parseArgs(args, { values: ['exception-controller', 'exception-namespace', 'platform-group', 'output'] }, usage);
+    const parsed = parseArgs(args, { values: ['exception-controller', 'exception-namespace', 'platform-group', 'controller-namespace', 'output'] }, usage);
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
     if (parsed.positional.length === 0)
       throw new ConfigError([`audit-rbac: give the manifests to audit (files or folders)\nusage: ${usage}`]);
     const controllers = parsed.flags.get('exception-controller');
     const namespace = parsed.flags.get('exception-namespace');
     const platform = parsed.flags.get('platform-group');
+    const controllerNamespaces = parsed.flags.get('controller-namespace');
     const items = readInputManifests(parsed.positional);
     const roles = countRoles(items);
     // An audit that found nothing to audit fails: the paths hold manifests, but no role to check.
@@ -34,6 +35,7 @@ export const auditRbacCommand: Command = {
       exceptionControllers: typeof controllers === 'string' ? controllers.split(',').filter(Boolean) : undefined,
       exceptionNamespace: typeof namespace === 'string' ? namespace : undefined,
       platformGroups: typeof platform === 'string' ? platform.split(',').filter(Boolean) : undefined,
+      controllerNamespaces: typeof controllerNamespaces === 'string' ? controllerNamespaces.split(',').filter(Boolean) : undefined,
     });
     const files = new Set(items.map((i) => i.file)).size;
     if (output === 'json') {

@@ -74,6 +74,16 @@ describe('RBAC audit', () => {
       ]);
     });
 
+    it("fails when a ServiceAccount outside the controllers' namespaces (--controller-namespace) is bound cluster-wide to write them", () => {
+      const subjects =
+        '  - {kind: ServiceAccount, name: default, namespace: shop}\n  - {kind: ServiceAccount, name: krate-kyverno-controller, namespace: krate-system}\n';
+      expect(audit(crb(subjects), { controllerNamespaces: ['krate-system'] })).toEqual([
+        "rbac.yaml: ClusterRoleBinding/b: subjects[0]: krate-policy-cluster-write: ServiceAccount 'shop/default' gets write on krate.a5c.ai policybindings, policyexceptionrequests cluster-wide via ClusterRole/krate-writer, outside the controllers' namespaces (krate-system): a ServiceAccount in an org's namespace would write every org's policy resources; bind it with a RoleBinding in its org's namespaces, or pass its namespace to --controller-namespace if it is a platform controller",
+      ]);
+      // Without --controller-namespace every namespace's ServiceAccounts pass, as before.
+      expect(audit(crb(subjects))).toEqual([]);
+    });
+
     it('passes platform groups and ServiceAccounts cluster-wide, and persona groups through RoleBindings', () => {
       expect(
         audit(
@@ -315,8 +325,8 @@ describe('krate-policy audit-rbac', () => {
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'audit-rbac-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 on dist/ with the platform engineers named', () => {
-    const r = cli('--platform-group', 'krate-platform', DIST_DIR);
+  it("exits 0 on dist/ with the platform engineers and the controllers' namespace named", () => {
+    const r = cli('--platform-group', 'krate-platform', '--controller-namespace', 'krate-system', DIST_DIR);
     expect(r.stdout).toMatch(/audit-rbac: \d+ Role\/ClusterRole\(s\) in \d+ file\(s\), 0 finding\(s\)/);
     expect(r.status).toBe(0);
   });
