@@ -145,13 +145,33 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       };
     }
     case '.': {
-      const left = c(a[0]);
-      const get = ownGetter(a[1]);
+      // `a.b.c`: one closure walks the chain. Only the last value needs data(): every value before it
+      // must be a map, which isMap checks more strictly (whatever data() lets through and isMap does not bails either way).
+      const keys: string[] = [a[1]];
+      let node: Node = a[0];
+      while (node.op === '.') {
+        keys.unshift(node.args[1]);
+        node = node.args[0];
+      }
+      const base = c(node);
+      const getters = keys.map(ownGetter);
+      if (getters.length === 1) {
+        const get = getters[0];
+        return (ctx, s) => {
+          const o = base(ctx, s);
+          if (!isMap(o)) return bail();
+          const v = get(o);
+          return v === undefined ? bail() : data(v);
+        };
+      }
       return (ctx, s) => {
-        const o = left(ctx, s);
-        if (!isMap(o)) return bail();
-        const v = get(o);
-        return v === undefined ? bail() : data(v);
+        let o = base(ctx, s);
+        for (let i = 0; i < getters.length; i++) {
+          if (!isMap(o)) return bail();
+          o = getters[i](o);
+          if (o === undefined) return bail();
+        }
+        return data(o);
       };
     }
     case '.?': {
@@ -424,13 +444,13 @@ function compileReceiverCall(
         if (o === NONE) return fallback;
         o = o.v;
       }
+      // As in `.`: only the last value needs data(), the ones before it must pass isMap.
       for (let i = 0; i < getters.length; i++) {
         if (!isMap(o)) return bail();
-        const v = getters[i](o);
-        if (v === undefined) return fallback;
-        o = data(v);
+        o = getters[i](o);
+        if (o === undefined) return fallback;
       }
-      return o;
+      return data(o);
     };
   }
   const self = c(receiver);
