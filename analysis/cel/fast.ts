@@ -49,6 +49,34 @@ function ownGetter(key: string): Getter {
   return get;
 }
 
+/** What a Walker returns when a key along the chain is absent. */
+const MISSING: unique symbol = Symbol('missing');
+type Walker = (o: unknown) => unknown;
+const walkers = new Map<string, Walker>();
+
+/**
+ * Reads `o.k1.k2...kn` as the fast path reads fields: every value the chain reads a key of must be a
+ * map (else bail), an absent key (own properties only, see ownGetter) gives MISSING. Generated per
+ * chain, as ownGetter is per key, so each step has its own inline cache and no call per step.
+ */
+function chainWalker(keys: readonly string[]): Walker {
+  const id = JSON.stringify(keys);
+  let walk = walkers.get(id);
+  if (!walk) {
+    const steps = keys.map((key) => {
+      const k = JSON.stringify(key);
+      const read = key in Object.prototype ? `(hasOwn(o, ${k}) ? o[${k}] : undefined)` : `o[${k}]`;
+      return `if (!isMap(o)) return bail(); o = ${read}; if (o === undefined) return MISSING;`;
+    });
+    const make = new Function('isMap', 'hasOwn', 'bail', 'MISSING', `return (o) => { ${steps.join(' ')} return o; };`) as (
+      ...deps: unknown[]
+    ) => Walker;
+    walk = make(isMap, hasOwn, bail, MISSING);
+    walkers.set(id, walk);
+  }
+  return walk;
+}
+
 /** A plain CEL map as toCelValue builds it (not an Array, Map, Optional or class instance). */
 function isMap(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
@@ -145,7 +173,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       };
     }
     case '.': {
-      // `a.b.c`: one closure walks the chain. Only the last value needs data(): every value before it
+      // `a.b.c`: one walk reads the chain. Only the last value needs data(): every value before it
       // must be a map, which isMap checks more strictly (whatever data() lets through and isMap does not bails either way).
       const keys: string[] = [a[1]];
       let node: Node = a[0];
@@ -154,24 +182,10 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
         node = node.args[0];
       }
       const base = c(node);
-      const getters = keys.map(ownGetter);
-      if (getters.length === 1) {
-        const get = getters[0];
-        return (ctx, s) => {
-          const o = base(ctx, s);
-          if (!isMap(o)) return bail();
-          const v = get(o);
-          return v === undefined ? bail() : data(v);
-        };
-      }
+      const walk = chainWalker(keys);
       return (ctx, s) => {
-        let o = base(ctx, s);
-        for (let i = 0; i < getters.length; i++) {
-          if (!isMap(o)) return bail();
-          o = getters[i](o);
-          if (o === undefined) return bail();
-        }
-        return data(o);
+        const v = walk(base(ctx, s));
+        return v === MISSING ? bail() : data(v);
       };
     }
     case '.?': {
@@ -233,9 +247,18 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case '==':
     case '!=': {
-      const left = c(a[0]);
-      const right = c(a[1]);
       const negate = n.op === '!=';
+      const left = c(a[0]);
+      const literal = a[1].op === 'value' ? a[1].args : undefined;
+      if (typeof literal === 'string' || typeof literal === 'boolean' || typeof literal === 'bigint') {
+        // `x == 'literal'`: when x has the literal's type this is eq() without its checks; otherwise eq() decides.
+        const type = typeof literal;
+        return (ctx, s) => {
+          const l = left(ctx, s);
+          return (typeof l === type ? l === literal : eq(l, literal)) !== negate;
+        };
+      }
+      const right = c(a[1]);
       return (ctx, s) => eq(left(ctx, s), right(ctx, s)) !== negate;
     }
     case '<':
@@ -387,7 +410,9 @@ function compileReceiverCall(
     switch (name) {
       case 'all':
         return (ctx, s) => {
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             if (!bool(body(ctx, s))) return false;
           }
@@ -395,7 +420,9 @@ function compileReceiverCall(
         };
       case 'exists':
         return (ctx, s) => {
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             if (bool(body(ctx, s))) return true;
           }
@@ -404,7 +431,9 @@ function compileReceiverCall(
       case 'filter':
         return (ctx, s) => {
           const out: unknown[] = [];
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             if (bool(body(ctx, s))) out.push(e);
           }
@@ -413,7 +442,9 @@ function compileReceiverCall(
       default:
         return (ctx, s) => {
           const out: unknown[] = [];
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             out.push(body(ctx, s));
           }
@@ -436,7 +467,7 @@ function compileReceiverCall(
     }
     const base = c(node);
     const otherwise = c(args[0]);
-    const getters = keys.map(ownGetter);
+    const walk = chainWalker(keys);
     return (ctx, s) => {
       let o = base(ctx, s);
       const fallback = otherwise(ctx, s); // function arguments are strict in CEL
@@ -445,12 +476,8 @@ function compileReceiverCall(
         o = o.v;
       }
       // As in `.`: only the last value needs data(), the ones before it must pass isMap.
-      for (let i = 0; i < getters.length; i++) {
-        if (!isMap(o)) return bail();
-        o = getters[i](o);
-        if (o === undefined) return fallback;
-      }
-      return data(o);
+      const v = walk(o);
+      return v === MISSING ? fallback : data(v);
     };
   }
   const self = c(receiver);
