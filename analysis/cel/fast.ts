@@ -56,7 +56,8 @@ const walkers = new Map<string, Walker>();
 
 /**
  * Reads `o.k1.k2...kn` as the fast path reads fields: every value the chain reads a key of must be a
- * map (else bail), an absent key (own properties only, see ownGetter) gives MISSING. Generated per
+ * map (else bail), an absent key (own properties only, see ownGetter) gives MISSING, and the value
+ * found must be data() (else bail). Generated per
  * chain, as ownGetter is per key, so each step has its own inline cache and no call per step.
  */
 function chainWalker(keys: readonly string[]): Walker {
@@ -66,12 +67,16 @@ function chainWalker(keys: readonly string[]): Walker {
     const steps = keys.map((key) => {
       const k = JSON.stringify(key);
       const read = key in Object.prototype ? `(hasOwn(o, ${k}) ? o[${k}] : undefined)` : `o[${k}]`;
-      return `if (!isMap(o)) return bail(); o = ${read}; if (o === undefined) return MISSING;`;
+      // isMap() spelled out: here each step reads `constructor` at its own site, seeing only the shapes found at that path.
+      const map = `typeof o === 'object' && o !== null && ((c = o.constructor) === Object || c === undefined)`;
+      return `if (!(${map})) return bail(); o = ${read}; if (o === undefined) return MISSING;`;
     });
-    const make = new Function('isMap', 'hasOwn', 'bail', 'MISSING', `return (o) => { ${steps.join(' ')} return o; };`) as (
+    // The value found must be data(), checked here too for the same reason.
+    const last = `switch (typeof o) { case 'string': case 'bigint': case 'boolean': case 'number': return o; case 'object': if (o === null || Array.isArray(o) || (c = o.constructor) === Object || c === undefined) return o; } return bail();`;
+    const make = new Function('hasOwn', 'bail', 'MISSING', `return (o) => { let c; ${steps.join(' ')} ${last} };`) as (
       ...deps: unknown[]
     ) => Walker;
-    walk = make(isMap, hasOwn, bail, MISSING);
+    walk = make(hasOwn, bail, MISSING);
     walkers.set(id, walk);
   }
   return walk;
@@ -175,6 +180,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     case '.': {
       // `a.b.c`: one walk reads the chain. Only the last value needs data(): every value before it
       // must be a map, which isMap checks more strictly (whatever data() lets through and isMap does not bails either way).
+      // An absent key anywhere bails: cel-js reports it.
       const keys: string[] = [a[1]];
       let node: Node = a[0];
       while (node.op === '.') {
@@ -185,7 +191,7 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       const walk = chainWalker(keys);
       return (ctx, s) => {
         const v = walk(base(ctx, s));
-        return v === MISSING ? bail() : data(v);
+        return v === MISSING ? bail() : v;
       };
     }
     case '.?': {
@@ -475,9 +481,9 @@ function compileReceiverCall(
         if (o === NONE) return fallback;
         o = o.v;
       }
-      // As in `.`: only the last value needs data(), the ones before it must pass isMap.
+      // As in `.`, but an absent key gives the fallback.
       const v = walk(o);
-      return v === MISSING ? fallback : data(v);
+      return v === MISSING ? fallback : v;
     };
   }
   const self = c(receiver);

@@ -176,5 +176,19 @@ describe('CEL fast path', () => {
   it('fails when a manifest is not plain data: hands over to cel-js rather than guess', () => {
     const ctx: CelContext = { object: { spec: new Map([['x', 1n]]) as unknown as Manifest } };
     expect(outcome(fast, 'object.spec.x == 1', ctx)).toEqual(outcome(reference, 'object.spec.x == 1', ctx));
+    // Not plain data at the end of a field chain, inside one, and under an optional chain.
+    const odd: CelContext = {
+      object: toCelValue({ metadata: { name: 'p' } }) as Manifest,
+      variables: { m: { at: new Date(0), inner: { map: new Map([['x', 1n]]) } } },
+    };
+    for (const e of [
+      'variables.m.at',
+      'variables.m.inner.map',
+      'variables.m.inner.map.x',
+      "variables.m.?inner.?map.orValue('none')",
+      "variables.m.?at.?x.orValue('none')",
+      'has(variables.m.inner.map)',
+    ])
+      expect(outcome(fast, e, odd)).toEqual(outcome(reference, e, odd));
   });
 });
