@@ -172,8 +172,10 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       const slot = vars.get(name);
       if (slot !== undefined) return (_ctx, s) => s[slot];
       if (!CONTEXT.has(name)) return unsupported(`id ${name}`);
+      // A getter per name (see ownGetter): `ctx[name]` here would be one lookup shared by every name.
+      const get = ownGetter(name);
       return (ctx) => {
-        const v = ctx[name as keyof CelContext];
+        const v = get(ctx);
         return v === undefined ? bail() : data(v);
       };
     }
