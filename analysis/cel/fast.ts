@@ -558,6 +558,17 @@ export function compileFast(ast: Node, fallback: (ctx: CelContext) => unknown): 
   }
   // Evaluation is synchronous and never re-enters a program, so one scope array per program serves.
   const scope: Scope = new Array(slots.n);
+  // Only these can give an optional at the top; every other node gives a bool, string, number, list or map (or bails).
+  const optional =
+    ast.op === '.?' || ast.op === '[?]' || ast.op === '?:' || ast.op === 'id' || (ast.op === 'rcall' && ast.args[0] === 'orValue');
+  if (!optional)
+    return (ctx) => {
+      try {
+        return fn(ctx, scope);
+      } catch {
+        return fallback(ctx);
+      }
+    };
   return (ctx) => {
     try {
       const v = fn(ctx, scope);

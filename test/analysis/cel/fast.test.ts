@@ -148,6 +148,14 @@ describe('CEL fast path', () => {
     'object.spec.nan != 1',
     "object.spec.weird.filter(x, x == 'one')",
     'object.spec.weird.exists(x, x == true)',
+    // Optionals that reach the top (handed to cel-js) and ones that cannot.
+    'object.?spec',
+    "object.metadata.?labels[?'app']",
+    'true ? object.?spec : null',
+    'object.?spec.orValue(object.?metadata)',
+    '[object.?spec][0]',
+    '[object.?spec].map(x, x)[0]',
+    "{'a': object.?spec}.a",
   ])('agrees with cel-js: %s', (expression) => {
     expect(outcome(fast, expression, context)).toEqual(outcome(reference, expression, context));
   });
