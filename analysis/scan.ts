@@ -125,13 +125,23 @@ function ruleMatches(rule: Rule, group: string, version: string, resource: strin
 
 interface Programs {
   /** `step`: the label an error names, built once. */
-  readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly step: string; readonly program: CelProgram }>;
-  /** `shared`: the expression does not read `variables`, so its value is a function of the object alone. */
+  /** `slot`: the program's place in the per-object memo (one per distinct program, see PolicySet.memoSlot). */
+  readonly matchConditions: ReadonlyArray<{
+    readonly name: string;
+    readonly step: string;
+    readonly program: CelProgram;
+    readonly slot: number;
+  }>;
+  /**
+   * `shared`: the expression does not read `variables`, so its value is a function of the object
+   * alone and is memoised in `slot`.
+   */
   readonly variables: ReadonlyArray<{
     readonly name: string;
     readonly step: string;
     readonly program: CelProgram;
     readonly shared: boolean;
+    readonly slot: number;
   }>;
   /**
    * Identifies the variables list (names and expressions, in order): the variables are a function
@@ -277,6 +287,34 @@ function typeInfo(apiVersion: string, kind: string): TypeInfo {
   };
 }
 
+/**
+ * Values by slot for the object being scanned. `next()` moves to the next object: a slot whose
+ * stamp is not the current one holds nothing, so forgetting allocates nothing (Map.clear does).
+ */
+class ObjectMemo<T> {
+  private readonly values: Array<T | undefined>;
+  private readonly stamps: number[];
+  private stamp = 0;
+
+  constructor(size: number) {
+    this.values = new Array<T | undefined>(size).fill(undefined);
+    this.stamps = new Array<number>(size).fill(0);
+  }
+
+  next(): void {
+    this.stamp++;
+  }
+
+  get(slot: number): T | undefined {
+    return this.stamps[slot] === this.stamp ? this.values[slot] : undefined;
+  }
+
+  set(slot: number, value: T): void {
+    this.stamps[slot] = this.stamp;
+    this.values[slot] = value;
+  }
+}
+
 /** Compiled policies and exceptions, ready to scan any number of manifests. */
 export class PolicySet {
   private readonly policies: CompiledPolicy[] = [];
@@ -339,6 +377,15 @@ export class PolicySet {
   /** Ids of distinct variables lists (see Programs.variablesKey). */
   private readonly variablesKeys = new Map<string, number>();
 
+  /** Memo slots of distinct programs: the engine returns one program per expression text, so policies sharing one share its slot. */
+  private readonly memoSlots = new Map<CelProgram, number>();
+
+  private memoSlot(program: CelProgram): { readonly program: CelProgram; readonly slot: number } {
+    let slot = this.memoSlots.get(program);
+    if (slot === undefined) this.memoSlots.set(program, (slot = this.memoSlots.size));
+    return { program, slot };
+  }
+
   private compilePolicy(m: Manifest, compile: (expr: string, where: string) => CelProgram): CompiledPolicy {
     const spec = (m.spec ?? {}) as PolicySpec;
     const name = m.metadata.name;
@@ -363,12 +410,12 @@ export class PolicySet {
         matchConditions: (spec.matchConditions ?? []).map((x, i) => ({
           name: x.name,
           step: `matchCondition ${x.name}`,
-          program: c(x.expression, `spec.matchConditions[${i}]`),
+          ...this.memoSlot(c(x.expression, `spec.matchConditions[${i}]`)),
         })),
         variables: (admissionOnly ? [] : (spec.variables ?? [])).map((x, i) => ({
           name: x.name,
           step: `variable ${x.name}`,
-          program: c(x.expression, `spec.variables[${i}]`),
+          ...this.memoSlot(c(x.expression, `spec.variables[${i}]`)),
           shared: !/\bvariables\b/.test(x.expression),
         })),
         variablesKey: this.variablesKeys.get(signature)!,
@@ -422,9 +469,9 @@ export class PolicySet {
     const summary: ScanSummary = { pass: 0, fail: 0, skip: 0, error: 0 };
     // CEL is side-effect free: an identical program on the same object gives the same value, so
     // matchConditions and variables lists shared by several policies are evaluated once per object.
-    // Cleared per object rather than allocated per object.
-    const memo = new Map<CelProgram, unknown>();
-    const withVariables = new Map<number, CelContext | Outcome>();
+    // Forgotten per object by a stamp, without allocating.
+    const memo = new ObjectMemo<unknown>(this.memoSlots.size);
+    const withVariables = new ObjectMemo<CelContext | Outcome>(this.variablesKeys.size);
     for (let n = 0; n < items.length; n++) {
       const manifest = items[n].manifest;
       let byKind = types.get(manifest.apiVersion);
@@ -466,12 +513,17 @@ export class PolicySet {
             },
           };
           if (this.bindings) Object.assign(context, this.bindings);
-          memo.clear();
-          withVariables.clear();
+          memo.next();
+          withVariables.next();
         }
         const outcome = this.evaluate(p, programs, context, memo, withVariables);
         if (!outcome) continue;
-        summary[outcome.result]++;
+        // Spelled out: one keyed update with four possible keys cost more than the branches.
+        const result = outcome.result;
+        if (result === 'pass') summary.pass++;
+        else if (result === 'fail') summary.fail++;
+        else if (result === 'skip') summary.skip++;
+        else summary.error++;
         // An object with only generateName is named by that prefix (the API server picks the rest).
         resource ??= { apiVersion: manifest.apiVersion, kind: manifest.kind, namespace, name: name || objectName(manifest) };
         results.push({
@@ -533,16 +585,16 @@ export class PolicySet {
     p: CompiledPolicy,
     programs: Programs,
     base: CelContext,
-    memo: Map<CelProgram, unknown>,
-    withVariables: Map<number, CelContext | Outcome>,
+    memo: ObjectMemo<unknown>,
+    withVariables: ObjectMemo<CelContext | Outcome>,
   ): Outcome | undefined {
     let step = 'matchConditions';
     let failed: string | undefined; // the messages of failed validations, joined by spaces
     try {
       for (const c of programs.matchConditions) {
         step = c.step;
-        let ok = memo.get(c.program);
-        if (ok === undefined) memo.set(c.program, (ok = c.program(base)));
+        let ok = memo.get(c.slot);
+        if (ok === undefined) memo.set(c.slot, (ok = c.program(base)));
         if (ok !== true) return undefined;
       }
       for (const ex of p.exceptions) {
@@ -569,10 +621,10 @@ export class PolicySet {
             for (const v of programs.variables) {
               step = v.step;
               // A variable that reads only the object (e.g. allContainers) is shared by every list on this object.
-              let value = v.shared ? memo.get(v.program) : undefined;
+              let value = v.shared ? memo.get(v.slot) : undefined;
               if (value === undefined) {
                 value = v.program(context);
-                if (v.shared) memo.set(v.program, value);
+                if (v.shared) memo.set(v.slot, value);
               }
               variables[v.name] = value;
             }

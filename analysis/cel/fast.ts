@@ -49,6 +49,39 @@ function ownGetter(key: string): Getter {
   return get;
 }
 
+/** What a Walker returns when a key along the chain is absent. */
+const MISSING: unique symbol = Symbol('missing');
+type Walker = (o: unknown) => unknown;
+const walkers = new Map<string, Walker>();
+
+/**
+ * Reads `o.k1.k2...kn` as the fast path reads fields: every value the chain reads a key of must be a
+ * map (else bail), an absent key (own properties only, see ownGetter) gives MISSING, and the value
+ * found must be data() (else bail). Generated per
+ * chain, as ownGetter is per key, so each step has its own inline cache and no call per step.
+ */
+function chainWalker(keys: readonly string[]): Walker {
+  const id = JSON.stringify(keys);
+  let walk = walkers.get(id);
+  if (!walk) {
+    const steps = keys.map((key) => {
+      const k = JSON.stringify(key);
+      const read = key in Object.prototype ? `(hasOwn(o, ${k}) ? o[${k}] : undefined)` : `o[${k}]`;
+      // isMap() spelled out: here each step reads `constructor` at its own site, seeing only the shapes found at that path.
+      const map = `typeof o === 'object' && o !== null && ((c = o.constructor) === Object || c === undefined)`;
+      return `if (!(${map})) return bail(); o = ${read}; if (o === undefined) return MISSING;`;
+    });
+    // The value found must be data(), checked here too for the same reason.
+    const last = `switch (typeof o) { case 'string': case 'bigint': case 'boolean': case 'number': return o; case 'object': if (o === null || Array.isArray(o) || (c = o.constructor) === Object || c === undefined) return o; } return bail();`;
+    const make = new Function('hasOwn', 'bail', 'MISSING', `return (o) => { let c; ${steps.join(' ')} ${last} };`) as (
+      ...deps: unknown[]
+    ) => Walker;
+    walk = make(hasOwn, bail, MISSING);
+    walkers.set(id, walk);
+  }
+  return walk;
+}
+
 /** A plain CEL map as toCelValue builds it (not an Array, Map, Optional or class instance). */
 function isMap(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
@@ -139,19 +172,28 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
       const slot = vars.get(name);
       if (slot !== undefined) return (_ctx, s) => s[slot];
       if (!CONTEXT.has(name)) return unsupported(`id ${name}`);
+      // A getter per name (see ownGetter): `ctx[name]` here would be one lookup shared by every name.
+      const get = ownGetter(name);
       return (ctx) => {
-        const v = ctx[name as keyof CelContext];
+        const v = get(ctx);
         return v === undefined ? bail() : data(v);
       };
     }
     case '.': {
-      const left = c(a[0]);
-      const get = ownGetter(a[1]);
+      // `a.b.c`: one walk reads the chain. Only the last value needs data(): every value before it
+      // must be a map, which isMap checks more strictly (whatever data() lets through and isMap does not bails either way).
+      // An absent key anywhere bails: cel-js reports it.
+      const keys: string[] = [a[1]];
+      let node: Node = a[0];
+      while (node.op === '.') {
+        keys.unshift(node.args[1]);
+        node = node.args[0];
+      }
+      const base = c(node);
+      const walk = chainWalker(keys);
       return (ctx, s) => {
-        const o = left(ctx, s);
-        if (!isMap(o)) return bail();
-        const v = get(o);
-        return v === undefined ? bail() : data(v);
+        const v = walk(base(ctx, s));
+        return v === MISSING ? bail() : v;
       };
     }
     case '.?': {
@@ -213,9 +255,18 @@ function compileNode(n: Node, vars: ReadonlyMap<string, number>, slots: { n: num
     }
     case '==':
     case '!=': {
-      const left = c(a[0]);
-      const right = c(a[1]);
       const negate = n.op === '!=';
+      const left = c(a[0]);
+      const literal = a[1].op === 'value' ? a[1].args : undefined;
+      if (typeof literal === 'string' || typeof literal === 'boolean' || typeof literal === 'bigint') {
+        // `x == 'literal'`: when x has the literal's type this is eq() without its checks; otherwise eq() decides.
+        const type = typeof literal;
+        return (ctx, s) => {
+          const l = left(ctx, s);
+          return (typeof l === type ? l === literal : eq(l, literal)) !== negate;
+        };
+      }
+      const right = c(a[1]);
       return (ctx, s) => eq(left(ctx, s), right(ctx, s)) !== negate;
     }
     case '<':
@@ -367,7 +418,9 @@ function compileReceiverCall(
     switch (name) {
       case 'all':
         return (ctx, s) => {
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             if (!bool(body(ctx, s))) return false;
           }
@@ -375,7 +428,9 @@ function compileReceiverCall(
         };
       case 'exists':
         return (ctx, s) => {
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             if (bool(body(ctx, s))) return true;
           }
@@ -384,7 +439,9 @@ function compileReceiverCall(
       case 'filter':
         return (ctx, s) => {
           const out: unknown[] = [];
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             if (bool(body(ctx, s))) out.push(e);
           }
@@ -393,7 +450,9 @@ function compileReceiverCall(
       default:
         return (ctx, s) => {
           const out: unknown[] = [];
-          for (const e of items(range(ctx, s))) {
+          const xs = items(range(ctx, s));
+          for (let i = 0; i < xs.length; i++) {
+            const e = xs[i];
             s[slot] = e;
             out.push(body(ctx, s));
           }
@@ -416,7 +475,7 @@ function compileReceiverCall(
     }
     const base = c(node);
     const otherwise = c(args[0]);
-    const getters = keys.map(ownGetter);
+    const walk = chainWalker(keys);
     return (ctx, s) => {
       let o = base(ctx, s);
       const fallback = otherwise(ctx, s); // function arguments are strict in CEL
@@ -424,13 +483,9 @@ function compileReceiverCall(
         if (o === NONE) return fallback;
         o = o.v;
       }
-      for (let i = 0; i < getters.length; i++) {
-        if (!isMap(o)) return bail();
-        const v = getters[i](o);
-        if (v === undefined) return fallback;
-        o = data(v);
-      }
-      return o;
+      // As in `.`, but an absent key gives the fallback.
+      const v = walk(o);
+      return v === MISSING ? fallback : v;
     };
   }
   const self = c(receiver);
@@ -503,6 +558,17 @@ export function compileFast(ast: Node, fallback: (ctx: CelContext) => unknown): 
   }
   // Evaluation is synchronous and never re-enters a program, so one scope array per program serves.
   const scope: Scope = new Array(slots.n);
+  // Only these can give an optional at the top; every other node gives a bool, string, number, list or map (or bails).
+  const optional =
+    ast.op === '.?' || ast.op === '[?]' || ast.op === '?:' || ast.op === 'id' || (ast.op === 'rcall' && ast.args[0] === 'orValue');
+  if (!optional)
+    return (ctx) => {
+      try {
+        return fn(ctx, scope);
+      } catch {
+        return fallback(ctx);
+      }
+    };
   return (ctx) => {
     try {
       const v = fn(ctx, scope);

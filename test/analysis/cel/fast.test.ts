@@ -123,6 +123,39 @@ describe('CEL fast path', () => {
     'object.metadata.labels.toString',
     "object.metadata.?labels.?constructor.orValue('none') == 'none'",
     "object.metadata.labels.app == 'a'",
+    // Field chains read in one walk: absent or non-map at each depth, prototype keys, and orValue over them.
+    'object.spec.containers.x.y',
+    "object.metadata.labels.app.x == 'a'",
+    'object.metadata.nope.x.y',
+    'object.metadata.labels.constructor.x',
+    'object.metadata.hasOwnProperty',
+    "object.spec.?containers.?x.orValue('none')",
+    "object.?metadata.?labels.?app.?x.orValue('none')",
+    "object.?metadata.?labels.?toString.orValue('none') == 'none'",
+    "object.?spec.?os.?name.orValue('none')",
+    'object.spec.containers[0].securityContext.capabilities.add[0] == "NET_ADMIN"',
+    'object.spec.containers[1].securityContext.capabilities',
+    // Comparisons with a literal: same type, other types, null, and ints at the edge.
+    "object.metadata.name == 1 || object.metadata.name != 'p'",
+    "object.spec.ratio == 'x'",
+    'object.spec.os == null',
+    "object.spec.os == 'windows'",
+    "object.spec.os != ''",
+    'object.metadata.labels.app != true',
+    'object.spec.big == 9223372036854775807',
+    'object.spec.containers[0].ports[0].hostPort == 0',
+    'object.spec.containers[0].ports[0].hostPort == 0.0',
+    'object.spec.nan != 1',
+    "object.spec.weird.filter(x, x == 'one')",
+    'object.spec.weird.exists(x, x == true)',
+    // Optionals that reach the top (handed to cel-js) and ones that cannot.
+    'object.?spec',
+    "object.metadata.?labels[?'app']",
+    'true ? object.?spec : null',
+    'object.?spec.orValue(object.?metadata)',
+    '[object.?spec][0]',
+    '[object.?spec].map(x, x)[0]',
+    "{'a': object.?spec}.a",
   ])('agrees with cel-js: %s', (expression) => {
     expect(outcome(fast, expression, context)).toEqual(outcome(reference, expression, context));
   });
@@ -136,8 +169,34 @@ describe('CEL fast path', () => {
     expect(withFast).toEqual(withReference);
   });
 
+  it('memoises nothing across objects: one scan of everything equals one scan per object', () => {
+    // Per-object memos (shared matchConditions and variables) are forgotten by stamp between objects.
+    const policies = allTemplatePolicies();
+    const items = [...readManifests(templateCaseFiles()), ...generateCorpus(300)];
+    const namespaces = items.map((i) => i.manifest).filter((m) => m.kind === 'Namespace' && m.apiVersion === 'v1');
+    const set = new PolicySet(policies);
+    const together = set.scan(items, { namespaces });
+    const alone = items.flatMap((item) => set.scan([item], { namespaces }).results);
+    expect(together.results.length).toBeGreaterThan(1_000);
+    expect(together.results).toEqual(alone);
+  });
+
   it('fails when a manifest is not plain data: hands over to cel-js rather than guess', () => {
     const ctx: CelContext = { object: { spec: new Map([['x', 1n]]) as unknown as Manifest } };
     expect(outcome(fast, 'object.spec.x == 1', ctx)).toEqual(outcome(reference, 'object.spec.x == 1', ctx));
+    // Not plain data at the end of a field chain, inside one, and under an optional chain.
+    const odd: CelContext = {
+      object: toCelValue({ metadata: { name: 'p' } }) as Manifest,
+      variables: { m: { at: new Date(0), inner: { map: new Map([['x', 1n]]) } } },
+    };
+    for (const e of [
+      'variables.m.at',
+      'variables.m.inner.map',
+      'variables.m.inner.map.x',
+      "variables.m.?inner.?map.orValue('none')",
+      "variables.m.?at.?x.orValue('none')",
+      'has(variables.m.inner.map)',
+    ])
+      expect(outcome(fast, e, odd)).toEqual(outcome(reference, e, odd));
   });
 });
