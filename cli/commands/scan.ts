@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
@@ -63,12 +63,41 @@ export function parseOutputs(values: readonly string[]): OutputTarget[] {
     throw new ConfigError([
       `--output: ${toStdout.map((t) => t.format).join(' and ')} both go to stdout; send all but one to files (e.g. --output ${toStdout[1].format}=report.${toStdout[1].format})`,
     ]);
-  const paths = targets.flatMap((t) => (t.path === undefined ? [] : [t.path]));
   // Reports all going to files: the log still shows the table.
   if (toStdout.length === 0) targets.push({ format: 'table' });
-  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (twice) throw new ConfigError([`--output: ${twice} is named twice; give each output its own file`]);
   return targets;
+}
+
+/** A path as the file system knows it: `a.sarif`, `./a.sarif` and a link to it are one file. */
+const samePath = (path: string): string => {
+  const full = resolve(path);
+  try {
+    return realpathSync(full);
+  } catch {
+    return full;
+  }
+};
+
+/**
+ * Refuses report files (`--output <format>=<file>`, `--write-baseline`) that are one file twice or
+ * that this scan read (a manifest, a template, a policy, the baseline, a values file…): a slip in a
+ * CI command line must never overwrite an input. `--write-baseline` may rewrite the `--baseline` it read.
+ */
+export function checkReportFiles(
+  targets: ReadonlyArray<{ readonly option: string; readonly path: string }>,
+  read: readonly string[],
+): void {
+  const inputs = new Set(read.filter((f) => f !== '-').map(samePath));
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const t of targets) {
+    const real = samePath(t.path);
+    const first = seen.get(real);
+    if (first !== undefined) problems.push(`${first} and ${t.option}: the same file; give each report its own file`);
+    else seen.set(real, t.option);
+    if (inputs.has(real)) problems.push(`${t.option}: ${t.path} is one of this scan's inputs; write the report to another file`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /**
@@ -166,10 +195,13 @@ interface Inputs {
  * narrows the files and folders to the files changed since the ref; a rendered chart or
  * kustomization is always scanned whole (a values or base change can change any object).
  */
+/** The `-f` / `--values` files, in order. */
+const valuesFilesOf = (parsed: ParsedArgs): string[] => [...(parsed.lists.get('f') ?? []), ...(parsed.lists.get('values') ?? [])];
+
 function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
   const chart = parsed.flags.get('helm');
   const kustomize = parsed.flags.get('kustomize');
-  const valuesFiles = [...(parsed.lists.get('f') ?? []), ...(parsed.lists.get('values') ?? [])];
+  const valuesFiles = valuesFilesOf(parsed);
   if (parsed.lists.has('f') && parsed.lists.has('values'))
     throw new ConfigError(['-f and --values: the same option; use one spelling so their order is clear']);
   if (chart === undefined && (valuesFiles.length > 0 || parsed.lists.has('set')))
@@ -325,6 +357,24 @@ export const scan: Command = {
       text: render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
     }));
     // Everything is computed: only now write, files first, stdout last.
+    checkReportFiles(
+      [
+        ...(typeof writeBaseline === 'string' ? [{ option: `--write-baseline ${writeBaseline}`, path: writeBaseline }] : []),
+        ...texts.flatMap((t) => (t.path === undefined ? [] : [{ option: `--output ${t.format}=${t.path}`, path: t.path }])),
+      ],
+      [
+        ...parsed.positional,
+        ...inputs.map((i) => i.file),
+        ...user.map((u) => u.file),
+        ...exceptions.map((e) => e.file),
+        ...(typeof contextFile === 'string' ? [contextFile] : []),
+        // Rewriting the baseline read is what --write-baseline is for; any other report over it is not.
+        ...(typeof baselineFile === 'string' && (typeof writeBaseline !== 'string' || samePath(writeBaseline) !== samePath(baselineFile))
+          ? [baselineFile]
+          : []),
+        ...valuesFilesOf(parsed),
+      ],
+    );
     if (newBaseline !== undefined) writeReport(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
     for (const t of texts) if (t.path !== undefined) writeReport(t.path, t.text, `--output ${t.format}=${t.path}`);
     if (baseline && stale.length > 0)

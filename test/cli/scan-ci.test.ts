@@ -362,9 +362,40 @@ describe('scan --output files', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: --output sarif=a-folder: a-folder is a folder; name a file in it or elsewhere');
     expect(existsSync(join(dir, 'never.xml'))).toBe(false);
-    expect(cli(['--output', 'sarif=x.sarif', '--output', 'junit=x.sarif', 'manifests.yaml']).stderr).toContain(
-      'error: --output: x.sarif is named twice',
+    expect(cli(['--output', 'sarif=x.sarif', '--output', 'junit=./x.sarif', 'manifests.yaml']).stderr).toContain(
+      'error: --output sarif=x.sarif and --output junit=./x.sarif: the same file; give each report its own file',
     );
+    expect(cli(['--output', 'sarif=x.json', '--write-baseline', 'x.json', 'manifests.yaml']).stderr).toContain(
+      'error: --write-baseline x.json and --output sarif=x.json: the same file; give each report its own file',
+    );
+    expect(existsSync(join(dir, 'x.sarif'))).toBe(false);
+  });
+
+  it('fails when a report file is one of the scan’s inputs, which it leaves as it was', () => {
+    const before = readFileSync(join(dir, 'manifests.yaml'), 'utf8');
+    writeFileSync(join(dir, 'kept.json'), '{"version": 1, "findings": []}\n');
+    const cases: Array<[string[], string]> = [
+      [['--write-baseline', 'manifests.yaml', 'manifests.yaml'], '--write-baseline manifests.yaml: manifests.yaml'],
+      [['--output', 'json=./manifests.yaml', 'manifests.yaml'], '--output json=./manifests.yaml: ./manifests.yaml'],
+      [['--output', 'sarif=kept.json', '--baseline', 'kept.json', 'manifests.yaml'], '--output sarif=kept.json: kept.json'],
+      [['--policy', 'policy.yaml', '--output', 'junit=policy.yaml', 'manifests.yaml'], '--output junit=policy.yaml: policy.yaml'],
+      [
+        ['--helm', 'chart', '--output', 'sarif=chart/templates/app.yaml'],
+        '--output sarif=chart/templates/app.yaml: chart/templates/app.yaml',
+      ],
+    ];
+    for (const [args, where] of cases) {
+      const r = cli(['--all-templates', ...args]);
+      expect([r.status, r.stderr]).toEqual([
+        2,
+        expect.stringContaining(`error: ${where} is one of this scan's inputs; write the report to another file`),
+      ]);
+    }
+    expect(readFileSync(join(dir, 'manifests.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'kept.json'), 'utf8')).toBe('{"version": 1, "findings": []}\n');
+    // Rewriting the baseline it read is what --write-baseline is for.
+    expect(cli(['--baseline', 'kept.json', '--write-baseline', 'kept.json', 'manifests.yaml']).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'kept.json'), 'utf8')).findings.length).toBeGreaterThan(0);
   });
 
   it('writes atomically: the file is replaced whole and no temporary file is left', () => {
