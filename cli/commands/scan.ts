@@ -226,7 +226,7 @@ function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
   let namespaces: Manifest[] = [];
   let note: string | undefined;
   if (typeof ref === 'string') {
-    const isChanged = changedSince(ref);
+    const isChanged = changedSince(ref, items.map((i) => i.file));
     const kept = items.filter((i) => isChanged(i.file));
     const left = items.filter((i) => !isChanged(i.file));
     namespaces = left.filter((i) => i.manifest.kind === 'Namespace').map((i) => i.manifest);

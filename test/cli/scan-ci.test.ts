@@ -475,6 +475,13 @@ describe('scan --changed', () => {
     expect([sarifProblems(log), log.runs[0].results]).toEqual(['', []]);
   });
 
+  it('fails when an input is outside the git checkout, which git cannot compare (never an unscanned pass)', () => {
+    const r = cli(['--all-templates', '--changed', 'main', 'k8s', '../manifests.yaml'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --changed main: ../manifests.yaml is outside the git checkout ');
+    expect(r.stderr).toContain('so git cannot say whether it changed; scan it without --changed, or from its own checkout');
+  });
+
   it('fails when the ref is not a commit, naming it and the fix', () => {
     const r = cli(['--changed', 'no-such-branch', 'k8s'], repo);
     expect(r.status).toBe(2);
