@@ -95,11 +95,44 @@ export function renderKustomization(dir: string, base = process.cwd()): SourcedM
   const r = kubectl(['kustomize', root]);
   if (r.status !== 0) throw new ConfigError([`--kustomize ${dir}: kubectl kustomize failed: ${toolError(r.stderr)}`]);
   const file = shown(join(root, kustomization), base);
+  const resourceFiles = new Map<string, readonly SourcedManifest[]>();
+  const documentsOf = (path: string): readonly SourcedManifest[] => {
+    let docs = resourceFiles.get(path);
+    if (docs === undefined) {
+      try {
+        docs = parseManifests(readFileSync(path, 'utf8'), path);
+      } catch {
+        // kustomize read it; should this reader not, the object is still reported at the file.
+        docs = [];
+      }
+      resourceFiles.set(path, docs);
+    }
+    return docs;
+  };
   return parseManifests(r.stdout, `kubectl kustomize ${shown(root, base)}`).map((item) => {
     const origin = (item.manifest.metadata.annotations as Record<string, unknown> | undefined)?.['config.kubernetes.io/origin'];
     const path = typeof origin === 'string' ? /^path: *['"]?([^'"\n]+)/m.exec(origin)?.[1] : undefined;
-    if (path && !/^[a-z]+:\/\//.test(path) && existsSync(join(root, path)))
-      return { ...item, file: shown(join(root, path), base), line: 1 };
+    if (path && !/^[a-z]+:\/\//.test(path) && existsSync(join(root, path))) {
+      const resource = join(root, path);
+      return { ...item, file: shown(resource, base), line: originalLine(item.manifest, documentsOf(resource)) };
+    }
     return { ...item, file, line: 1 };
   });
+}
+
+/**
+ * The line of the resource file's document an object was built from: the one document of its kind,
+ * else the one whose name the built name contains (kustomize adds prefixes, suffixes and namespaces,
+ * never changes the kind); line 1 when that does not decide it.
+ */
+function originalLine(built: SourcedManifest['manifest'], docs: readonly SourcedManifest[]): number {
+  const sameKind = docs.filter((d) => d.manifest.kind === built.kind);
+  if (sameKind.length === 1) return sameKind[0].line ?? 1;
+  const name = built.metadata.name ?? '';
+  const exact = sameKind.filter((d) => d.manifest.metadata?.name === name);
+  const named =
+    exact.length > 0
+      ? exact
+      : sameKind.filter((d) => typeof d.manifest.metadata?.name === 'string' && name.includes(d.manifest.metadata.name));
+  return named.length === 1 ? (named[0].line ?? 1) : 1;
 }

@@ -574,6 +574,35 @@ describe('scan --helm / --kustomize', () => {
   });
 });
 
+describe('scan --kustomize lines', () => {
+  it('reports each object at the line its document starts in the resource file, through an overlay with a name prefix', () => {
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: 'nginx:latest'}]}\n`;
+    mkdirSync(join(dir, 'kz', 'base'), { recursive: true });
+    mkdirSync(join(dir, 'kz', 'prod'), { recursive: true });
+    writeFileSync(join(dir, 'kz', 'base', 'kustomization.yaml'), 'resources: [apps.yaml]\n');
+    writeFileSync(
+      join(dir, 'kz', 'base', 'apps.yaml'),
+      `# two apps\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata:\n  x: |\n    ---\n---\n${deployment('web')}---\n${deployment('api')}`,
+    );
+    writeFileSync(
+      join(dir, 'kz', 'prod', 'kustomization.yaml'),
+      'namespace: shop\nnamePrefix: prod-\nbuildMetadata: [originAnnotations]\nresources: [../base]\n',
+    );
+    const r = cli(['--all-templates', '--output', 'github', '--kustomize', 'kz/prod']);
+    const at = (name: string) =>
+      new RegExp(`file=kz/base/apps.yaml,line=(\\d+),title=Disallow the latest tag.*::Deployment/shop/${name}:`).exec(r.stdout)?.[1];
+    const lines = readFileSync(join(dir, 'kz', 'base', 'apps.yaml'), 'utf8').split('\n');
+    expect([at('prod-web'), at('prod-api')]).toEqual(['9', '18']);
+    expect([lines[8], lines[10], lines[17], lines[19]]).toEqual([
+      'apiVersion: apps/v1',
+      'metadata: {name: web}',
+      'apiVersion: apps/v1',
+      'metadata: {name: api}',
+    ]);
+  });
+});
+
 describe('scan progress', () => {
   it('prints no progress when stderr is not a terminal (CI logs, pipes)', () => {
     const r = cli(['--all-templates', 'manifests.yaml']);
