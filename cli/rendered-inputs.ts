@@ -19,6 +19,22 @@ const toolError = (stderr: string): string =>
     .filter((l) => l !== '' && !/^(Usage|Flags|Use ")/.test(l))
     .join('; ') || 'no error text';
 
+/**
+ * A line that holds only template control (`{{- if … }}`, `{{ end }}`, `{{ $x := … }}`, a comment)
+ * renders nothing, so it is no document's first line: a template opening with `{{- if … -}}` starts
+ * its object on the next line.
+ */
+const ACTIONS = /^(\s*\{\{.*?\}\})+\s*$/;
+const CONTROL = /^\{\{-?\s*(?:(?:if|else|end|range|with|define)\b|\/\*|\$\w*\s*:?=)/;
+const isActionOnly = (line: string): boolean => ACTIONS.test(line) && (line.match(/\{\{.*?\}\}/g) ?? []).every((a) => CONTROL.test(a));
+
+/** The template with its control-only lines blanked into comments (line count kept) for documentLines. */
+const withoutActionLines = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => (isActionOnly(l) ? '#' : l))
+    .join('\n');
+
 export interface HelmInput {
   readonly chart: string;
   /** `-f` files, in order (later wins, as in helm). */
@@ -67,7 +83,8 @@ export function renderChart(input: HelmInput, base = process.cwd()): SourcedMani
     // Helm names the chart by Chart.yaml's name, not its folder: the rest of the path is inside the chart.
     const inside = source.slice(source.indexOf('/') + 1);
     const file = join(chart, inside);
-    if (!templateLines.has(file)) templateLines.set(file, existsSync(file) ? documentLines(readFileSync(file, 'utf8')) : undefined);
+    if (!templateLines.has(file))
+      templateLines.set(file, existsSync(file) ? documentLines(withoutActionLines(readFileSync(file, 'utf8'))) : undefined);
     return { file: shown(file, base), lines: templateLines.get(file) };
   };
   return items.map((item) => {

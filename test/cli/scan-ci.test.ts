@@ -501,6 +501,27 @@ describe('scan --helm / --kustomize', () => {
     expect(readFileSync(join(dir, 'chart', 'templates', 'app.yaml'), 'utf8').split('\n')[8]).toBe('apiVersion: apps/v1');
   });
 
+  it('starts a document after the template’s control-only lines ({{- if … }}, {{ $x := … }}), as Helm renders it', () => {
+    mkdirSync(join(dir, 'guarded', 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'guarded', 'Chart.yaml'), 'apiVersion: v2\nname: guarded\nversion: 0.1.0\n');
+    writeFileSync(
+      join(dir, 'guarded', 'templates', 'pod.yaml'),
+      [
+        '{{- if true -}}',
+        '{{- $image := "nginx:latest" }}',
+        '{{/* the pod */}}',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: guarded}',
+        'spec: {containers: [{name: c, image: {{ $image | quote }}}]}',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    );
+    const r = cli(['--all-templates', '--output', 'github', '--helm', 'guarded']);
+    expect(r.stdout).toContain('::warning file=guarded/templates/pod.yaml,line=4,title=Disallow the latest tag');
+  });
+
   it('passes -f values files and --set to helm, in order', () => {
     const pinned = cli(['--all-templates', '--output', 'json', '--helm', 'chart', '-f', 'chart/values-pinned.yaml']);
     const latest = (out: string) =>
