@@ -102,17 +102,32 @@ export function checkReportFiles(
 
 /**
  * Writes a report file atomically (a temporary file beside it, then renamed over it), so a reader
- * never sees half a report. Refuses a folder and a missing parent folder.
+ * never sees half a report. A symbolic link keeps pointing where it did (its file is replaced), and
+ * what is no regular file (`/dev/stdout`, a pipe) is written into, never replaced. Refuses a folder
+ * and a missing parent folder.
  */
 export function writeReport(path: string, text: string, where: string): void {
   if (existsSync(path) && statSync(path).isDirectory())
     throw new ConfigError([`${where}: ${path} is a folder; name a file in it or elsewhere`]);
-  const dir = dirname(path);
+  if (/[\\/]$/.test(path)) throw new ConfigError([`${where}: ${path} names a folder (it ends in /); name a file`]);
+  let target = path;
+  if (existsSync(path)) {
+    if (!statSync(path).isFile()) {
+      try {
+        writeFileSync(path, text);
+      } catch (e) {
+        throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
+      }
+      return;
+    }
+    target = realpathSync(path);
+  }
+  const dir = dirname(target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError([`${where}: folder ${dir} does not exist; create it first`]);
-  const temporary = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const temporary = join(dir, `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    renameSync(temporary, target);
   } catch (e) {
     rmSync(temporary, { force: true });
     throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
@@ -226,7 +241,10 @@ function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
   let namespaces: Manifest[] = [];
   let note: string | undefined;
   if (typeof ref === 'string') {
-    const isChanged = changedSince(ref, items.map((i) => i.file));
+    const isChanged = changedSince(
+      ref,
+      items.map((i) => i.file),
+    );
     const kept = items.filter((i) => isChanged(i.file));
     const left = items.filter((i) => !isChanged(i.file));
     namespaces = left.filter((i) => i.manifest.kind === 'Namespace').map((i) => i.manifest);

@@ -3,7 +3,18 @@
 // --fail-on, baselines, --changed in a real git repository, --helm and --kustomize with the
 // project's own helm and kubectl.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBeValidSarifLog } from '@microsoft/jest-sarif';
@@ -396,6 +407,39 @@ describe('scan --output files', () => {
     // Rewriting the baseline it read is what --write-baseline is for.
     expect(cli(['--baseline', 'kept.json', '--write-baseline', 'kept.json', 'manifests.yaml']).status).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'kept.json'), 'utf8')).findings.length).toBeGreaterThan(0);
+  });
+
+  it('writes into what is no regular file (a link to /dev/stdout) and keeps a link to a file, never replacing either', () => {
+    // Renaming over /dev/stdout (or /dev/null) as root would replace the device; a link to it in the
+    // test's folder shows the same without risking the machine's.
+    symlinkSync('/dev/stdout', join(dir, 'to-stdout.xml'));
+    writeFileSync(join(dir, 'real.sarif'), 'old');
+    symlinkSync('real.sarif', join(dir, 'link.sarif'));
+    // Through a pipe, as CI runs it (a spawned process's stdout is a socket, which /dev/stdout cannot open).
+    const main = join(REPO_ROOT, '.build', 'cli', 'main.mjs');
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${main}" scan --output junit=to-stdout.xml --output sarif=link.sarif manifests.yaml | cat`],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+      },
+    );
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
+    expect([lstatSync(join(dir, 'to-stdout.xml')).isSymbolicLink(), lstatSync(join(dir, 'link.sarif')).isSymbolicLink()]).toEqual([
+      true,
+      true,
+    ]);
+    expect(sarifProblems(JSON.parse(readFileSync(join(dir, 'real.sarif'), 'utf8')))).toBe('');
+  });
+
+  it('fails when a report file names a folder by a trailing slash', () => {
+    const r = cli(['--output', 'sarif=new-folder/', 'manifests.yaml']);
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('error: --output sarif=new-folder/: new-folder/ names a folder (it ends in /); name a file'),
+    ]);
   });
 
   it('writes atomically: the file is replaced whole and no temporary file is left', () => {
