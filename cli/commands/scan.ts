@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
@@ -13,7 +13,7 @@ import type { Manifest } from '../../lib/manifests';
 import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
 import { repositorySources } from '../sources';
-import { EXIT } from '../support';
+import { EXIT, writeFileAtomic } from '../support';
 import { enumFlag, parseArgs, type ParsedArgs } from '../args';
 import { REPO_ROOT } from '../../lib/paths';
 import { formatBaseline, parseBaseline, scannedBy, type Baseline } from '../../analysis/report/baseline';
@@ -101,37 +101,17 @@ export function checkReportFiles(
 }
 
 /**
- * Writes a report file atomically (a temporary file beside it, then renamed over it), so a reader
- * never sees half a report. A symbolic link keeps pointing where it did (its file is replaced), and
- * what is no regular file (`/dev/stdout`, a pipe) is written into, never replaced. Refuses a folder
- * and a missing parent folder.
+ * Writes a report file atomically (writeFileAtomic: a temporary file beside it, renamed over it;
+ * into `/dev/stdout` or a pipe directly; a link kept). Refuses a folder and a missing parent folder:
+ * a report path is the user's, and a typo must not create folders.
  */
 export function writeReport(path: string, text: string, where: string): void {
   if (existsSync(path) && statSync(path).isDirectory())
     throw new ConfigError([`${where}: ${path} is a folder; name a file in it or elsewhere`]);
   if (/[\\/]$/.test(path)) throw new ConfigError([`${where}: ${path} names a folder (it ends in /); name a file`]);
-  let target = path;
-  if (existsSync(path)) {
-    if (!statSync(path).isFile()) {
-      try {
-        writeFileSync(path, text);
-      } catch (e) {
-        throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
-      }
-      return;
-    }
-    target = realpathSync(path);
-  }
-  const dir = dirname(target);
+  const dir = dirname(existsSync(path) ? realpathSync(path) : path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError([`${where}: folder ${dir} does not exist; create it first`]);
-  const temporary = join(dir, `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, target);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
-  }
+  writeFileAtomic(path, text, where);
 }
 
 /**
