@@ -55,8 +55,11 @@ export function renderChart(input: HelmInput, base = process.cwd()): SourcedMani
   if (!existsSync(chart)) throw new ConfigError([`--helm ${input.chart}: no such chart (a folder with Chart.yaml, or a .tgz)`]);
   if (statSync(chart).isDirectory() && !existsSync(join(chart, 'Chart.yaml')))
     throw new ConfigError([`--helm ${input.chart}: not a chart: ${name}/Chart.yaml is missing`]);
-  const missing = input.values.filter((v) => !existsSync(resolve(base, v)));
-  if (missing.length > 0) throw new ConfigError(missing.map((v) => `-f ${v}: no such values file`));
+  const notFiles = input.values.filter((v) => !existsSync(resolve(base, v)) || statSync(resolve(base, v)).isDirectory());
+  if (notFiles.length > 0)
+    throw new ConfigError(
+      notFiles.map((v) => (existsSync(resolve(base, v)) ? `-f ${v}: is a folder; name a values file` : `-f ${v}: no such values file`)),
+    );
   const bad = input.set.filter((s) => !/^[^=]+=/.test(s));
   if (bad.length > 0) throw new ConfigError(bad.map((s) => `--set ${s}: expected key=value (e.g. --set image.tag=1.2.3)`));
   const args = ['template', chart, ...input.values.flatMap((v) => ['-f', resolve(base, v)]), ...input.set.flatMap((s) => ['--set', s])];

@@ -61,7 +61,8 @@ function baselineOf(file: string, entries: readonly FindingKey[]): Baseline {
 export function parseBaseline(source: string, file: string): Baseline {
   let value: unknown;
   try {
-    value = JSON.parse(source);
+    // A byte order mark (Windows editors write one) is not JSON syntax.
+    value = JSON.parse(source.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new ConfigError([
       `--baseline ${file}: not JSON: ${(e as Error).message.replace(/\s+/g, ' ')} (write it with scan --write-baseline ${file}, or fix the syntax)`,

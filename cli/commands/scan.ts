@@ -283,8 +283,9 @@ export const scan: Command = {
     const baselineFile = parsed.flags.get('baseline');
     let baseline: Baseline | undefined;
     if (typeof baselineFile === 'string') {
-      if (!existsSync(baselineFile) || statSync(baselineFile).isDirectory())
+      if (!existsSync(baselineFile))
         throw new ConfigError([`--baseline ${baselineFile}: no such file (create it with scan --write-baseline ${baselineFile} …)`]);
+      if (statSync(baselineFile).isDirectory()) throw new ConfigError([`--baseline ${baselineFile}: is a folder; name the baseline file`]);
       baseline = parseBaseline(readFileSync(baselineFile, 'utf8'), baselineFile);
     }
     const progress = new Progress();

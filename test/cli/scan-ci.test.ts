@@ -353,6 +353,11 @@ describe('scan --baseline / --write-baseline', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('fails when the baseline is a folder', () => {
+    const r = cli(['--baseline', 'chart', 'manifests.yaml']);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringContaining('error: --baseline chart: is a folder; name the baseline file')]);
+  });
+
   it('fails when the baseline file does not exist', () => {
     const r = cli(['--baseline', 'none.json', 'manifests.yaml']);
     expect(r.status).toBe(2);
@@ -596,6 +601,7 @@ describe('scan --helm / --kustomize', () => {
       'error: --helm broken-chart: helm template failed: Error: execution error at (broken/templates/cm.yaml:4:11): values.name is required',
     ],
     ['a values file is missing', ['--helm', 'chart', '-f', 'nope.yaml'], 'error: -f nope.yaml: no such values file'],
+    ['a values file is a folder', ['--helm', 'chart', '-f', 'chart'], 'error: -f chart: is a folder; name a values file'],
     ['--set is not key=value', ['--helm', 'chart', '--set', 'image'], 'error: --set image: expected key=value'],
     ['-f comes without --helm', ['-f', 'chart/values.yaml', 'manifests.yaml'], 'error: -f: only with --helm <chart>'],
     [
