@@ -28,7 +28,10 @@ export function changedFiles(ref: string, cwd = process.cwd()): { readonly root:
       `--changed: '${ref}' is not a commit in ${root} (pass a branch, tag or sha that exists; in CI fetch it first, e.g. git fetch origin main, with enough depth for the merge base)`,
     ]);
   const diff = git(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--merge-base', ref], root);
-  if (diff.status !== 0) throw new ConfigError([`--changed ${ref}: git diff failed: ${diff.stderr.trim()}`]);
+  if (diff.status !== 0)
+    throw new ConfigError([
+      `--changed ${ref}: git diff failed: ${diff.stderr.trim()}${/merge base/i.test(diff.stderr) ? ` (${ref} and HEAD share no history here; in CI fetch it with enough depth, e.g. actions/checkout with fetch-depth: 0)` : ''}`,
+    ]);
   const untracked = git(['ls-files', '-z', '--others', '--exclude-standard'], root);
   if (untracked.status !== 0) throw new ConfigError([`--changed ${ref}: git ls-files failed: ${untracked.stderr.trim()}`]);
   const names = [...diff.stdout.split('\0'), ...untracked.stdout.split('\0')].filter((n) => n !== '');

@@ -460,6 +460,7 @@ describe('scan --changed', () => {
   const git = (...args: string[]) => {
     const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout;
   };
   beforeAll(() => {
     repo = join(dir, 'repo');
@@ -529,6 +530,16 @@ describe('scan --changed', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: --changed main: ../manifests.yaml is outside the git checkout ');
     expect(r.stderr).toContain('so git cannot say whether it changed; scan it without --changed, or from its own checkout');
+  });
+
+  it('fails when the ref shares no history with HEAD (a shallow clone), saying how to fetch it', () => {
+    // A commit of the empty tree without parents: no merge base with HEAD, as in a shallow clone.
+    git('branch', 'unrelated', git('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'unrelated').trim());
+    const r = cli(['--changed', 'unrelated', 'k8s'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'error: --changed unrelated: git diff failed: fatal: no merge base found (unrelated and HEAD share no history here; in CI fetch it with enough depth, e.g. actions/checkout with fetch-depth: 0)',
+    );
   });
 
   it('fails when the ref is not a commit, naming it and the fix', () => {
