@@ -79,9 +79,11 @@ const samePath = (path: string): string => {
 };
 
 /**
- * Refuses report files (`--output <format>=<file>`, `--write-baseline`) that are one file twice or
- * that this scan read (a manifest, a template, a policy, the baseline, a values file…): a slip in a
- * CI command line must never overwrite an input. `--write-baseline` may rewrite the `--baseline` it read.
+ * Refuses report files (`--output <format>=<file>`, `--write-baseline`) before any is written, all
+ * problems together: a folder, a missing parent folder (a typo must not create folders), one file
+ * twice, or a file this scan read (a manifest, a template, a policy, the baseline, a values file…):
+ * a slip in a CI command line must never overwrite an input. `--write-baseline` may rewrite the
+ * `--baseline` it read.
  */
 export function checkReportFiles(
   targets: ReadonlyArray<{ readonly option: string; readonly path: string }>,
@@ -90,28 +92,25 @@ export function checkReportFiles(
   const inputs = new Set(read.filter((f) => f !== '-').map(samePath));
   const problems: string[] = [];
   const seen = new Map<string, string>();
-  for (const t of targets) {
-    const real = samePath(t.path);
+  for (const { option, path } of targets) {
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      problems.push(`${option}: ${path} is a folder; name a file in it or elsewhere`);
+      continue;
+    }
+    if (/[\\/]$/.test(path)) {
+      problems.push(`${option}: ${path} names a folder (it ends in /); name a file`);
+      continue;
+    }
+    const dir = dirname(samePath(path));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      problems.push(`${option}: folder ${dirname(path)} does not exist; create it first`);
+    const real = samePath(path);
     const first = seen.get(real);
-    if (first !== undefined) problems.push(`${first} and ${t.option}: the same file; give each report its own file`);
-    else seen.set(real, t.option);
-    if (inputs.has(real)) problems.push(`${t.option}: ${t.path} is one of this scan's inputs; write the report to another file`);
+    if (first !== undefined) problems.push(`${first} and ${option}: the same file; give each report its own file`);
+    else seen.set(real, option);
+    if (inputs.has(real)) problems.push(`${option}: ${path} is one of this scan's inputs; write the report to another file`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-}
-
-/**
- * Writes a report file atomically (writeFileAtomic: a temporary file beside it, renamed over it;
- * into `/dev/stdout` or a pipe directly; a link kept). Refuses a folder and a missing parent folder:
- * a report path is the user's, and a typo must not create folders.
- */
-export function writeReport(path: string, text: string, where: string): void {
-  if (existsSync(path) && statSync(path).isDirectory())
-    throw new ConfigError([`${where}: ${path} is a folder; name a file in it or elsewhere`]);
-  if (/[\\/]$/.test(path)) throw new ConfigError([`${where}: ${path} names a folder (it ends in /); name a file`]);
-  const dir = dirname(existsSync(path) ? realpathSync(path) : path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError([`${where}: folder ${dir} does not exist; create it first`]);
-  writeFileAtomic(path, text, where);
 }
 
 /**
@@ -273,6 +272,13 @@ export const scan: Command = {
       USAGE,
     );
     const outputs = parseOutputs(parsed.lists.get('output') ?? []);
+    const writeBaseline = parsed.flags.get('write-baseline');
+    const reportFiles = [
+      ...(typeof writeBaseline === 'string' ? [{ option: `--write-baseline ${writeBaseline}`, path: writeBaseline }] : []),
+      ...outputs.flatMap((t) => (t.path === undefined ? [] : [{ option: `--output ${t.format}=${t.path}`, path: t.path }])),
+    ];
+    // Before a long scan, what can be told already; the inputs are known once read.
+    checkReportFiles(reportFiles, []);
     const failOn = parsed.flags.has('fail-on') ? enumFlag(parsed, 'fail-on', SEVERITIES, 'high') : undefined;
     const gate: Gate = failOn ? { failOn } : { enforced: true };
     const env = parsed.flags.get('env');
@@ -344,7 +350,6 @@ export const scan: Command = {
     // Rules from the policies as written (theirs.manifests name a namespaced policy `namespace/name`).
     const rules = rulesOf([...templates, ...user.map((u) => u.manifest)], loaded.remediation);
     // --write-baseline accepts every failure of this scan: the gate then judges with the new baseline.
-    const writeBaseline = parsed.flags.get('write-baseline');
     const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results) : undefined;
     const applied = newBaseline !== undefined ? parseBaseline(newBaseline, writeBaseline as string) : baseline;
     const findings = toFindings(report, inputs, rules, gate, applied ? (r) => applied.has(r) : undefined);
@@ -356,26 +361,20 @@ export const scan: Command = {
       text: render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
     }));
     // Everything is computed: only now write, files first, stdout last.
-    checkReportFiles(
-      [
-        ...(typeof writeBaseline === 'string' ? [{ option: `--write-baseline ${writeBaseline}`, path: writeBaseline }] : []),
-        ...texts.flatMap((t) => (t.path === undefined ? [] : [{ option: `--output ${t.format}=${t.path}`, path: t.path }])),
-      ],
-      [
-        ...parsed.positional,
-        ...inputs.map((i) => i.file),
-        ...user.map((u) => u.file),
-        ...exceptions.map((e) => e.file),
-        ...(typeof contextFile === 'string' ? [contextFile] : []),
-        // Rewriting the baseline read is what --write-baseline is for; any other report over it is not.
-        ...(typeof baselineFile === 'string' && (typeof writeBaseline !== 'string' || samePath(writeBaseline) !== samePath(baselineFile))
-          ? [baselineFile]
-          : []),
-        ...valuesFilesOf(parsed),
-      ],
-    );
-    if (newBaseline !== undefined) writeReport(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
-    for (const t of texts) if (t.path !== undefined) writeReport(t.path, t.text, `--output ${t.format}=${t.path}`);
+    checkReportFiles(reportFiles, [
+      ...parsed.positional,
+      ...inputs.map((i) => i.file),
+      ...user.map((u) => u.file),
+      ...exceptions.map((e) => e.file),
+      ...(typeof contextFile === 'string' ? [contextFile] : []),
+      // Rewriting the baseline read is what --write-baseline is for; any other report over it is not.
+      ...(typeof baselineFile === 'string' && (typeof writeBaseline !== 'string' || samePath(writeBaseline) !== samePath(baselineFile))
+        ? [baselineFile]
+        : []),
+      ...valuesFilesOf(parsed),
+    ]);
+    if (newBaseline !== undefined) writeFileAtomic(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
+    for (const t of texts) if (t.path !== undefined) writeFileAtomic(t.path, t.text, `--output ${t.format}=${t.path}`);
     if (baseline && stale.length > 0)
       console.error(
         `note: --baseline ${baseline.file}: ${stale.length} stale ${stale.length === 1 ? 'entry' : 'entries'} (fixed or gone; rewrite with --write-baseline): ${stale

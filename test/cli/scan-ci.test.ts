@@ -387,6 +387,23 @@ describe('scan --output files', () => {
     expect(existsSync(join(dir, 'x.sarif'))).toBe(false);
   });
 
+  it('fails when any report file cannot be written, writing none of them', () => {
+    const r = cli([
+      '--output',
+      'sarif=first.sarif',
+      '--write-baseline',
+      'first.json',
+      '--output',
+      'junit=no-folder/x.xml',
+      'manifests.yaml',
+    ]);
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('error: --output junit=no-folder/x.xml: folder no-folder does not exist; create it first'),
+    ]);
+    expect([existsSync(join(dir, 'first.sarif')), existsSync(join(dir, 'first.json'))]).toEqual([false, false]);
+  });
+
   it('fails when a report file is one of the scan’s inputs, which it leaves as it was', () => {
     const before = readFileSync(join(dir, 'manifests.yaml'), 'utf8');
     writeFileSync(join(dir, 'kept.json'), '{"version": 1, "findings": []}\n');
