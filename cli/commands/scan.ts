@@ -273,6 +273,10 @@ export const scan: Command = {
     );
     const outputs = parseOutputs(parsed.lists.get('output') ?? []);
     const writeBaseline = parsed.flags.get('write-baseline');
+    if (typeof writeBaseline === 'string' && parsed.flags.has('changed') && !parsed.flags.has('baseline'))
+      throw new ConfigError([
+        `--write-baseline ${writeBaseline} with --changed: a scan of the changed files alone would drop every other accepted finding; give the baseline it updates (--baseline ${writeBaseline}), or scan everything without --changed`,
+      ]);
     const reportFiles = [
       ...(typeof writeBaseline === 'string' ? [{ option: `--write-baseline ${writeBaseline}`, path: writeBaseline }] : []),
       ...outputs.flatMap((t) => (t.path === undefined ? [] : [{ option: `--output ${t.format}=${t.path}`, path: t.path }])),
@@ -350,12 +354,13 @@ export const scan: Command = {
     // Rules from the policies as written (theirs.manifests name a namespaced policy `namespace/name`).
     const rules = rulesOf([...templates, ...user.map((u) => u.manifest)], loaded.remediation);
     // --write-baseline accepts every failure of this scan: the gate then judges with the new baseline.
-    const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results) : undefined;
+    // With --changed the scan read only some resources: the others' accepted findings stay accepted.
+    const scanned = parsed.flags.has('changed') ? scannedBy(inputs.map((i) => i.manifest)) : undefined;
+    const kept = baseline && scanned ? baseline.entries.filter((e) => !scanned(e)) : [];
+    const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results, kept) : undefined;
     const applied = newBaseline !== undefined ? parseBaseline(newBaseline, writeBaseline as string) : baseline;
     const findings = toFindings(report, inputs, rules, gate, applied ? (r) => applied.has(r) : undefined);
-    const stale = baseline
-      ? baseline.stale(report.results, parsed.flags.has('changed') ? scannedBy(inputs.map((i) => i.manifest)) : undefined)
-      : [];
+    const stale = baseline ? baseline.stale(report.results, scanned) : [];
     const texts = outputs.map((o) => ({
       ...o,
       text: render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),

@@ -542,6 +542,29 @@ describe('scan --changed', () => {
     expect([sarifProblems(log), log.runs[0].results]).toEqual(['', []]);
   });
 
+  it('rewrites a baseline keeping the accepted findings of the files it did not scan', () => {
+    expect(cli(['--all-templates', '--write-baseline', 'full.json', 'k8s'], repo).status).toBe(0);
+    const full = readFileSync(join(repo, 'full.json'), 'utf8');
+    const names = (text: string) =>
+      [...new Set((JSON.parse(text) as { findings: Array<{ name: string }> }).findings.map((f) => f.name))].sort();
+    expect(names(full)).toEqual(['added', 'edited', 'old']);
+    writeFileSync(join(repo, 'k8s', 'edited.yaml'), `${readFileSync(join(repo, 'k8s', 'edited.yaml'), 'utf8')}# touched\n`);
+    const r = cli(['--all-templates', '--changed', 'main', '--baseline', 'full.json', '--write-baseline', 'full.json', 'k8s'], repo);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ fail \(\d+ baselined\)/);
+    // Only edited.yaml was scanned; the accepted findings of old.yaml and added.yaml stay.
+    expect(readFileSync(join(repo, 'full.json'), 'utf8')).toBe(full);
+  });
+
+  it('fails when --write-baseline comes with --changed but no --baseline to update', () => {
+    const r = cli(['--all-templates', '--changed', 'main', '--write-baseline', 'partial.json', 'k8s'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'error: --write-baseline partial.json with --changed: a scan of the changed files alone would drop every other accepted finding; give the baseline it updates (--baseline partial.json), or scan everything without --changed',
+    );
+    expect(existsSync(join(repo, 'partial.json'))).toBe(false);
+  });
+
   it('fails when an input is outside the git checkout, which git cannot compare (never an unscanned pass)', () => {
     const r = cli(['--all-templates', '--changed', 'main', 'k8s', '../manifests.yaml'], repo);
     expect(r.status).toBe(2);
