@@ -382,7 +382,7 @@ export const scan: Command = {
     for (const t of texts) if (t.path !== undefined) writeFileAtomic(t.path, t.text, `--output ${t.format}=${t.path}`);
     if (baseline && stale.length > 0)
       console.error(
-        `note: --baseline ${baseline.file}: ${stale.length} stale ${stale.length === 1 ? 'entry' : 'entries'} (fixed or gone; rewrite with --write-baseline): ${stale
+        `note: --baseline ${baseline.file}: ${stale.length} stale ${stale.length === 1 ? 'entry' : 'entries'} (fixed or gone; ${newBaseline !== undefined ? `not in --write-baseline ${writeBaseline}` : 'rewrite with --write-baseline'}): ${stale
           .map((k) => `${k.template} ${k.namespace ? `${k.kind}/${k.namespace}/${k.name}` : `${k.kind}/${k.name}`}`)
           .join(', ')}`,
       );

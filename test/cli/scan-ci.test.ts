@@ -328,6 +328,11 @@ describe('scan --baseline / --write-baseline', () => {
     };
     expect(out.baseline.stale).toEqual([stale]);
     expect(out.results.find((x) => x.template === 'disallow-latest-tag' && x.result === 'fail')!.suppressed).toBe(false);
+    // Rewriting it, the note says the stale entry is dropped instead of asking for a rewrite.
+    const rewrite = cli(['--all-templates', '--baseline', 'partial.json', '--write-baseline', 'rewritten.json', 'manifests.yaml']);
+    expect(rewrite.stderr).toContain(
+      'note: --baseline partial.json: 1 stale entry (fixed or gone; not in --write-baseline rewritten.json): require-labels Pod/shop/gone',
+    );
   });
 
   it.each([
