@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
@@ -88,8 +88,12 @@ const samePath = (path: string): string => {
 export function checkReportFiles(
   targets: ReadonlyArray<{ readonly option: string; readonly path: string }>,
   read: readonly string[],
+  sources: readonly string[] = [],
 ): void {
   const inputs = new Set(read.filter((f) => f !== '-').map(samePath));
+  // A rendered chart or kustomization reads more than the files its objects name (Chart.yaml, values.yaml…).
+  const folders = sources.filter((f) => existsSync(f) && statSync(f).isDirectory()).map(samePath);
+  const inFolder = (real: string) => existsSync(real) && folders.some((f) => !relative(f, real).startsWith('..'));
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const { option, path } of targets) {
@@ -108,7 +112,8 @@ export function checkReportFiles(
     const first = seen.get(real);
     if (first !== undefined) problems.push(`${first} and ${option}: the same file; give each report its own file`);
     else seen.set(real, option);
-    if (inputs.has(real)) problems.push(`${option}: ${path} is one of this scan's inputs; write the report to another file`);
+    if (inputs.has(real) || inFolder(real))
+      problems.push(`${option}: ${path} is one of this scan's inputs; write the report to another file`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }
@@ -366,18 +371,22 @@ export const scan: Command = {
       text: render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
     }));
     // Everything is computed: only now write, files first, stdout last.
-    checkReportFiles(reportFiles, [
-      ...parsed.positional,
-      ...inputs.map((i) => i.file),
-      ...user.map((u) => u.file),
-      ...exceptions.map((e) => e.file),
-      ...(typeof contextFile === 'string' ? [contextFile] : []),
-      // Rewriting the baseline read is what --write-baseline is for; any other report over it is not.
-      ...(typeof baselineFile === 'string' && (typeof writeBaseline !== 'string' || samePath(writeBaseline) !== samePath(baselineFile))
-        ? [baselineFile]
-        : []),
-      ...valuesFilesOf(parsed),
-    ]);
+    checkReportFiles(
+      reportFiles,
+      [
+        ...parsed.positional,
+        ...inputs.map((i) => i.file),
+        ...user.map((u) => u.file),
+        ...exceptions.map((e) => e.file),
+        ...(typeof contextFile === 'string' ? [contextFile] : []),
+        // Rewriting the baseline read is what --write-baseline is for; any other report over it is not.
+        ...(typeof baselineFile === 'string' && (typeof writeBaseline !== 'string' || samePath(writeBaseline) !== samePath(baselineFile))
+          ? [baselineFile]
+          : []),
+        ...valuesFilesOf(parsed),
+      ],
+      [parsed.flags.get('helm'), parsed.flags.get('kustomize')].filter((f): f is string => typeof f === 'string'),
+    );
     if (newBaseline !== undefined) writeFileAtomic(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
     for (const t of texts) if (t.path !== undefined) writeFileAtomic(t.path, t.text, `--output ${t.format}=${t.path}`);
     if (baseline && stale.length > 0)

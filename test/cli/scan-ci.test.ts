@@ -421,6 +421,11 @@ describe('scan --output files', () => {
         ['--helm', 'chart', '--output', 'sarif=chart/templates/app.yaml'],
         '--output sarif=chart/templates/app.yaml: chart/templates/app.yaml',
       ],
+      [['--helm', 'chart', '--output', 'json=chart/values.yaml'], '--output json=chart/values.yaml: chart/values.yaml'],
+      [
+        ['--kustomize', 'kustomize', '--write-baseline', 'kustomize/kustomization.yaml'],
+        '--write-baseline kustomize/kustomization.yaml: kustomize/kustomization.yaml',
+      ],
     ];
     for (const [args, where] of cases) {
       const r = cli(['--all-templates', ...args]);
