@@ -397,6 +397,11 @@ export const scan: Command = {
       );
     if (newBaseline !== undefined)
       console.error(`note: --write-baseline ${writeBaseline}: ${JSON.parse(newBaseline).findings.length} accepted findings written`);
+    // Objects read but none matched by any policy: 0 fail is no finding, say so rather than pass silently.
+    if (inputs.length > 0 && report.results.length === 0)
+      console.error(
+        `note: no policy matched any of the ${inputs.length} ${inputs.length === 1 ? 'object' : 'objects'} read (kinds: ${[...new Set(inputs.map((i) => i.manifest.kind))].sort().join(', ')}); nothing was evaluated`,
+      );
     for (const t of texts) if (t.path === undefined) console.log(t.text);
     return findings.findings.some((f) => f.failsGate) ? EXIT.findings : EXIT.ok;
   },

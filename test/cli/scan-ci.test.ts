@@ -735,6 +735,16 @@ describe('scan --kustomize lines', () => {
   });
 });
 
+describe('scan with nothing to evaluate', () => {
+  it('says so when no policy matches any object read', () => {
+    writeFileSync(join(dir, 'unmatched.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
+    const r = cli(['--all-templates', 'unmatched.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('note: no policy matched any of the 1 object read (kinds: Widget); nothing was evaluated');
+    expect(r.stdout).toMatch(/0 pass, 0 fail, 0 skip, 0 error/);
+  });
+});
+
 describe('scan progress', () => {
   it('prints no progress when stderr is not a terminal (CI logs, pipes)', () => {
     const r = cli(['--all-templates', 'manifests.yaml']);
