@@ -78,6 +78,9 @@ const samePath = (path: string): string => {
   }
 };
 
+/** What helm template and kubectl kustomize read in a chart or kustomization folder, relative to it. */
+const RENDER_INPUT = /^(Chart\.(yaml|lock)|values\.(yaml|schema\.json)|(templates|charts|crds)\/.*|kustomization\.ya?ml|Kustomization)$/;
+
 /**
  * Refuses report files (`--output <format>=<file>`, `--write-baseline`) before any is written, all
  * problems together: a folder, a missing parent folder (a typo must not create folders), one file
@@ -91,9 +94,10 @@ export function checkReportFiles(
   sources: readonly string[] = [],
 ): void {
   const inputs = new Set(read.filter((f) => f !== '-').map(samePath));
-  // A rendered chart or kustomization reads more than the files its objects name (Chart.yaml, values.yaml…).
+  // A rendered chart or kustomization reads more than the files its objects name: Helm a chart's own
+  // files and folders, kustomize its kustomization (a report written there before is fair game).
   const folders = sources.filter((f) => existsSync(f) && statSync(f).isDirectory()).map(samePath);
-  const inFolder = (real: string) => existsSync(real) && folders.some((f) => !relative(f, real).startsWith('..'));
+  const inFolder = (real: string) => existsSync(real) && folders.some((f) => RENDER_INPUT.test(relative(f, real).replace(/\\/g, '/')));
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const { option, path } of targets) {

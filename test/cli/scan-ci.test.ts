@@ -436,6 +436,10 @@ describe('scan --output files', () => {
     }
     expect(readFileSync(join(dir, 'manifests.yaml'), 'utf8')).toBe(before);
     expect(readFileSync(join(dir, 'kept.json'), 'utf8')).toBe('{"version": 1, "findings": []}\n');
+    // A report written into the chart folder before is no chart file: it may be rewritten.
+    writeFileSync(join(dir, 'chart', 'results.sarif'), 'old');
+    expect(cli(['--all-templates', '--helm', 'chart', '--output', 'sarif=chart/results.sarif']).status).toBe(0);
+    rmSync(join(dir, 'chart', 'results.sarif'));
     // Rewriting the baseline it read is what --write-baseline is for.
     expect(cli(['--baseline', 'kept.json', '--write-baseline', 'kept.json', 'manifests.yaml']).status).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'kept.json'), 'utf8')).findings.length).toBeGreaterThan(0);
