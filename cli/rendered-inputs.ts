@@ -19,6 +19,22 @@ const toolError = (stderr: string): string =>
     .filter((l) => l !== '' && !/^(Usage|Flags|Use ")/.test(l))
     .join('; ') || 'no error text';
 
+/**
+ * A line that holds only template control (`{{- if … }}`, `{{ end }}`, `{{ $x := … }}`, a comment)
+ * renders nothing, so it is no document's first line: a template opening with `{{- if … -}}` starts
+ * its object on the next line.
+ */
+const ACTIONS = /^(\s*\{\{.*?\}\})+\s*$/;
+const CONTROL = /^\{\{-?\s*(?:(?:if|else|end|range|with|define)\b|\/\*|\$\w*\s*:?=)/;
+const isActionOnly = (line: string): boolean => ACTIONS.test(line) && (line.match(/\{\{.*?\}\}/g) ?? []).every((a) => CONTROL.test(a));
+
+/** The template with its control-only lines blanked into comments (line count kept) for documentLines. */
+const withoutActionLines = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => (isActionOnly(l) ? '#' : l))
+    .join('\n');
+
 export interface HelmInput {
   readonly chart: string;
   /** `-f` files, in order (later wins, as in helm). */
@@ -39,8 +55,11 @@ export function renderChart(input: HelmInput, base = process.cwd()): SourcedMani
   if (!existsSync(chart)) throw new ConfigError([`--helm ${input.chart}: no such chart (a folder with Chart.yaml, or a .tgz)`]);
   if (statSync(chart).isDirectory() && !existsSync(join(chart, 'Chart.yaml')))
     throw new ConfigError([`--helm ${input.chart}: not a chart: ${name}/Chart.yaml is missing`]);
-  const missing = input.values.filter((v) => !existsSync(resolve(base, v)));
-  if (missing.length > 0) throw new ConfigError(missing.map((v) => `-f ${v}: no such values file`));
+  const notFiles = input.values.filter((v) => !existsSync(resolve(base, v)) || statSync(resolve(base, v)).isDirectory());
+  if (notFiles.length > 0)
+    throw new ConfigError(
+      notFiles.map((v) => (existsSync(resolve(base, v)) ? `-f ${v}: is a folder; name a values file` : `-f ${v}: no such values file`)),
+    );
   const bad = input.set.filter((s) => !/^[^=]+=/.test(s));
   if (bad.length > 0) throw new ConfigError(bad.map((s) => `--set ${s}: expected key=value (e.g. --set image.tag=1.2.3)`));
   const args = ['template', chart, ...input.values.flatMap((v) => ['-f', resolve(base, v)]), ...input.set.flatMap((s) => ['--set', s])];
@@ -67,7 +86,8 @@ export function renderChart(input: HelmInput, base = process.cwd()): SourcedMani
     // Helm names the chart by Chart.yaml's name, not its folder: the rest of the path is inside the chart.
     const inside = source.slice(source.indexOf('/') + 1);
     const file = join(chart, inside);
-    if (!templateLines.has(file)) templateLines.set(file, existsSync(file) ? documentLines(readFileSync(file, 'utf8')) : undefined);
+    if (!templateLines.has(file))
+      templateLines.set(file, existsSync(file) ? documentLines(withoutActionLines(readFileSync(file, 'utf8'))) : undefined);
     return { file: shown(file, base), lines: templateLines.get(file) };
   };
   return items.map((item) => {
@@ -95,11 +115,44 @@ export function renderKustomization(dir: string, base = process.cwd()): SourcedM
   const r = kubectl(['kustomize', root]);
   if (r.status !== 0) throw new ConfigError([`--kustomize ${dir}: kubectl kustomize failed: ${toolError(r.stderr)}`]);
   const file = shown(join(root, kustomization), base);
+  const resourceFiles = new Map<string, readonly SourcedManifest[]>();
+  const documentsOf = (path: string): readonly SourcedManifest[] => {
+    let docs = resourceFiles.get(path);
+    if (docs === undefined) {
+      try {
+        docs = parseManifests(readFileSync(path, 'utf8'), path);
+      } catch {
+        // kustomize read it; should this reader not, the object is still reported at the file.
+        docs = [];
+      }
+      resourceFiles.set(path, docs);
+    }
+    return docs;
+  };
   return parseManifests(r.stdout, `kubectl kustomize ${shown(root, base)}`).map((item) => {
     const origin = (item.manifest.metadata.annotations as Record<string, unknown> | undefined)?.['config.kubernetes.io/origin'];
     const path = typeof origin === 'string' ? /^path: *['"]?([^'"\n]+)/m.exec(origin)?.[1] : undefined;
-    if (path && !/^[a-z]+:\/\//.test(path) && existsSync(join(root, path)))
-      return { ...item, file: shown(join(root, path), base), line: 1 };
+    if (path && !/^[a-z]+:\/\//.test(path) && existsSync(join(root, path))) {
+      const resource = join(root, path);
+      return { ...item, file: shown(resource, base), line: originalLine(item.manifest, documentsOf(resource)) };
+    }
     return { ...item, file, line: 1 };
   });
+}
+
+/**
+ * The line of the resource file's document an object was built from: the one document of its kind,
+ * else the one whose name the built name contains (kustomize adds prefixes, suffixes and namespaces,
+ * never changes the kind); line 1 when that does not decide it.
+ */
+function originalLine(built: SourcedManifest['manifest'], docs: readonly SourcedManifest[]): number {
+  const sameKind = docs.filter((d) => d.manifest.kind === built.kind);
+  if (sameKind.length === 1) return sameKind[0].line ?? 1;
+  const name = built.metadata.name ?? '';
+  const exact = sameKind.filter((d) => d.manifest.metadata?.name === name);
+  const named =
+    exact.length > 0
+      ? exact
+      : sameKind.filter((d) => typeof d.manifest.metadata?.name === 'string' && name.includes(d.manifest.metadata.name));
+  return named.length === 1 ? (named[0].line ?? 1) : 1;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ConfigError } from '../lib/errors';
@@ -93,17 +93,32 @@ export function runMain(body: () => number | void | Promise<number | void>): voi
 
 /**
  * Writes `text` to `path` so a reader sees the old file or the new one, never half of either: a
- * temporary file beside it, then a rename. A directory at `path` is refused, never replaced.
+ * temporary file beside it, then a rename. A directory at `path` is refused, never replaced; through
+ * a symbolic link the file it points to is replaced (the link stays); what is no regular file
+ * (`/dev/stdout`, `/dev/null`, a pipe) is written into, never replaced. `where` names the target in
+ * messages. @default path
  */
-export function writeFileAtomic(path: string, text: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError([`${path}: is a directory; name a file to write`]);
-  mkdirSync(dirname(path), { recursive: true });
-  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+export function writeFileAtomic(path: string, text: string, where = path): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError([`${where}: is a directory; name a file to write`]);
+  let target = path;
+  if (existsSync(path)) {
+    if (!statSync(path).isFile()) {
+      try {
+        writeFileSync(path, text);
+      } catch (e) {
+        throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
+      }
+      return;
+    }
+    target = realpathSync(path);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(partial, text);
-    renameSync(partial, path);
+    renameSync(partial, target);
   } catch (e) {
     rmSync(partial, { force: true });
-    throw new ConfigError([`${path}: cannot write: ${(e as Error).message}`]);
+    throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
   }
 }

@@ -259,7 +259,8 @@ export function documentLines(text: string): number[] {
     open = false;
     content = 0;
   };
-  for (let start = 0, line = 1; start <= text.length; line++) {
+  // A byte order mark (Windows editors write one) is not part of the first line's `---`.
+  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0, line = 1; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const c = text.charCodeAt(start);

@@ -61,7 +61,8 @@ function baselineOf(file: string, entries: readonly FindingKey[]): Baseline {
 export function parseBaseline(source: string, file: string): Baseline {
   let value: unknown;
   try {
-    value = JSON.parse(source);
+    // A byte order mark (Windows editors write one) is not JSON syntax.
+    value = JSON.parse(source.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new ConfigError([
       `--baseline ${file}: not JSON: ${(e as Error).message.replace(/\s+/g, ' ')} (write it with scan --write-baseline ${file}, or fix the syntax)`,
@@ -83,9 +84,13 @@ const compare = (a: FindingKey, b: FindingKey): number => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/** The baseline text for these results' failures: sorted, without duplicates, one entry per line group. */
-export function formatBaseline(results: readonly ScanResult[]): string {
+/**
+ * The baseline text for these results' failures, plus `kept` entries (a partial scan's baseline keeps
+ * those of resources it did not read): sorted, without duplicates, one entry per line group.
+ */
+export function formatBaseline(results: readonly ScanResult[], kept: readonly FindingKey[] = []): string {
   const unique = new Map<string, FindingKey>();
+  for (const k of kept) unique.set(keyString(k), { template: k.template, kind: k.kind, namespace: k.namespace, name: k.name });
   for (const r of results) if (r.result === 'fail') unique.set(keyString(keyOf(r)), keyOf(r));
   const findings = [...unique.values()].sort(compare);
   return `${JSON.stringify({ version: BASELINE_VERSION, findings }, null, 2)}\n`;

@@ -1,6 +1,6 @@
 import { didYouMean } from '../../lib/suggest';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
@@ -14,7 +14,7 @@ import type { Manifest } from '../../lib/manifests';
 import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
 import { repositorySources } from '../sources';
-import { EXIT, writeChunks } from '../support';
+import { EXIT, writeChunks, writeFileAtomic } from '../support';
 import { enumFlag, parseArgs, type ParsedArgs } from '../args';
 import { REPO_ROOT } from '../../lib/paths';
 import { formatBaseline, parseBaseline, scannedBy, type Baseline } from '../../analysis/report/baseline';
@@ -64,31 +64,63 @@ export function parseOutputs(values: readonly string[]): OutputTarget[] {
     throw new ConfigError([
       `--output: ${toStdout.map((t) => t.format).join(' and ')} both go to stdout; send all but one to files (e.g. --output ${toStdout[1].format}=report.${toStdout[1].format})`,
     ]);
-  const paths = targets.flatMap((t) => (t.path === undefined ? [] : [t.path]));
   // Reports all going to files: the log still shows the table.
   if (toStdout.length === 0) targets.push({ format: 'table' });
-  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (twice) throw new ConfigError([`--output: ${twice} is named twice; give each output its own file`]);
   return targets;
 }
 
-/**
- * Writes a report file atomically (a temporary file beside it, then renamed over it), so a reader
- * never sees half a report. Refuses a folder and a missing parent folder.
- */
-export function writeReport(path: string, text: string, where: string): void {
-  if (existsSync(path) && statSync(path).isDirectory())
-    throw new ConfigError([`${where}: ${path} is a folder; name a file in it or elsewhere`]);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError([`${where}: folder ${dir} does not exist; create it first`]);
-  const temporary = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+/** A path as the file system knows it: `a.sarif`, `./a.sarif` and a link to it are one file. */
+const samePath = (path: string): string => {
+  const full = resolve(path);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw new ConfigError([`${where}: cannot write: ${(e as Error).message}`]);
+    return realpathSync(full);
+  } catch {
+    return full;
   }
+};
+
+/** What helm template and kubectl kustomize read in a chart or kustomization folder, relative to it. */
+const RENDER_INPUT = /^(Chart\.(yaml|lock)|values\.(yaml|schema\.json)|(templates|charts|crds)\/.*|kustomization\.ya?ml|Kustomization)$/;
+
+/**
+ * Refuses report files (`--output <format>=<file>`, `--write-baseline`) before any is written, all
+ * problems together: a folder, a missing parent folder (a typo must not create folders), one file
+ * twice, or a file this scan read (a manifest, a template, a policy, the baseline, a values file…):
+ * a slip in a CI command line must never overwrite an input. `--write-baseline` may rewrite the
+ * `--baseline` it read.
+ */
+export function checkReportFiles(
+  targets: ReadonlyArray<{ readonly option: string; readonly path: string }>,
+  read: readonly string[],
+  sources: readonly string[] = [],
+): void {
+  const inputs = new Set(read.filter((f) => f !== '-').map(samePath));
+  // A rendered chart or kustomization reads more than the files its objects name: Helm a chart's own
+  // files and folders, kustomize its kustomization (a report written there before is fair game).
+  const folders = sources.filter((f) => existsSync(f) && statSync(f).isDirectory()).map(samePath);
+  const inFolder = (real: string) => existsSync(real) && folders.some((f) => RENDER_INPUT.test(relative(f, real).replace(/\\/g, '/')));
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const { option, path } of targets) {
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      problems.push(`${option}: ${path} is a folder; name a file in it or elsewhere`);
+      continue;
+    }
+    if (/[\\/]$/.test(path)) {
+      problems.push(`${option}: ${path} names a folder (it ends in /); name a file`);
+      continue;
+    }
+    const dir = dirname(samePath(path));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      problems.push(`${option}: folder ${dirname(path)} does not exist; create it first`);
+    const real = samePath(path);
+    const first = seen.get(real);
+    if (first !== undefined) problems.push(`${first} and ${option}: the same file; give each report its own file`);
+    else seen.set(real, option);
+    if (inputs.has(real) || inFolder(real))
+      problems.push(`${option}: ${path} is one of this scan's inputs; write the report to another file`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /**
@@ -178,10 +210,13 @@ interface Inputs {
  * narrows the files and folders to the files changed since the ref; a rendered chart or
  * kustomization is always scanned whole (a values or base change can change any object).
  */
+/** The `-f` / `--values` files, in order. */
+const valuesFilesOf = (parsed: ParsedArgs): string[] => [...(parsed.lists.get('f') ?? []), ...(parsed.lists.get('values') ?? [])];
+
 function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
   const chart = parsed.flags.get('helm');
   const kustomize = parsed.flags.get('kustomize');
-  const valuesFiles = [...(parsed.lists.get('f') ?? []), ...(parsed.lists.get('values') ?? [])];
+  const valuesFiles = valuesFilesOf(parsed);
   if (parsed.lists.has('f') && parsed.lists.has('values'))
     throw new ConfigError(['-f and --values: the same option; use one spelling so their order is clear']);
   if (chart === undefined && (valuesFiles.length > 0 || parsed.lists.has('set')))
@@ -206,7 +241,10 @@ function readAllInputs(parsed: ParsedArgs, progress: Progress): Inputs {
   let namespaces: Manifest[] = [];
   let note: string | undefined;
   if (typeof ref === 'string') {
-    const isChanged = changedSince(ref);
+    const isChanged = changedSince(
+      ref,
+      items.map((i) => i.file),
+    );
     const kept = items.filter((i) => isChanged(i.file));
     const left = items.filter((i) => !isChanged(i.file));
     namespaces = left.filter((i) => i.manifest.kind === 'Namespace').map((i) => i.manifest);
@@ -255,6 +293,17 @@ export const scan: Command = {
       USAGE,
     );
     const outputs = parseOutputs(parsed.lists.get('output') ?? []);
+    const writeBaseline = parsed.flags.get('write-baseline');
+    if (typeof writeBaseline === 'string' && parsed.flags.has('changed') && !parsed.flags.has('baseline'))
+      throw new ConfigError([
+        `--write-baseline ${writeBaseline} with --changed: a scan of the changed files alone would drop every other accepted finding; give the baseline it updates (--baseline ${writeBaseline}), or scan everything without --changed`,
+      ]);
+    const reportFiles = [
+      ...(typeof writeBaseline === 'string' ? [{ option: `--write-baseline ${writeBaseline}`, path: writeBaseline }] : []),
+      ...outputs.flatMap((t) => (t.path === undefined ? [] : [{ option: `--output ${t.format}=${t.path}`, path: t.path }])),
+    ];
+    // Before a long scan, what can be told already; the inputs are known once read.
+    checkReportFiles(reportFiles, []);
     const failOn = parsed.flags.has('fail-on') ? enumFlag(parsed, 'fail-on', SEVERITIES, 'high') : undefined;
     const gate: Gate = failOn ? { failOn } : { enforced: true };
     const env = parsed.flags.get('env');
@@ -265,8 +314,9 @@ export const scan: Command = {
     const baselineFile = parsed.flags.get('baseline');
     let baseline: Baseline | undefined;
     if (typeof baselineFile === 'string') {
-      if (!existsSync(baselineFile) || statSync(baselineFile).isDirectory())
+      if (!existsSync(baselineFile))
         throw new ConfigError([`--baseline ${baselineFile}: no such file (create it with scan --write-baseline ${baselineFile} …)`]);
+      if (statSync(baselineFile).isDirectory()) throw new ConfigError([`--baseline ${baselineFile}: is a folder; name the baseline file`]);
       baseline = parseBaseline(readFileSync(baselineFile, 'utf8'), baselineFile);
     }
     const progress = new Progress();
@@ -325,13 +375,13 @@ export const scan: Command = {
     // Rules from the policies as written (theirs.manifests name a namespaced policy `namespace/name`).
     const rules = rulesOf([...templates, ...user.map((u) => u.manifest)], loaded.remediation);
     // --write-baseline accepts every failure of this scan: the gate then judges with the new baseline.
-    const writeBaseline = parsed.flags.get('write-baseline');
-    const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results) : undefined;
+    // With --changed the scan read only some resources: the others' accepted findings stay accepted.
+    const scanned = parsed.flags.has('changed') ? scannedBy(inputs.map((i) => i.manifest)) : undefined;
+    const kept = baseline && scanned ? baseline.entries.filter((e) => !scanned(e)) : [];
+    const newBaseline = typeof writeBaseline === 'string' ? formatBaseline(report.results, kept) : undefined;
     const applied = newBaseline !== undefined ? parseBaseline(newBaseline, writeBaseline as string) : baseline;
     const findings = toFindings(report, inputs, rules, gate, applied ? (r) => applied.has(r) : undefined);
-    const stale = baseline
-      ? baseline.stale(report.results, parsed.flags.has('changed') ? scannedBy(inputs.map((i) => i.manifest)) : undefined)
-      : [];
+    const stale = baseline ? baseline.stale(report.results, scanned) : [];
     // A table on stdout is streamed in pieces (tableChunks), never built whole.
     const streamed = (o: (typeof outputs)[number]) => o.path === undefined && o.format === 'table';
     const texts = outputs.map((o) => ({
@@ -341,16 +391,37 @@ export const scan: Command = {
         : render(o.format, { findings, label, policies, now, baselineFile: applied?.file, stale: baseline ? stale : undefined }),
     }));
     // Everything is computed: only now write, files first, stdout last.
-    if (newBaseline !== undefined) writeReport(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
-    for (const t of texts) if (t.path !== undefined) writeReport(t.path, t.text, `--output ${t.format}=${t.path}`);
+    checkReportFiles(
+      reportFiles,
+      [
+        ...parsed.positional,
+        ...inputs.map((i) => i.file),
+        ...user.map((u) => u.file),
+        ...exceptions.map((e) => e.file),
+        ...(typeof contextFile === 'string' ? [contextFile] : []),
+        // Rewriting the baseline read is what --write-baseline is for; any other report over it is not.
+        ...(typeof baselineFile === 'string' && (typeof writeBaseline !== 'string' || samePath(writeBaseline) !== samePath(baselineFile))
+          ? [baselineFile]
+          : []),
+        ...valuesFilesOf(parsed),
+      ],
+      [parsed.flags.get('helm'), parsed.flags.get('kustomize')].filter((f): f is string => typeof f === 'string'),
+    );
+    if (newBaseline !== undefined) writeFileAtomic(writeBaseline as string, newBaseline, `--write-baseline ${writeBaseline}`);
+    for (const t of texts) if (t.path !== undefined) writeFileAtomic(t.path, t.text, `--output ${t.format}=${t.path}`);
     if (baseline && stale.length > 0)
       console.error(
-        `note: --baseline ${baseline.file}: ${stale.length} stale ${stale.length === 1 ? 'entry' : 'entries'} (fixed or gone; rewrite with --write-baseline): ${stale
+        `note: --baseline ${baseline.file}: ${stale.length} stale ${stale.length === 1 ? 'entry' : 'entries'} (fixed or gone; ${newBaseline !== undefined ? `not in --write-baseline ${writeBaseline}` : 'rewrite with --write-baseline'}): ${stale
           .map((k) => `${k.template} ${k.namespace ? `${k.kind}/${k.namespace}/${k.name}` : `${k.kind}/${k.name}`}`)
           .join(', ')}`,
       );
     if (newBaseline !== undefined)
       console.error(`note: --write-baseline ${writeBaseline}: ${JSON.parse(newBaseline).findings.length} accepted findings written`);
+    // Objects read but none matched by any policy: 0 fail is no finding, say so rather than pass silently.
+    if (inputs.length > 0 && report.results.length === 0)
+      console.error(
+        `note: no policy matched any of the ${inputs.length} ${inputs.length === 1 ? 'object' : 'objects'} read (kinds: ${[...new Set(inputs.map((i) => i.manifest.kind))].sort().join(', ')}); nothing was evaluated`,
+      );
     for (const t of texts) if (t.path === undefined) await writeChunks(streamed(t) ? tableChunks(findings, label) : [`${t.text}\n`]);
     return findings.findings.some((f) => f.failsGate) ? EXIT.findings : EXIT.ok;
   },

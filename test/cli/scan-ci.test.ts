@@ -3,7 +3,18 @@
 // --fail-on, baselines, --changed in a real git repository, --helm and --kustomize with the
 // project's own helm and kubectl.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBeValidSarifLog } from '@microsoft/jest-sarif';
@@ -317,6 +328,11 @@ describe('scan --baseline / --write-baseline', () => {
     };
     expect(out.baseline.stale).toEqual([stale]);
     expect(out.results.find((x) => x.template === 'disallow-latest-tag' && x.result === 'fail')!.suppressed).toBe(false);
+    // Rewriting it, the note says the stale entry is dropped instead of asking for a rewrite.
+    const rewrite = cli(['--all-templates', '--baseline', 'partial.json', '--write-baseline', 'rewritten.json', 'manifests.yaml']);
+    expect(rewrite.stderr).toContain(
+      'note: --baseline partial.json: 1 stale entry (fixed or gone; not in --write-baseline rewritten.json): require-labels Pod/shop/gone',
+    );
   });
 
   it.each([
@@ -342,6 +358,11 @@ describe('scan --baseline / --write-baseline', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('fails when the baseline is a folder', () => {
+    const r = cli(['--baseline', 'chart', 'manifests.yaml']);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringContaining('error: --baseline chart: is a folder; name the baseline file')]);
+  });
+
   it('fails when the baseline file does not exist', () => {
     const r = cli(['--baseline', 'none.json', 'manifests.yaml']);
     expect(r.status).toBe(2);
@@ -362,9 +383,99 @@ describe('scan --output files', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: --output sarif=a-folder: a-folder is a folder; name a file in it or elsewhere');
     expect(existsSync(join(dir, 'never.xml'))).toBe(false);
-    expect(cli(['--output', 'sarif=x.sarif', '--output', 'junit=x.sarif', 'manifests.yaml']).stderr).toContain(
-      'error: --output: x.sarif is named twice',
+    expect(cli(['--output', 'sarif=x.sarif', '--output', 'junit=./x.sarif', 'manifests.yaml']).stderr).toContain(
+      'error: --output sarif=x.sarif and --output junit=./x.sarif: the same file; give each report its own file',
     );
+    expect(cli(['--output', 'sarif=x.json', '--write-baseline', 'x.json', 'manifests.yaml']).stderr).toContain(
+      'error: --write-baseline x.json and --output sarif=x.json: the same file; give each report its own file',
+    );
+    expect(existsSync(join(dir, 'x.sarif'))).toBe(false);
+  });
+
+  it('fails when any report file cannot be written, writing none of them', () => {
+    const r = cli([
+      '--output',
+      'sarif=first.sarif',
+      '--write-baseline',
+      'first.json',
+      '--output',
+      'junit=no-folder/x.xml',
+      'manifests.yaml',
+    ]);
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('error: --output junit=no-folder/x.xml: folder no-folder does not exist; create it first'),
+    ]);
+    expect([existsSync(join(dir, 'first.sarif')), existsSync(join(dir, 'first.json'))]).toEqual([false, false]);
+  });
+
+  it('fails when a report file is one of the scan’s inputs, which it leaves as it was', () => {
+    const before = readFileSync(join(dir, 'manifests.yaml'), 'utf8');
+    writeFileSync(join(dir, 'kept.json'), '{"version": 1, "findings": []}\n');
+    const cases: Array<[string[], string]> = [
+      [['--write-baseline', 'manifests.yaml', 'manifests.yaml'], '--write-baseline manifests.yaml: manifests.yaml'],
+      [['--output', 'json=./manifests.yaml', 'manifests.yaml'], '--output json=./manifests.yaml: ./manifests.yaml'],
+      [['--output', 'sarif=kept.json', '--baseline', 'kept.json', 'manifests.yaml'], '--output sarif=kept.json: kept.json'],
+      [['--policy', 'policy.yaml', '--output', 'junit=policy.yaml', 'manifests.yaml'], '--output junit=policy.yaml: policy.yaml'],
+      [
+        ['--helm', 'chart', '--output', 'sarif=chart/templates/app.yaml'],
+        '--output sarif=chart/templates/app.yaml: chart/templates/app.yaml',
+      ],
+      [['--helm', 'chart', '--output', 'json=chart/values.yaml'], '--output json=chart/values.yaml: chart/values.yaml'],
+      [
+        ['--kustomize', 'kustomize', '--write-baseline', 'kustomize/kustomization.yaml'],
+        '--write-baseline kustomize/kustomization.yaml: kustomize/kustomization.yaml',
+      ],
+    ];
+    for (const [args, where] of cases) {
+      const r = cli(['--all-templates', ...args]);
+      expect([r.status, r.stderr]).toEqual([
+        2,
+        expect.stringContaining(`error: ${where} is one of this scan's inputs; write the report to another file`),
+      ]);
+    }
+    expect(readFileSync(join(dir, 'manifests.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'kept.json'), 'utf8')).toBe('{"version": 1, "findings": []}\n');
+    // A report written into the chart folder before is no chart file: it may be rewritten.
+    writeFileSync(join(dir, 'chart', 'results.sarif'), 'old');
+    expect(cli(['--all-templates', '--helm', 'chart', '--output', 'sarif=chart/results.sarif']).status).toBe(0);
+    rmSync(join(dir, 'chart', 'results.sarif'));
+    // Rewriting the baseline it read is what --write-baseline is for.
+    expect(cli(['--baseline', 'kept.json', '--write-baseline', 'kept.json', 'manifests.yaml']).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'kept.json'), 'utf8')).findings.length).toBeGreaterThan(0);
+  });
+
+  it('writes into what is no regular file (a link to /dev/stdout) and keeps a link to a file, never replacing either', () => {
+    // Renaming over /dev/stdout (or /dev/null) as root would replace the device; a link to it in the
+    // test's folder shows the same without risking the machine's.
+    symlinkSync('/dev/stdout', join(dir, 'to-stdout.xml'));
+    writeFileSync(join(dir, 'real.sarif'), 'old');
+    symlinkSync('real.sarif', join(dir, 'link.sarif'));
+    // Through a pipe, as CI runs it (a spawned process's stdout is a socket, which /dev/stdout cannot open).
+    const main = join(REPO_ROOT, '.build', 'cli', 'main.mjs');
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${main}" scan --output junit=to-stdout.xml --output sarif=link.sarif manifests.yaml | cat`],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+      },
+    );
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
+    expect([lstatSync(join(dir, 'to-stdout.xml')).isSymbolicLink(), lstatSync(join(dir, 'link.sarif')).isSymbolicLink()]).toEqual([
+      true,
+      true,
+    ]);
+    expect(sarifProblems(JSON.parse(readFileSync(join(dir, 'real.sarif'), 'utf8')))).toBe('');
+  });
+
+  it('fails when a report file names a folder by a trailing slash', () => {
+    const r = cli(['--output', 'sarif=new-folder/', 'manifests.yaml']);
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('error: --output sarif=new-folder/: new-folder/ names a folder (it ends in /); name a file'),
+    ]);
   });
 
   it('writes atomically: the file is replaced whole and no temporary file is left', () => {
@@ -380,6 +491,7 @@ describe('scan --changed', () => {
   const git = (...args: string[]) => {
     const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout;
   };
   beforeAll(() => {
     repo = join(dir, 'repo');
@@ -444,6 +556,46 @@ describe('scan --changed', () => {
     expect([sarifProblems(log), log.runs[0].results]).toEqual(['', []]);
   });
 
+  it('rewrites a baseline keeping the accepted findings of the files it did not scan', () => {
+    expect(cli(['--all-templates', '--write-baseline', 'full.json', 'k8s'], repo).status).toBe(0);
+    const full = readFileSync(join(repo, 'full.json'), 'utf8');
+    const names = (text: string) =>
+      [...new Set((JSON.parse(text) as { findings: Array<{ name: string }> }).findings.map((f) => f.name))].sort();
+    expect(names(full)).toEqual(['added', 'edited', 'old']);
+    writeFileSync(join(repo, 'k8s', 'edited.yaml'), `${readFileSync(join(repo, 'k8s', 'edited.yaml'), 'utf8')}# touched\n`);
+    const r = cli(['--all-templates', '--changed', 'main', '--baseline', 'full.json', '--write-baseline', 'full.json', 'k8s'], repo);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ fail \(\d+ baselined\)/);
+    // Only edited.yaml was scanned; the accepted findings of old.yaml and added.yaml stay.
+    expect(readFileSync(join(repo, 'full.json'), 'utf8')).toBe(full);
+  });
+
+  it('fails when --write-baseline comes with --changed but no --baseline to update', () => {
+    const r = cli(['--all-templates', '--changed', 'main', '--write-baseline', 'partial.json', 'k8s'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'error: --write-baseline partial.json with --changed: a scan of the changed files alone would drop every other accepted finding; give the baseline it updates (--baseline partial.json), or scan everything without --changed',
+    );
+    expect(existsSync(join(repo, 'partial.json'))).toBe(false);
+  });
+
+  it('fails when an input is outside the git checkout, which git cannot compare (never an unscanned pass)', () => {
+    const r = cli(['--all-templates', '--changed', 'main', 'k8s', '../manifests.yaml'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: --changed main: ../manifests.yaml is outside the git checkout ');
+    expect(r.stderr).toContain('so git cannot say whether it changed; scan it without --changed, or from its own checkout');
+  });
+
+  it('fails when the ref shares no history with HEAD (a shallow clone), saying how to fetch it', () => {
+    // A commit of the empty tree without parents: no merge base with HEAD, as in a shallow clone.
+    git('branch', 'unrelated', git('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'unrelated').trim());
+    const r = cli(['--changed', 'unrelated', 'k8s'], repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'error: --changed unrelated: git diff failed: fatal: no merge base found (unrelated and HEAD share no history here; in CI fetch it with enough depth, e.g. actions/checkout with fetch-depth: 0)',
+    );
+  });
+
   it('fails when the ref is not a commit, naming it and the fix', () => {
     const r = cli(['--changed', 'no-such-branch', 'k8s'], repo);
     expect(r.status).toBe(2);
@@ -461,6 +613,27 @@ describe('scan --helm / --kustomize', () => {
     );
     // The template's own line 9 is where the Deployment's document starts.
     expect(readFileSync(join(dir, 'chart', 'templates', 'app.yaml'), 'utf8').split('\n')[8]).toBe('apiVersion: apps/v1');
+  });
+
+  it('starts a document after the template’s control-only lines ({{- if … }}, {{ $x := … }}), as Helm renders it', () => {
+    mkdirSync(join(dir, 'guarded', 'templates'), { recursive: true });
+    writeFileSync(join(dir, 'guarded', 'Chart.yaml'), 'apiVersion: v2\nname: guarded\nversion: 0.1.0\n');
+    writeFileSync(
+      join(dir, 'guarded', 'templates', 'pod.yaml'),
+      [
+        '{{- if true -}}',
+        '{{- $image := "nginx:latest" }}',
+        '{{/* the pod */}}',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: guarded}',
+        'spec: {containers: [{name: c, image: {{ $image | quote }}}]}',
+        '{{- end }}',
+        '',
+      ].join('\n'),
+    );
+    const r = cli(['--all-templates', '--output', 'github', '--helm', 'guarded']);
+    expect(r.stdout).toContain('::warning file=guarded/templates/pod.yaml,line=4,title=Disallow the latest tag');
   });
 
   it('passes -f values files and --set to helm, in order', () => {
@@ -493,6 +666,7 @@ describe('scan --helm / --kustomize', () => {
       'error: --helm broken-chart: helm template failed: Error: execution error at (broken/templates/cm.yaml:4:11): values.name is required',
     ],
     ['a values file is missing', ['--helm', 'chart', '-f', 'nope.yaml'], 'error: -f nope.yaml: no such values file'],
+    ['a values file is a folder', ['--helm', 'chart', '-f', 'chart'], 'error: -f chart: is a folder; name a values file'],
     ['--set is not key=value', ['--helm', 'chart', '--set', 'image'], 'error: --set image: expected key=value'],
     ['-f comes without --helm', ['-f', 'chart/values.yaml', 'manifests.yaml'], 'error: -f: only with --helm <chart>'],
     [
@@ -533,6 +707,45 @@ describe('scan --helm / --kustomize', () => {
     expect(r.stdout).toContain(
       '::warning file=kustomize/pod.yaml,line=1,title=Disallow the latest tag (krate-scan-cluster-disallow-latest-tag)::Pod/shop/kustomized',
     );
+  });
+});
+
+describe('scan --kustomize lines', () => {
+  it('reports each object at the line its document starts in the resource file, through an overlay with a name prefix', () => {
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: 'nginx:latest'}]}\n`;
+    mkdirSync(join(dir, 'kz', 'base'), { recursive: true });
+    mkdirSync(join(dir, 'kz', 'prod'), { recursive: true });
+    writeFileSync(join(dir, 'kz', 'base', 'kustomization.yaml'), 'resources: [apps.yaml]\n');
+    writeFileSync(
+      join(dir, 'kz', 'base', 'apps.yaml'),
+      `# two apps\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata:\n  x: |\n    ---\n---\n${deployment('web')}---\n${deployment('api')}`,
+    );
+    writeFileSync(
+      join(dir, 'kz', 'prod', 'kustomization.yaml'),
+      'namespace: shop\nnamePrefix: prod-\nbuildMetadata: [originAnnotations]\nresources: [../base]\n',
+    );
+    const r = cli(['--all-templates', '--output', 'github', '--kustomize', 'kz/prod']);
+    const at = (name: string) =>
+      new RegExp(`file=kz/base/apps.yaml,line=(\\d+),title=Disallow the latest tag.*::Deployment/shop/${name}:`).exec(r.stdout)?.[1];
+    const lines = readFileSync(join(dir, 'kz', 'base', 'apps.yaml'), 'utf8').split('\n');
+    expect([at('prod-web'), at('prod-api')]).toEqual(['9', '18']);
+    expect([lines[8], lines[10], lines[17], lines[19]]).toEqual([
+      'apiVersion: apps/v1',
+      'metadata: {name: web}',
+      'apiVersion: apps/v1',
+      'metadata: {name: api}',
+    ]);
+  });
+});
+
+describe('scan with nothing to evaluate', () => {
+  it('says so when no policy matches any object read', () => {
+    writeFileSync(join(dir, 'unmatched.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
+    const r = cli(['--all-templates', 'unmatched.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('note: no policy matched any of the 1 object read (kinds: Widget); nothing was evaluated');
+    expect(r.stdout).toMatch(/0 pass, 0 fail, 0 skip, 0 error/);
   });
 });
 

@@ -1,10 +1,11 @@
 // runMain (cli/support.ts): what a user sees when a command has a bug or its reader goes away.
 // The commands are real ones with a bug put in on a copy of the repository.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { writeChunks } from '../../cli/support';
+import { writeChunks, writeFileAtomic } from '../../cli/support';
 import { copyRepo } from './copy-repo';
 
 let dir: string;
@@ -78,5 +79,33 @@ describe('writeChunks', () => {
     const done = writeChunks(['a', 'b', 'c'], stream);
     stream.destroy();
     await expect(done).resolves.toBeUndefined();
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes into what is no regular file and keeps symbolic links, replacing neither', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'atomic-'));
+    try {
+      // A link to /dev/null in the test's folder: were the device renamed over, only the link would go.
+      symlinkSync('/dev/null', join(tmp, 'null'));
+      writeFileAtomic(join(tmp, 'null'), 'report');
+      expect(lstatSync(join(tmp, 'null')).isSymbolicLink()).toBe(true);
+      writeFileSync(join(tmp, 'file.txt'), 'old');
+      symlinkSync('file.txt', join(tmp, 'link.txt'));
+      writeFileAtomic(join(tmp, 'link.txt'), 'new');
+      expect([lstatSync(join(tmp, 'link.txt')).isSymbolicLink(), readFileSync(join(tmp, 'file.txt'), 'utf8')]).toEqual([true, 'new']);
+      expect(readdirSync(tmp).sort()).toEqual(['file.txt', 'link.txt', 'null']);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the path is a directory, naming it', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'atomic-'));
+    try {
+      expect(() => writeFileAtomic(tmp, 'x', '--out x')).toThrow('--out x: is a directory; name a file to write');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

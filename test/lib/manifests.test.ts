@@ -205,6 +205,15 @@ describe('document start lines', () => {
     expect(lines(`${cm('a')}data: &d {k: v}\nmore: *d\n---\n# c\n${cm('b')}`)).toEqual(['a@1', 'b@8']);
   });
 
+  it('counts lines alike with CRLF line endings and after a byte order mark', () => {
+    const text = `---\n${cm('a')}data:\n  x: |\n    ---\n---\n# c\n${cm('b')}`;
+    const crlf = text.replace(/\n/g, '\r\n');
+    expect(lines(crlf)).toEqual(['a@2', 'b@10']);
+    expect(lines(`\ufeff${text}`)).toEqual(['a@2', 'b@10']);
+    expect(lines(`\ufeff${crlf}`)).toEqual(['a@2', 'b@10']);
+    expect(lines(`\ufeff# header\n${cm('a')}`)).toEqual(['a@2']);
+  });
+
   it('agrees with yaml’s own document ranges on every YAML file of the repository (and Kyverno’s policies, when present)', () => {
     const walk = (dir: string, out: string[] = []): string[] => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {

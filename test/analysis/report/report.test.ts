@@ -73,6 +73,15 @@ describe('baseline file', () => {
     expect(baseline.stale([a])).toEqual([{ template: 'a-template', kind: 'Pod', namespace: '', name: 'z' }]);
   });
 
+  it('reads a file saved with a byte order mark', () => {
+    expect(parseBaseline(`\uFEFF${formatBaseline([result()])}`, 'b.json').has(result())).toBe(true);
+  });
+
+  it('fails when the file is empty or not JSON, naming the file and the fix', () => {
+    expect(() => parseBaseline('', 'b.json')).toThrow('--baseline b.json: not JSON: ');
+    expect(() => parseBaseline('{"version": 1,', 'b.json')).toThrow('(write it with scan --write-baseline b.json, or fix the syntax)');
+  });
+
   it('fails when an entry is listed twice, naming the file and the entry', () => {
     const entry = { template: 't', kind: 'Pod', namespace: '', name: 'p' };
     expect(() => parseBaseline(JSON.stringify({ version: 1, findings: [entry, entry] }), 'b.json')).toThrow(
