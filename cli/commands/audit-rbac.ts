@@ -15,7 +15,11 @@ export const auditRbacCommand: Command = {
     .map(([id, text]) => `  ${id}: ${text}`)
     .join('\n')}`,
   async run(args) {
-    const parsed = parseArgs(args, { values: ['exception-controller', 'exception-namespace', 'platform-group', 'controller-namespace', 'output'] }, usage);
+    const parsed = parseArgs(
+      args,
+      { values: ['exception-controller', 'exception-namespace', 'platform-group', 'controller-namespace', 'output'] },
+      usage,
+    );
     const output = enumFlag(parsed, 'output', OUTPUTS, 'table');
     if (parsed.positional.length === 0)
       throw new ConfigError([`audit-rbac: give the manifests to audit (files or folders)\nusage: ${usage}`]);
