@@ -124,12 +124,23 @@ export function locator(items: readonly SourcedManifest[]): (r: ScanResult) => S
     add(base, item);
   }
   const seen = new Map<string, number>();
+  // A scan shares one resource object among all of a document's results: where that resource is
+  // defined once, its document is known after the first lookup (a million results, no key strings).
+  const unique = new Map<ScanResult['resource'], SourcedManifest | undefined>();
   return (r) => {
+    if (unique.has(r.resource)) return unique.get(r.resource);
     const base = `${r.resource.apiVersion}\0${r.resource.kind}\0${r.resource.name}`;
     // The scan decides a namespace the document does not give (`default`) or ignores (a cluster-scoped kind).
     const key = [`${base}\0${r.resource.namespace}`, `${base}\0\u0001`, base].find((k) => index.has(k));
-    if (key === undefined) return undefined;
+    if (key === undefined) {
+      unique.set(r.resource, undefined);
+      return undefined;
+    }
     const list = index.get(key)!;
+    if (list.length === 1) {
+      unique.set(r.resource, list[0]);
+      return list[0];
+    }
     const turn = `${r.policy}\0${key}`;
     const n = seen.get(turn) ?? 0;
     seen.set(turn, n + 1);

@@ -51,6 +51,11 @@ describe('locating results', () => {
     expect([at(result({ resource: pod })), at(result({ resource: pod })), at(result({ resource: pod, policy: 'q' }))]).toEqual([1, 9, 1]);
     expect(at(result({ resource: { apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'shop' } }))).toBe(5);
     expect(locate(result({ resource: { ...pod, name: 'other' } }))).toBeUndefined();
+    // A resource defined once keeps its document for every policy's result (looked up once, then by identity).
+    const ns = { apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'shop' };
+    expect(['p', 'q', 'p'].map((policy) => at(result({ resource: ns, policy })))).toEqual([5, 5, 5]);
+    const missing = { ...pod, name: 'other' };
+    expect([locate(result({ resource: missing })), locate(result({ resource: missing, policy: 'q' }))]).toEqual([undefined, undefined]);
   });
 });
 
