@@ -224,6 +224,13 @@ export function expandBindings(
   const out: ExpandedBinding[] = [];
   const names = templates.map((t) => t.name);
   const seen = new Map<string, { index: number; org: string; scope: string }>();
+  // The platform org's cluster-wide policies (index -1) claim their names before any binding.
+  const platform = env.orgs.find((o) => o.platform);
+  const platformProfile = platform && env.profiles.find((p) => p.name === platform.profile);
+  if (platform && platformProfile)
+    for (const t of profileTemplates(platformProfile, templates))
+      if (ladderMode(t.name))
+        seen.set(policyName(platform.slug, POLICY_SCOPES.cluster, t.name), { index: -1, org: platform.slug, scope: POLICY_SCOPES.cluster });
   env.bindings.forEach((b, index) => {
     const bpath = `${path}.bindings[${index}]`;
     if (b.environments && !b.environments.includes(env.name as (typeof b.environments)[number])) return;
@@ -319,10 +326,12 @@ export function expandBindings(
       if (twice !== undefined) {
         add(
           bpath,
-          twice.org === org.slug && twice.scope === scope
-            ? `binds '${template.name}' to scope ${scope} of org '${org.slug}' again (bindings[${twice.index}] already does, as ${name}); merge the two`
-            : // Policy names are cluster-wide: 'krate-a-repo-b-org-x' is org a-repo-b's org scope and org a's repository b-org.
-              `generates policy ${name} (org '${org.slug}', scope ${scope}), the name bindings[${twice.index}] (org '${twice.org}', scope ${twice.scope}) generates too; policy names are cluster-wide: rename the repository or the org`,
+          twice.index === -1
+            ? `generates policy ${name} (org '${org.slug}', scope ${scope}), the name of the platform org '${twice.org}''s cluster-wide policy for it; policy names are cluster-wide: rename the repository or the org`
+            : twice.org === org.slug && twice.scope === scope
+              ? `binds '${template.name}' to scope ${scope} of org '${org.slug}' again (bindings[${twice.index}] already does, as ${name}); merge the two`
+              : // Policy names are cluster-wide: 'krate-a-repo-b-org-x' is org a-repo-b's org scope and org a's repository b-org.
+                `generates policy ${name} (org '${org.slug}', scope ${scope}), the name bindings[${twice.index}] (org '${twice.org}', scope ${twice.scope}) generates too; policy names are cluster-wide: rename the repository or the org`,
         );
         continue;
       }

@@ -297,6 +297,20 @@ describe('tenancy: bindings', () => {
   });
 });
 
+describe("tenancy: the platform org's cluster-wide policy names", () => {
+  it("fails when a binding generates the name of the platform org's cluster-wide policy (org x's repository y-cluster is platform org x-repo-y's cluster scope)", () => {
+    const colliding = (e: Record<string, any>) => {
+      e.org = 'x-repo-y';
+      e.orgs[0].slug = 'x-repo-y';
+      e.orgs.push({ slug: 'x', profile: 'platform', namespaces: ['x'] });
+      e.bindings.push({ org: 'x', repository: 'y-cluster', template: 'require-labels' });
+    };
+    expect(problems(colliding)).toContain(
+      `environments.dev.bindings[4]: generates policy krate-x-repo-y-cluster-require-labels (org 'x', scope repo-y-cluster), the name of the platform org 'x-repo-y''s cluster-wide policy for it; policy names are cluster-wide: rename the repository or the org ${FIX}`,
+    );
+  });
+});
+
 describe('tenancy: exceptions follow their org profile', () => {
   const shopException = {
     name: 'shop-root',
