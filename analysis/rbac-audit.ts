@@ -210,6 +210,9 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
         );
       });
     }
+    // The aggregate-to-* labels that fold this role into others (edit, admin, …): its grants reach their holders.
+    const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
+    const aggregated = Object.keys(labels).filter((l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true');
     rulesOf(item).forEach((r, i) => {
       for (const key of ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'] as const) {
         const wild = r[key].filter((v) => v.includes('*'));
@@ -230,10 +233,6 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
       if (krate.length > 0 && item.manifest.kind === 'ClusterRole') {
         const name = item.manifest.metadata.name;
         krateWriters.set(name, [...new Set([...(krateWriters.get(name) ?? []), ...krate])]);
-        const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
-        const aggregated = Object.keys(labels).filter(
-          (l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true',
-        );
         if (aggregated.length > 0)
           add(
             `rules[${i}]`,
@@ -257,10 +256,6 @@ export function auditRbac(items: readonly SourcedManifest[], options: RbacAuditO
             'persona-policyexception-write',
             `persona role (${PERSONA_LABEL}: ${persona}) grants ${policyExceptionGrant(r)}; ${personaFix}: remove the write verbs (or the wildcard) from this rule`,
           );
-        const labels = (item.manifest.metadata.labels ?? {}) as Record<string, string>;
-        const aggregated = Object.keys(labels).filter(
-          (l) => /^rbac\.authorization\.k8s\.io\/aggregate-to-/.test(l) && labels[l] === 'true',
-        );
         if (aggregated.length > 0) {
           add(
             `rules[${i}]`,

@@ -5,6 +5,7 @@ import type { StatusRow } from '../config/rollout';
 import type { EvidencePoint } from '../config/evidence';
 import { daysBetween } from '../lib/dates';
 import { LADDER_ENVIRONMENTS, STAGES, type LadderEnvironment } from '../lib/ladder';
+import { escapeHtml } from '../lib/xml';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -32,12 +33,6 @@ export function nextText(row: StatusRow, today: string): string {
   if (next.blocked)
     return `${next.stage} blocked: ${next.blocked[0]}${next.blocked.length > 1 ? ` (+${next.blocked.length - 1} more)` : ''}`;
   return `${next.stage} ${!next.date || next.date <= today ? 'now' : `from ${next.date}`}`;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Text safe in HTML content and in quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 const W = 112;

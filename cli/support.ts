@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ConfigError } from '../lib/errors';
 
@@ -90,6 +90,16 @@ export function runMain(body: () => number | void | Promise<number | void>): voi
     })
     .catch(fail);
 }
+
+/** A path as the file system knows it: `a.sarif`, `./a.sarif` and a link to it are one file. */
+export const samePath = (path: string): string => {
+  const full = resolve(path);
+  try {
+    return realpathSync(full);
+  } catch {
+    return full;
+  }
+};
 
 /**
  * Writes `text` to `path` so a reader sees the old file or the new one, never half of either: a

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evidenceSnapshot, formatSnapshot } from '../../analysis/evidence';
 import { generatedPolicies, readReportExport, type ReportExport } from '../../analysis/policy-reports';
@@ -12,7 +12,7 @@ import { parseArgs, requiredFlag } from '../args';
 import type { Command } from '../command';
 import { repoFlag } from '../rollout';
 import { evidenceFile, repositorySources, repositoryTemplates, snapshotTarget } from '../sources';
-import { writeFileAtomic } from '../support';
+import { samePath, writeFileAtomic } from '../support';
 
 const EXPORT_HINT =
   'export them with kubectl get policyreports,clusterpolicyreports -A -o yaml (Kyverno writes wgpolicyk8s.io PolicyReports, or openreports.io Reports when openreports is enabled)';
@@ -48,12 +48,7 @@ export const evidenceAdd: Command = {
     // One export named twice would count every result twice: a stricter gate, but a false trend.
     const seen = new Map<string, string>();
     for (const file of parsed.positional) {
-      let key: string;
-      try {
-        key = realpathSync(file);
-      } catch {
-        continue; // reading it below says what is wrong
-      }
+      const key = samePath(file);
       const first = seen.get(key);
       if (first !== undefined)
         throw new ConfigError([`${file}: the same export as ${first}: its results would count twice; name each export once`]);

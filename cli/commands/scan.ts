@@ -1,6 +1,6 @@
 import { didYouMean } from '../../lib/suggest';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { parseToday } from '../../lib/dates';
 import { ConfigError } from '../../lib/errors';
 import { readInputManifests, toYaml, type SourcedManifest } from '../../lib/manifests';
@@ -14,7 +14,7 @@ import type { Manifest } from '../../lib/manifests';
 import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
 import { repositorySources } from '../sources';
-import { EXIT, writeChunks, writeFileAtomic } from '../support';
+import { EXIT, samePath, writeChunks, writeFileAtomic } from '../support';
 import { enumFlag, parseArgs, type ParsedArgs } from '../args';
 import { REPO_ROOT } from '../../lib/paths';
 import { formatBaseline, parseBaseline, scannedBy, type Baseline } from '../../analysis/report/baseline';
@@ -68,16 +68,6 @@ export function parseOutputs(values: readonly string[]): OutputTarget[] {
   if (toStdout.length === 0) targets.push({ format: 'table' });
   return targets;
 }
-
-/** A path as the file system knows it: `a.sarif`, `./a.sarif` and a link to it are one file. */
-const samePath = (path: string): string => {
-  const full = resolve(path);
-  try {
-    return realpathSync(full);
-  } catch {
-    return full;
-  }
-};
 
 /** What helm template and kubectl kustomize read in a chart or kustomization folder, relative to it. */
 const RENDER_INPUT = /^(Chart\.(yaml|lock)|values\.(yaml|schema\.json)|(templates|charts|crds)\/.*|kustomization\.ya?ml|Kustomization)$/;
