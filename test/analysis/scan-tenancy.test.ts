@@ -1,11 +1,8 @@
 // scan --env honours binding scope: an org binding's policy applies only in the org's namespaces
 // (or those its namespace label marks), a repository binding's only to objects carrying the
 // repository label there.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { PolicySet } from '../../analysis/scan';
 import { parseManifests } from '../../lib/manifests';
-import { REPO_ROOT } from '../../lib/paths';
 import { environmentPolicyManifests, tenantSources } from '../support/fixtures';
 
 const pod = (name: string, ns: string, labels: Record<string, string> = {}) =>
@@ -51,23 +48,5 @@ describe('scan --env: binding scope', () => {
     const marked = namespace('labs', { 'krate.a5c.ai/org': 'labs' }) + pod('x', 'labs');
     expect(results(unmarked, 'labs')).toEqual([]);
     expect(results(marked, 'labs')).toEqual(['krate-labs-org-require-resource-limits labs/x fail']);
-  });
-});
-
-describe('krate-policy scan --env (CLI, the real dev environment)', () => {
-  it("reports the shop checkout repository's binding for its objects only", () => {
-    const input = [
-      pod('checkout-web', 'shop', { team: 'a', app: 'b', 'krate.a5c.ai/repository': 'checkout' }),
-      pod('catalog-web', 'shop', { team: 'a', app: 'b', 'krate.a5c.ai/repository': 'catalog' }),
-    ].join('');
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, '.build', 'cli', 'main.mjs'), 'scan', '--env', 'dev', '--output', 'json', '-'], {
-      encoding: 'utf8',
-      input,
-      cwd: REPO_ROOT,
-    });
-    const out = JSON.parse(r.stdout) as { results: { policy: string; resource: { name: string }; result: string }[] };
-    expect(
-      out.results.filter((x) => x.policy === 'krate-shop-repo-checkout-require-labels').map((x) => [x.resource.name, x.result]),
-    ).toEqual([['checkout-web', 'fail']]);
   });
 });
