@@ -9,7 +9,7 @@ import { createKyvernoCelEngine } from '../../analysis/kyverno-test/cel-env';
 import { libraries } from '../../analysis/kyverno-test/engine';
 import { emptyContext, KyvernoPolicySet, readContextFile, readExceptionFiles, readPolicyFiles } from '../../analysis/scan-policies';
 import { planAllTemplates } from '../../config/plan';
-import { resolveConfig } from '../../config/resolve';
+import { resolveConfig, type ConfigSources } from '../../config/resolve';
 import type { Manifest } from '../../lib/manifests';
 import { renderPolicy } from '../../policies/render';
 import { renderManifests } from '../../synth/synth';
@@ -157,7 +157,7 @@ export function* tableChunks(report: Findings, policySet: string): Generator<str
 }
 
 /** Which policies a scan evaluates: an environment's active ones, or every template in audit. */
-type PolicySource = { readonly env: string } | { readonly allTemplates: true };
+export type PolicySource = { readonly env: string } | { readonly allTemplates: true };
 
 /**
  * The policy manifests a scan evaluates. `env` renders that environment in memory through the same
@@ -170,7 +170,8 @@ function loadPolicyManifests(source: PolicySource): { manifests: Manifest[]; rem
   return { manifests: policyManifests(source, sources), remediation };
 }
 
-function policyManifests(source: PolicySource, sources: ReturnType<typeof repositorySources>): Manifest[] {
+/** loadPolicyManifests over given sources: the repository's, or a test's fixture configuration. */
+export function policyManifests(source: PolicySource, sources: ConfigSources): Manifest[] {
   if ('allTemplates' in source) return planAllTemplates(sources.templates).map((p) => renderPolicy(p.template, p.options));
   const config = resolveConfig(sources);
   const env = config.environments.find((e) => e.name === source.env);

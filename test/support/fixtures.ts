@@ -15,12 +15,11 @@ import type {
 } from '../../environments/types';
 export type { EnvironmentConfig } from '../../environments/types';
 export type { ResolvedEnvironment } from '../../config/resolve';
-import { honouredExceptionsOnly } from '../../analysis/scan';
+import { policyManifests } from '../../cli/commands/scan';
 import { planAllTemplates } from '../../config/plan';
 import type { Manifest } from '../../lib/manifests';
 import { TEMPLATES } from '../../policies';
 import { renderPolicy } from '../../policies/render';
-import { renderManifests } from '../../synth/synth';
 
 export const FIXTURE_PERSONAS: PersonaGroups = {
   viewer: ['krate-developers'],
@@ -315,15 +314,7 @@ export function allTemplatePolicies(): Manifest[] {
 
 /** One fixture environment's rendered policies and the exceptions Kyverno honours: what `scan --env` evaluates. */
 export function environmentPolicyManifests(name: string, overrides: Partial<ConfigSources> = {}): Manifest[] {
-  const config = resolveFixture(overrides);
-  const env = config.environments.find((e) => e.name === name);
-  if (!env) throw new Error(`no fixture environment ${name}`);
-  const manifests = renderManifests({ ...config, environments: [env] })
-    .map((r) => r.manifest)
-    .filter(
-      (m) => m.apiVersion === 'policies.kyverno.io/v1' && ['ValidatingPolicy', 'ImageValidatingPolicy', 'PolicyException'].includes(m.kind),
-    );
-  return honouredExceptionsOnly(manifests, env.kyverno.policyNamespace);
+  return policyManifests({ env: name }, fixtureSources(overrides));
 }
 
 /** A resolved fixture environment by name. */
